@@ -1,0 +1,9 @@
+#pragma once
+// Each verb of latentlab-cli lives in its own verb_NAME.cpp and adds itself to the app here.
+#include <CLI/CLI.hpp>
+
+namespace latentlab::cli {
+
+void add_info_verb(CLI::App& app);
+
+}  // namespace latentlab::cli

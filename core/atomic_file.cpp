@@ -1,0 +1,105 @@
+#include "core/atomic_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace latentlab {
+namespace fs = std::filesystem;
+namespace {
+
+std::string temporary_name_for(const std::string& path) {
+  const fs::path target(path);
+  std::random_device rd;
+  const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(rd());
+  return (target.parent_path() / ("." + target.stem().string() + ".tmp-" + tag +
+                                  target.extension().string()))
+      .string();
+}
+
+std::string system_error(const std::string& what, const std::string& path) {
+  return "cannot " + what + " '" + path + "': " + std::strerror(errno);
+}
+
+void sync_parent_folder(const std::string& path) {
+  const auto parent = fs::path(path).parent_path();
+  const int fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+void rename_over(const std::string& temp, const std::string& path) {
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string message = system_error("write", path);
+    std::remove(temp.c_str());
+    throw WriteError(message);
+  }
+  sync_parent_folder(path);
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  const std::string temp = temporary_name_for(path);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw WriteError(system_error("write", path));
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string message = system_error("write", path);
+      ::close(fd);
+      std::remove(temp.c_str());
+      throw WriteError(message);
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const std::string message = system_error("write", path);
+    std::remove(temp.c_str());
+    throw WriteError(message);
+  }
+  rename_over(temp, path);
+}
+
+void write_via_temporary(const std::string& path,
+                         const std::function<void(const std::string&)>& write) {
+  const std::string temp = temporary_name_for(path);
+  try {
+    write(temp);
+  } catch (...) {
+    std::remove(temp.c_str());
+    throw;
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(temp, ec) || fs::file_size(temp, ec) == 0) {
+    std::remove(temp.c_str());
+    throw WriteError("cannot write '" + path + "': the writer produced no data");
+  }
+  rename_over(temp, path);
+}
+
+std::string read_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error("'" + path + "': no such file");
+  if (fs::is_directory(path, ec)) throw Error("'" + path + "': is a folder, not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(system_error("read", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw Error(system_error("read", path));
+  return buffer.str();
+}
+
+}  // namespace latentlab

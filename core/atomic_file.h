@@ -1,0 +1,22 @@
+#pragma once
+// Every file LatentLab writes goes through here: written to a temporary file in the same
+// folder, flushed to disk, then renamed over the target, so a crash leaves the old file or the
+// new one, never a broken one.
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace latentlab {
+
+// Writes bytes to path atomically. Throws WriteError naming the path on failure.
+void write_file_atomically(const std::string& path, std::string_view bytes);
+
+// For writers that need a real file name (video encoders): calls write(temp_path) with a
+// temporary path in the same folder ending in the same extension, then renames it over path.
+// The temporary file is removed if write throws or leaves no file.
+void write_via_temporary(const std::string& path, const std::function<void(const std::string&)>& write);
+
+// Reads a whole file. Throws Error naming the path if it cannot be read.
+std::string read_file(const std::string& path);
+
+}  // namespace latentlab

@@ -1,0 +1,39 @@
+#pragma once
+// The container of a LatentLab checkpoint: one file, self-describing, checked on load.
+//
+//   bytes 0-7    magic "LLCKPT01"
+//   bytes 8-15   header length H (uint64, little endian)
+//   next H bytes header JSON: {"meta": {...}, "tensors": [{"name", "dtype", "shape", "offset",
+//                "nbytes"}], "payload_bytes": P, "payload_crc32": CRC}
+//   next P bytes tensor data, little endian, each tensor contiguous at its offset
+//
+// The reader checks every size and offset against the file before touching the data, so a
+// truncated, corrupt or lying file is reported, never read out of bounds.
+#include <torch/types.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace latentlab {
+
+struct CheckpointFile {
+  nlohmann::json meta = nlohmann::json::object();
+  // Ordered so that the same content always gives the same bytes.
+  std::map<std::string, torch::Tensor> tensors;
+};
+
+// Serialises to bytes. Tensors are stored in their own dtype (float32, float16 or int64).
+std::string serialize_checkpoint(const CheckpointFile& file);
+// Parses bytes; float16 tensors come back as float32. Throws CheckpointError whose message
+// starts with `source` (the path) and says what is wrong.
+CheckpointFile parse_checkpoint(const std::string& bytes, const std::string& source);
+
+// Atomic write and checked read of a whole file.
+void write_checkpoint_file(const std::string& path, const CheckpointFile& file);
+CheckpointFile read_checkpoint_file(const std::string& path);
+
+// True when the bytes start like a LatentLab checkpoint (as opposed to a TorchScript zip).
+bool looks_like_checkpoint(const std::string& first_bytes);
+
+}  // namespace latentlab

@@ -1,0 +1,55 @@
+#pragma once
+// Data sets: one interface for Fashion-MNIST, any IDX pair, a folder of images and the CelebA
+// layout, opened from one spec string understood by every CLI verb that takes --data:
+//   fashion-mnist[:train|:test]   idx:IMAGES[:LABELS]   folder:DIR   celeba:DIR
+#include <torch/types.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace latentlab {
+
+struct DatasetOptions {
+  // Images are converted to this shape (centre crop to the aspect ratio, resize, grey/RGB
+  // conversion). Unset: the data set's own shape.
+  std::optional<ImageShape> image_shape;
+  OutputRange output_range{0.0f, 1.0f};  // pixel values are mapped into this range
+  std::string data_dir;                  // where fashion-mnist IDX files are (default: Debian's)
+  int64_t limit = 0;                     // use at most this many images (0: all)
+};
+
+class Dataset {
+ public:
+  virtual ~Dataset() = default;
+
+  virtual std::string spec() const = 0;  // the spec string it was opened from
+  virtual int64_t size() const = 0;
+  virtual ImageShape image_shape() const = 0;  // shape of image(i)
+  // [C, H, W] float32 in the options' output range. Throws DatasetError for an unreadable image.
+  virtual torch::Tensor image(int64_t index) const = 0;
+
+  // Class labels (Fashion-MNIST classes, folder names); empty names: no labels.
+  virtual std::vector<std::string> class_names() const { return {}; }
+  virtual int64_t label(int64_t /*index*/) const { return -1; }
+
+  // Named binary attributes (CelebA): names, and one value per name for an image (+1 / -1).
+  virtual std::vector<std::string> attribute_names() const { return {}; }
+  virtual std::vector<int8_t> attributes(int64_t /*index*/) const { return {}; }
+};
+
+// Throws DatasetError naming the file (and line) for any malformed source.
+std::unique_ptr<Dataset> open_dataset(const std::string& spec, const DatasetOptions& options = {});
+
+// Every image decoded into one tensor [N, C, H, W] (for training and encoding in batches);
+// calls progress(done, total) now and then; progress returning false cancels (throws Cancelled).
+torch::Tensor load_all_images(const Dataset& data,
+                              const std::function<bool(int64_t, int64_t)>& progress = {});
+// Labels as an int64 tensor [N] (-1 where unlabelled).
+torch::Tensor load_all_labels(const Dataset& data);
+
+}  // namespace latentlab

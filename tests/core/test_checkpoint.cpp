@@ -1,0 +1,246 @@
+// Checkpoint round trips and every way a checkpoint file can be wrong.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/atomic_file.h"
+#include "core/checkpoint_file.h"
+#include "core/crc32.h"
+#include "core/error.h"
+#include "core/gan_model.h"
+#include "core/model_file.h"
+#include "core/vae_model.h"
+#include "tests/core/temp_dir.h"
+
+using namespace latentlab;
+namespace fs = std::filesystem;
+
+namespace {
+
+ModelInfo sample_info(int64_t dim) {
+  ModelInfo info;
+  info.name = "tiny";
+  info.labels = {"a", "b"};
+  info.provenance.command = "latentlab-cli train vae --data x";
+  info.provenance.epochs = 3;
+  info.provenance.seed = 7;
+  info.provenance.metrics = {{"elbo", -123.5}};
+  AttributeVector smile;
+  smile.direction.assign(size_t(dim), 0.25f);
+  smile.method = "mean-diff";
+  smile.source = "faces";
+  info.attributes["Smiling"] = smile;
+  GaussianMixture gmm;
+  gmm.components = 1;
+  gmm.dim = dim;
+  gmm.weights = {1.0f};
+  gmm.means.assign(size_t(dim), 0.5f);
+  gmm.covariances.assign(size_t(dim * dim), 0.0f);
+  for (int64_t i = 0; i < dim; ++i) gmm.covariances[size_t(i * dim + i)] = 1.0f;
+  info.gmm = gmm;
+  return info;
+}
+
+void expect_same_weights(NativeModel& a, NativeModel& b) {
+  auto pa = a.network().named_parameters();
+  auto pb = b.network().named_parameters();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (const auto& p : pa) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+  auto ba = a.network().named_buffers();
+  auto bb = b.network().named_buffers();
+  for (const auto& p : ba) EXPECT_TRUE(torch::equal(p.value(), bb[p.key()])) << p.key();
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const CheckpointError& e) {
+    return e.what();
+  }
+  return "no CheckpointError";
+}
+
+}  // namespace
+
+TEST(Crc32, MatchesTheStandardCheckValue) {
+  EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
+  EXPECT_EQ(crc32(""), 0u);
+}
+
+TEST(Checkpoint, VaeRoundTripIsBitExact) {
+  TempDir dir;
+  torch::manual_seed(0);
+  ConvVaeOptions o;
+  o.batch_norm = true;
+  o.hidden = 8;
+  o.latent_dim = 3;
+  VaeModel model(o);
+  // Give the batch-norm buffers non-default values so they are checked too.
+  model.net()->train();
+  model.net()->encode(torch::rand({4, 1, 28, 28}));
+  model.net()->eval();
+  const auto path = dir.file("vae.llckpt");
+  save_checkpoint(path, model, sample_info(3));
+  const auto loaded = load_model(path);
+  auto& native = dynamic_cast<NativeModel&>(*loaded.model);
+  expect_same_weights(model, native);
+  const auto z = torch::randn({2, 3});
+  EXPECT_TRUE(torch::equal(model.decode(z), loaded.model->decode(z)));
+  EXPECT_EQ(loaded.info.name, "tiny");
+  EXPECT_EQ(loaded.info.kind, ModelKind::Vae);
+  EXPECT_EQ(loaded.info.latent_dim, 3);
+  EXPECT_EQ(loaded.info.image_shape, (ImageShape{1, 28, 28}));
+  EXPECT_EQ(loaded.info.provenance.seed, 7);
+  EXPECT_EQ(loaded.info.provenance.metrics["elbo"], -123.5);
+  EXPECT_EQ(loaded.info.attributes.at("Smiling").direction, std::vector<float>(3, 0.25f));
+  ASSERT_TRUE(loaded.info.gmm.has_value());
+  EXPECT_EQ(loaded.info.gmm->means, std::vector<float>(3, 0.5f));
+  // Saving the same model again gives the same bytes.
+  const auto again = dir.file("again.llckpt");
+  save_checkpoint(again, model, sample_info(3));
+  EXPECT_EQ(read_file(path), read_file(again));
+}
+
+TEST(Checkpoint, GanRoundTripKeepsTheDiscriminator) {
+  TempDir dir;
+  torch::manual_seed(1);
+  DcganOptions o;
+  o.latent_dim = 8;
+  o.generator_width = 4;
+  o.discriminator_width = 4;
+  GanModel gan(o);
+  const auto path = dir.file("gan.llckpt");
+  save_checkpoint(path, gan, ModelInfo{});
+  const auto loaded = load_model(path);
+  EXPECT_EQ(loaded.info.kind, ModelKind::Gan);
+  expect_same_weights(gan, dynamic_cast<NativeModel&>(*loaded.model));
+  const auto x = gan.decode(torch::randn({2, 8}));
+  EXPECT_TRUE(torch::equal(gan.discriminate(x), loaded.model->discriminate(x)));
+}
+
+TEST(Checkpoint, HalfPrecisionRestoresFloat32Closely) {
+  TempDir dir;
+  torch::manual_seed(2);
+  VaeModel model(ConvVaeOptions{});
+  const auto full = dir.file("full.llckpt");
+  const auto half = dir.file("half.llckpt");
+  save_checkpoint(full, model, ModelInfo{});
+  SaveOptions options;
+  options.half_precision = true;
+  save_checkpoint(half, model, ModelInfo{}, options);
+  EXPECT_LT(fs::file_size(half), fs::file_size(full) * 6 / 10);
+  const auto loaded = load_model(half);
+  for (const auto& p : loaded.model ? dynamic_cast<NativeModel&>(*loaded.model).network().named_parameters()
+                                    : torch::OrderedDict<std::string, torch::Tensor>{}) {
+    EXPECT_EQ(p.value().scalar_type(), torch::kFloat32);
+    EXPECT_TRUE(torch::allclose(p.value(), model.network().named_parameters()[p.key()], 1e-3, 1e-4));
+  }
+}
+
+TEST(Checkpoint, ExtrasRoundTrip) {
+  TempDir dir;
+  VaeModel model(ConvVaeOptions{});
+  SaveOptions options;
+  options.extra_tensors["train/step"] = torch::tensor({int64_t{42}});
+  options.extra_meta = {{"epoch", 3}};
+  const auto path = dir.file("x.llckpt");
+  save_checkpoint(path, model, ModelInfo{}, options);
+  const auto extras = read_checkpoint_extras(path);
+  EXPECT_EQ(extras.tensors.at("train/step").item<int64_t>(), 42);
+  EXPECT_EQ(extras.meta.at("epoch"), 3);
+}
+
+TEST(Checkpoint, MissingFileNamesThePath) {
+  const auto message = error_of([] { load_model("/nonexistent/model.llckpt"); });
+  EXPECT_NE(message.find("/nonexistent/model.llckpt"), std::string::npos) << message;
+  EXPECT_NE(message.find("no such file"), std::string::npos) << message;
+}
+
+TEST(Checkpoint, EmptyAndForeignFilesAreRejected) {
+  TempDir dir;
+  write_file_atomically(dir.file("empty"), "");
+  EXPECT_NE(error_of([&] { load_model(dir.file("empty")); }).find("empty"), std::string::npos);
+  write_file_atomically(dir.file("text"), "hello, I am not a model at all");
+  EXPECT_NE(error_of([&] { load_model(dir.file("text")); }).find("not a LatentLab checkpoint"),
+            std::string::npos);
+}
+
+TEST(Checkpoint, EveryTruncationIsRejectedWithAMessage) {
+  TempDir dir;
+  VaeModel model(ConvVaeOptions{});
+  const auto path = dir.file("m.llckpt");
+  save_checkpoint(path, model, sample_info(2));
+  const std::string bytes = read_file(path);
+  const auto cut = dir.file("cut.llckpt");
+  // Many offsets across the header and the payload, each must fail cleanly.
+  for (size_t length = 1; length < bytes.size(); length += 1 + length / 3) {
+    write_file_atomically(cut, bytes.substr(0, length));
+    const auto message = error_of([&] { load_model(cut); });
+    EXPECT_EQ(message.rfind(cut, 0), 0u) << length << ": " << message;
+  }
+}
+
+TEST(Checkpoint, FlippedPayloadByteFailsTheChecksum) {
+  TempDir dir;
+  VaeModel model(ConvVaeOptions{});
+  const auto path = dir.file("m.llckpt");
+  save_checkpoint(path, model, ModelInfo{});
+  std::string bytes = read_file(path);
+  bytes[bytes.size() - 100] ^= 0x40;
+  write_file_atomically(path, bytes);
+  EXPECT_NE(error_of([&] { load_model(path); }).find("checksum"), std::string::npos);
+}
+
+TEST(Checkpoint, LyingMetadataIsRejected) {
+  TempDir dir;
+  VaeModel model(ConvVaeOptions{});
+  const auto path = dir.file("m.llckpt");
+  save_checkpoint(path, model, ModelInfo{});
+  const auto original = read_checkpoint_file(path);
+
+  auto lie = [&](const std::function<void(nlohmann::json&)>& edit) {
+    CheckpointFile file = original;
+    edit(file.meta["model"]);
+    write_checkpoint_file(path, file);
+    return error_of([&] { load_model(path); });
+  };
+  EXPECT_NE(lie([](auto& m) { m["latent_dim"] = 5; }).find("but the architecture in the metadata needs"), std::string::npos);
+  EXPECT_NE(lie([](auto& m) { m["image_shape"] = {1, 32, 32}; }).find("architecture"),
+            std::string::npos);
+  EXPECT_NE(lie([](auto& m) { m["architecture"] = "resnet-9000"; }).find("unknown architecture"),
+            std::string::npos);
+  EXPECT_NE(lie([](auto& m) { m["hyper_parameters"]["channels"] = "wide"; }).find("hyper-parameters"),
+            std::string::npos);
+  EXPECT_NE(lie([](auto& m) { m["attributes"]["Smiling"] = {1.0, 2.0, 3.0}; }).find("Smiling"),
+            std::string::npos);
+  EXPECT_NE(lie([](auto& m) { m.erase("kind"); }).find("kind"), std::string::npos);
+}
+
+TEST(Checkpoint, UpdateInfoKeepsWeightsAndStoresAttributes) {
+  TempDir dir;
+  torch::manual_seed(3);
+  VaeModel model(ConvVaeOptions{});
+  const auto path = dir.file("m.llckpt");
+  save_checkpoint(path, model, ModelInfo{});
+  auto info = load_model(path).info;
+  info.attributes = sample_info(2).attributes;
+  update_checkpoint_info(path, info);
+  const auto loaded = load_model(path);
+  EXPECT_EQ(loaded.info.attributes.count("Smiling"), 1u);
+  expect_same_weights(model, dynamic_cast<NativeModel&>(*loaded.model));
+  info.latent_dim = 9;
+  EXPECT_THROW(update_checkpoint_info(path, info), CheckpointError);
+  EXPECT_EQ(load_model(path).info.latent_dim, 2);  // the failed update left the file alone
+}
+
+TEST(AtomicFile, UnwritableFolderIsAClearErrorAndLeavesNothing) {
+  EXPECT_THROW(write_file_atomically("/nonexistent-folder/x.bin", "data"), WriteError);
+  TempDir dir;
+  const auto path = dir.file("x.bin");
+  write_file_atomically(path, "old");
+  write_file_atomically(path, "new");
+  EXPECT_EQ(read_file(path), "new");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}), 1);
+}
