@@ -49,7 +49,7 @@ void rename_over(const std::string& temp, const std::string& path) {
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, std::string_view bytes) {
+void write_file_atomically(const std::string& path, std::string_view bytes, Sync sync) {
   const std::string temp = temporary_name_for(path);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw WriteError(system_error("write", path));
@@ -65,12 +65,27 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((sync == Sync::kEachFile && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const std::string message = system_error("write", path);
     std::remove(temp.c_str());
     throw WriteError(message);
   }
-  rename_over(temp, path);
+  if (sync == Sync::kEachFile) {
+    rename_over(temp, path);
+  } else if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string message = system_error("write", path);
+    std::remove(temp.c_str());
+    throw WriteError(message);
+  }
+}
+
+void sync_file_system(const std::string& folder) {
+  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw WriteError(system_error("sync", folder));
+  const bool ok = ::syncfs(fd) == 0;
+  const std::string message = ok ? "" : system_error("sync", folder);
+  ::close(fd);
+  if (!ok) throw WriteError(message);
 }
 
 void write_via_temporary(const std::string& path,

@@ -8,8 +8,18 @@
 
 namespace latentlab {
 
+// When a written file reaches the disk. kEachFile flushes the file and its folder before
+// returning. kDeferred (for the thousands of small files of a generated data set, where two
+// fsyncs per file cost more than making the file) still renames a complete temporary file into
+// place, but leaves flushing to one sync_file_system() call at the end of the job.
+enum class Sync { kEachFile, kDeferred };
+
 // Writes bytes to path atomically. Throws WriteError naming the path on failure.
-void write_file_atomically(const std::string& path, std::string_view bytes);
+void write_file_atomically(const std::string& path, std::string_view bytes,
+                           Sync sync = Sync::kEachFile);
+
+// Flushes everything written to the file system that holds folder (syncfs). Throws WriteError.
+void sync_file_system(const std::string& folder);
 
 // For writers that need a real file name (video encoders): calls write(temp_path) with a
 // temporary path in the same folder ending in the same extension, then renames it over path.

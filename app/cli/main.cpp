@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "latentlab-cli 0.1.0");
   latentlab::cli::add_info_verb(app);
+  latentlab::cli::add_make_faces_verb(app);
   try {
     latentlab::configure_threads();
     app.parse(argc, argv);

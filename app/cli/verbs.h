@@ -5,5 +5,6 @@
 namespace latentlab::cli {
 
 void add_info_verb(CLI::App& app);
+void add_make_faces_verb(CLI::App& app);
 
 }  // namespace latentlab::cli

@@ -1,0 +1,734 @@
+#include "core/face_generator.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+namespace latentlab {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr int kSupersample = 4;  // faces are drawn at 4x the size, then area-downscaled
+constexpr int kShift = 4;        // fixed-point bits: OpenCV draws with sub-pixel positions
+constexpr double kFixedOne = 1 << kShift;
+constexpr int kMinSize = 16;
+constexpr int kMaxSize = 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Random numbers. The engine is std::mt19937_64; the distributions are written out because the
+// standard ones may differ between standard libraries, and the faces must not.
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+class FaceRandom {
+ public:
+  // Mixed so that neighbouring seeds and indexes give unrelated streams.
+  FaceRandom(uint64_t seed, int64_t index)
+      : engine_(
+            splitmix64(splitmix64(seed) ^ splitmix64(uint64_t(index) + 0x5851F42D4C957F2Dull))) {}
+
+  double uniform(double lo = 0.0, double hi = 1.0) {
+    return lo + (hi - lo) * double(engine_() >> 11) * 0x1.0p-53;
+  }
+  bool chance(double p) { return uniform() < p; }
+  double normal(double mean, double sd) {
+    const double u1 = std::max(uniform(), 1e-300), u2 = uniform();
+    return mean + sd * std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * kPi * u2);
+  }
+  uint64_t bits() { return engine_(); }
+  // Picks an index with the given relative weights.
+  size_t pick(std::initializer_list<double> weights) {
+    double total = 0.0;
+    for (double w : weights) total += w;
+    double r = uniform(0.0, total);
+    size_t i = 0;
+    for (double w : weights) {
+      if (r < w) return i;
+      r -= w;
+      ++i;
+    }
+    return weights.size() - 1;
+  }
+  Rgb jitter(const Rgb& c, double amount) {
+    return {c[0] + uniform(-amount, amount), c[1] + uniform(-amount, amount),
+            c[2] + uniform(-amount, amount)};
+  }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+Rgb mix(const Rgb& a, const Rgb& b, double t) {
+  return {a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t};
+}
+Rgb scaled(const Rgb& c, double f) { return {c[0] * f, c[1] * f, c[2] * f}; }
+double luminance(const Rgb& c) { return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]; }
+Rgb clamped(const Rgb& c) {
+  return {std::clamp(c[0], 0.0, 255.0), std::clamp(c[1], 0.0, 255.0), std::clamp(c[2], 0.0, 255.0)};
+}
+
+Rgb sample_skin(FaceRandom& r) {
+  // From fair to deep brown along one axis, with a little hue jitter.
+  const Rgb fair{252, 224, 204}, medium{222, 170, 128}, deep{108, 70, 48};
+  const double t = std::pow(r.uniform(), 1.2);
+  const Rgb base = t < 0.5 ? mix(fair, medium, t * 2.0) : mix(medium, deep, t * 2.0 - 1.0);
+  return clamped(r.jitter(base, 7.0));
+}
+
+Rgb sample_hair(FaceRandom& r, bool blond) {
+  if (blond) {
+    const Rgb golden{216, 176, 96}, light{242, 218, 148};
+    return clamped(r.jitter(mix(golden, light, r.uniform()), 8.0));
+  }
+  static const Rgb kColours[] = {
+      {26, 22, 22}, {60, 38, 26}, {104, 68, 40}, {138, 58, 30}, {160, 158, 156}};
+  const size_t i = r.pick({0.3, 0.3, 0.2, 0.12, 0.08});
+  return clamped(r.jitter(scaled(kColours[i], r.uniform(0.88, 1.12)), 6.0));
+}
+
+Rgb sample_glasses(FaceRandom& r, const Rgb& skin) {
+  static const Rgb kDark[] = {
+      {14, 14, 18}, {72, 42, 24}, {24, 34, 92}, {108, 20, 34}, {52, 55, 60}};
+  static const Rgb kLight[] = {{206, 170, 78}, {196, 198, 206}, {214, 40, 40}};
+  // Frames must stand out against the skin: dark frames on fair skin, mostly bright on dark,
+  // and never a colour close to the skin's.
+  const bool dark = luminance(skin) > 125.0 ? r.chance(0.9) : r.chance(0.3);
+  Rgb frame = dark ? kDark[r.pick({1, 1, 1, 1, 1})] : kLight[r.pick({1, 1, 1})];
+  for (int i = 0; i < 8 && cv::norm(cv::Vec3d(frame[0] - skin[0], frame[1] - skin[1],
+                                              frame[2] - skin[2])) < 90.0;
+       ++i)
+    frame = kDark[r.pick({1, 1, 1, 1, 1})];
+  return frame;
+}
+
+Rgb sample_muted(FaceRandom& r, double lo, double hi, double grey_mix) {
+  const Rgb c{r.uniform(lo, hi), r.uniform(lo, hi), r.uniform(lo, hi)};
+  const double g = (c[0] + c[1] + c[2]) / 3.0;
+  return mix(c, Rgb{g, g, g}, grey_mix);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing. Head features are built in head coordinates (image fractions relative to the head
+// centre, before the tilt), turned into pixels of the large canvas, and drawn anti-aliased.
+
+using Points = std::vector<cv::Point2d>;
+
+Points ellipse_arc(double cx, double cy, double ax, double ay, double from_deg, double to_deg,
+                   int steps = 48) {
+  Points p;
+  p.reserve(size_t(steps) + 1);
+  for (int i = 0; i <= steps; ++i) {
+    const double t = (from_deg + (to_deg - from_deg) * i / steps) * kPi / 180.0;
+    p.emplace_back(cx + ax * std::cos(t), cy + ay * std::sin(t));
+  }
+  return p;
+}
+
+// |x/ax|^p + |y/ay|^p = 1: p = 2 is an ellipse, larger p a rounded rectangle.
+Points superellipse(double cx, double cy, double ax, double ay, double power, int steps = 64) {
+  Points p;
+  for (int i = 0; i < steps; ++i) {
+    const double t = 2.0 * kPi * i / steps;
+    const double c = std::cos(t), s = std::sin(t);
+    p.emplace_back(cx + ax * std::copysign(std::pow(std::abs(c), 2.0 / power), c),
+                   cy + ay * std::copysign(std::pow(std::abs(s), 2.0 / power), s));
+  }
+  return p;
+}
+
+Points quad_curve(cv::Point2d a, cv::Point2d control, cv::Point2d b, int steps = 16) {
+  Points p;
+  for (int i = 0; i <= steps; ++i) {
+    const double t = double(i) / steps, u = 1.0 - t;
+    p.push_back(a * (u * u) + control * (2.0 * u * t) + b * (t * t));
+  }
+  return p;
+}
+
+void append(Points& to, const Points& from) { to.insert(to.end(), from.begin(), from.end()); }
+
+Points reversed(Points p) {
+  std::reverse(p.begin(), p.end());
+  return p;
+}
+
+class Painter {
+ public:
+  Painter(cv::Mat& canvas, const FaceParameters& f)
+      : canvas_(canvas),
+        side_(canvas.cols),
+        cx_(f.center_x),
+        cy_(f.center_y),
+        cos_(f.head_scale * std::cos(f.tilt_degrees * kPi / 180.0)),
+        sin_(f.head_scale * std::sin(f.tilt_degrees * kPi / 180.0)) {}
+
+  // Head coordinates -> canvas pixels (scaled and tilted about the head centre).
+  std::vector<cv::Point> head(const Points& points) const {
+    std::vector<cv::Point> out;
+    out.reserve(points.size());
+    for (const auto& p : points) {
+      const double x = cx_ + cos_ * p.x - sin_ * p.y, y = cy_ + sin_ * p.x + cos_ * p.y;
+      out.emplace_back(fixed(x), fixed(y));
+    }
+    return out;
+  }
+  // Image fractions -> canvas pixels (the body does not tilt).
+  std::vector<cv::Point> body(const Points& points) const {
+    std::vector<cv::Point> out;
+    out.reserve(points.size());
+    for (const auto& p : points) out.emplace_back(fixed(p.x), fixed(p.y));
+    return out;
+  }
+
+  void fill(const std::vector<cv::Point>& polygon, const Rgb& colour) {
+    const cv::Point* pts = polygon.data();
+    const int n = int(polygon.size());
+    cv::fillPoly(canvas_, &pts, &n, 1, scalar(colour), cv::LINE_AA, kShift);
+  }
+  // Even-odd fill of several outlines: a ring is its outer and inner outline.
+  void fill(const std::vector<std::vector<cv::Point>>& polygons, const Rgb& colour) {
+    cv::fillPoly(canvas_, polygons, scalar(colour), cv::LINE_AA, kShift);
+  }
+  // A line of the given thickness along head-coordinate points, filled as one polygon (a
+  // ribbon): much faster than OpenCV's thick anti-aliased polylines, which draw a disc at every
+  // joint. Closed lines become a ring; tapered ones thin out towards their ends.
+  void stroke(const Points& line, const Rgb& colour, double thickness, bool closed = false,
+              bool tapered = false) {
+    const size_t n = line.size();
+    if (n < 2) return;
+    Points left, right;
+    left.reserve(n);
+    right.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      const cv::Point2d& before = closed ? line[(i + n - 1) % n] : line[i == 0 ? 0 : i - 1];
+      const cv::Point2d& after = closed ? line[(i + 1) % n] : line[i + 1 == n ? i : i + 1];
+      cv::Point2d tangent = after - before;
+      const double length = std::hypot(tangent.x, tangent.y);
+      if (length > 0.0) tangent *= 1.0 / length;
+      const double profile = tapered ? 0.4 + 0.6 * std::sin(kPi * double(i) / double(n - 1)) : 1.0;
+      const cv::Point2d normal(-tangent.y * thickness * 0.5 * profile,
+                               tangent.x * thickness * 0.5 * profile);
+      left.push_back(line[i] + normal);
+      right.push_back(line[i] - normal);
+    }
+    if (closed) {
+      fill({head(left), head(right)}, colour);
+    } else {
+      append(left, reversed(right));
+      fill(head(left), colour);
+    }
+  }
+
+ private:
+  int fixed(double fraction) const { return int(std::lround(fraction * side_ * kFixedOne)); }
+  static cv::Scalar scalar(const Rgb& c) { return cv::Scalar(c[0], c[1], c[2]); }
+
+  cv::Mat& canvas_;
+  double side_;
+  double cx_, cy_, cos_, sin_;
+};
+
+Rgb hair_colour(const FaceParameters& f) { return f.blond_hair ? f.blond : f.hair; }
+
+// A beard must stand out from the skin it grows on (a golden beard on tanned skin would not).
+Rgb beard_colour(const FaceParameters& f) {
+  Rgb beard = scaled(hair_colour(f), f.beard_shade);
+  const double skin = luminance(f.skin);
+  for (int i = 0; i < 4 && luminance(beard) < skin && skin - luminance(beard) < 60.0; ++i)
+    beard = scaled(beard, 0.8);
+  return beard;
+}
+
+double mouth_lift(const FaceParameters& f) { return f.smiling ? f.smile_lift : f.neutral_lift; }
+
+// The face outline: an ellipse on top; below the cheeks the sides pull in towards the chin
+// (jaw < 1) and flatten into a squarer jaw (jaw near 1).
+Points face_outline(const FaceParameters& f, double grow = 0.0) {
+  const double a = f.half_width * (1.0 + grow), b = f.half_height * (1.0 + grow);
+  const double power = 2.0 + std::clamp((f.jaw - 0.75) * 4.0, 0.0, 1.2);
+  Points p;
+  for (int i = 0; i < 72; ++i) {
+    const double t = 2.0 * kPi * i / 72;
+    const double c = std::cos(t), s = std::sin(t);
+    if (s <= 0.0) {
+      p.emplace_back(a * c, b * s);
+    } else {
+      const double narrow = 1.0 - (1.0 - f.jaw) * s * s;
+      p.emplace_back(a * narrow * std::copysign(std::pow(std::abs(c), 2.0 / power), c),
+                     b * std::pow(s, 2.0 / power));
+    }
+  }
+  return p;
+}
+
+void draw_background(cv::Mat& canvas, const FaceParameters& f) {
+  // A vertical gradient, written directly: a setTo() per row costs more than the whole face.
+  for (int y = 0; y < canvas.rows; ++y) {
+    const Rgb c = mix(f.background_top, f.background_bottom, double(y) / (canvas.rows - 1));
+    const cv::Vec3b pixel(cv::saturate_cast<uint8_t>(c[0]), cv::saturate_cast<uint8_t>(c[1]),
+                          cv::saturate_cast<uint8_t>(c[2]));
+    auto* row = canvas.ptr<cv::Vec3b>(y);
+    std::fill(row, row + canvas.cols, pixel);
+  }
+}
+
+void draw_body(Painter& pen, const FaceParameters& f) {
+  const double cx = f.center_x, chin = f.center_y + f.half_height * f.head_scale;
+  const double neck = (f.male ? 0.085 : 0.07) * f.head_scale;
+  // Shoulders and shirt.
+  pen.fill(pen.body(ellipse_arc(cx, chin + 0.34, 0.44, 0.24, 0, 360, 64)), f.shirt);
+  // Neck, in the shadow of the chin, and the skin of the open collar.
+  const Rgb neck_skin = scaled(f.skin, 0.86);
+  pen.fill(pen.body({{cx - neck, f.center_y},
+                     {cx + neck, f.center_y},
+                     {cx + neck, chin + 0.13},
+                     {cx - neck, chin + 0.13}}),
+           neck_skin);
+  pen.fill(pen.body(ellipse_arc(cx, chin + 0.11, neck + 0.02, 0.055, 0, 180, 24)), neck_skin);
+}
+
+// Hair that lies behind the head: the crown, and long hair falling to the shoulders.
+void draw_back_hair(Painter& pen, const FaceParameters& f) {
+  const double a = f.half_width + f.hair_volume, b = f.half_height + f.hair_volume;
+  const double top_y = -0.015;
+  Points p = ellipse_arc(0.0, top_y, a, b, 180, 360);
+  if (f.hair_length <= 0.0) {
+    p.emplace_back(a * 0.98, f.eye_y);
+    p.emplace_back(-a * 0.98, f.eye_y);
+  } else {
+    const double end = f.half_height * 0.1 + f.hair_length;
+    const double flare = 0.02 + f.hair_length * 0.15;
+    p.emplace_back(a + flare * 0.5, end * 0.5);
+    append(p, quad_curve({a + flare, end}, {0.0, end + 0.05}, {-a - flare, end}));
+    p.emplace_back(-a - flare * 0.5, end * 0.5);
+  }
+  pen.fill(pen.head(p), hair_colour(f));
+}
+
+void draw_ears(Painter& pen, const FaceParameters& f) {
+  for (int side : {-1, 1}) {
+    const double x = side * f.half_width * 0.96, y = f.eye_y + 0.035;
+    pen.fill(pen.head(ellipse_arc(x, y, 0.033, 0.056, 0, 360, 32)), scaled(f.skin, 0.94));
+    pen.stroke(ellipse_arc(x + side * 0.006, y, 0.016, 0.034, -80, 80, 16), scaled(f.skin, 0.75),
+               0.007, false, /*tapered=*/true);
+  }
+}
+
+void draw_beard(Painter& pen, const FaceParameters& f) {
+  // The lower face outline, grown a little, closed by a line from the sideburns over the cheeks
+  // to a moustache above the mouth (the mouth is drawn over it).
+  const Points outline = face_outline(f, 0.035);
+  Points p;
+  for (const auto& q : outline)
+    if (q.y >= 0.0) p.push_back(q);  // right side -> chin -> left side
+  const double a = f.half_width, mw = f.mouth_width, my = f.mouth_y;
+  const double cheek_y = my - 0.04 - 0.05 * f.beard_fullness;
+  const double lip_top = my - std::max(mouth_lift(f), 0.0) - 0.035;
+  append(p, quad_curve({-a * 0.97, 0.0}, {-a * 0.75, cheek_y}, {-mw * 1.25, my - 0.01}, 10));
+  append(p,
+         quad_curve({-mw * 1.25, my - 0.01}, {0.0, lip_top - 0.025}, {mw * 1.25, my - 0.01}, 12));
+  append(p, quad_curve({mw * 1.25, my - 0.01}, {a * 0.75, cheek_y}, {a * 0.97, 0.0}, 10));
+  pen.fill(pen.head(p), beard_colour(f));
+}
+
+void draw_nose(Painter& pen, const FaceParameters& f) {
+  const double top = f.eye_y + 0.025, tip = f.eye_y + f.nose_length, w = f.nose_width;
+  pen.stroke(quad_curve({0.008, top}, {w * 0.6, (top + tip) * 0.5}, {w * 0.45, tip - 0.012}, 8),
+             scaled(f.skin, 0.8), 0.006, false, /*tapered=*/true);
+  pen.stroke(quad_curve({-w, tip - 0.01}, {0.0, tip + 0.025}, {w, tip - 0.01}, 12),
+             scaled(f.skin, 0.68), 0.009, false, /*tapered=*/true);
+}
+
+void draw_mouth(Painter& pen, const FaceParameters& f) {
+  const double mw = f.mouth_width, my = f.mouth_y, c = mouth_lift(f);
+  const cv::Point2d left{-mw, my - c}, right{mw, my - c};
+  const Rgb line = scaled(f.lips, 0.7);
+  if (f.mouth_open) {
+    // Upper lip nearly straight, lower lip curving down by the opening (and the smile).
+    const cv::Point2d upper_control{0.0, my - c * 0.6 - 0.004};
+    const cv::Point2d lower_control{0.0, my + c + 2.0 * f.mouth_opening};
+    Points upper = quad_curve(left, upper_control, right);
+    Points opening = upper;
+    append(opening, quad_curve(right, lower_control, left));
+    pen.fill(pen.head(opening), {70, 18, 28});
+    if (f.smiling) {
+      Points teeth = upper;
+      append(teeth, quad_curve(right, upper_control * 0.45 + lower_control * 0.55, left));
+      pen.fill(pen.head(teeth), {246, 244, 236});
+    }
+    pen.stroke(opening, f.lips, 0.012, /*closed=*/true);
+  } else {
+    // The lip line, and a fuller lower lip below it.
+    pen.stroke(quad_curve(left * 0.8, {0.0, my + c * 1.1 + 0.025}, right * 0.8),
+               mix(f.lips, f.skin, 0.35), 0.014, false, /*tapered=*/true);
+    pen.stroke(quad_curve(left, {0.0, my + c}, right), line, 0.013, false, /*tapered=*/true);
+  }
+  if (f.smiling) {
+    // Dimples: short strokes curling up at the corners.
+    for (int side : {-1, 1}) {
+      const cv::Point2d corner{side * mw, my - c};
+      pen.stroke(quad_curve(corner + cv::Point2d(side * 0.006, 0.0),
+                            corner + cv::Point2d(side * 0.018, 0.004),
+                            corner + cv::Point2d(side * 0.014, 0.02), 6),
+                 scaled(f.skin, 0.78), 0.006, false, /*tapered=*/true);
+    }
+  }
+}
+
+void draw_eyes(Painter& pen, const FaceParameters& f) {
+  const double ew = f.eye_width, eh = f.eye_width * f.eye_openness;
+  for (int side : {-1, 1}) {
+    const double x = side * f.eye_spacing, y = f.eye_y;
+    const Points white = ellipse_arc(x, y, ew, eh, 0, 360, 40);
+    pen.fill(pen.head(white), {246, 244, 238});
+    const double r = eh * 0.9, ix = x + f.gaze * ew * 0.25;
+    pen.fill(pen.head(ellipse_arc(ix, y + eh * 0.05, r, r, 0, 360, 24)), f.iris);
+    pen.fill(pen.head(ellipse_arc(ix, y + eh * 0.05, r * 0.45, r * 0.45, 0, 360, 16)),
+             {18, 12, 12});
+    pen.fill(pen.head(ellipse_arc(ix + r * 0.3, y - r * 0.3, r * 0.18, r * 0.18, 0, 360, 8)),
+             {255, 255, 255});
+    // Skin around the eye, so the iris never pokes out of the eye shape.
+    pen.fill({pen.head(ellipse_arc(x, y, ew * 1.5, eh * 2.0, 0, 360, 40)), pen.head(white)},
+             f.skin);
+    pen.stroke(ellipse_arc(x, y, ew, eh, 180, 360, 24), {40, 26, 22}, 0.01, false,
+               /*tapered=*/true);
+    pen.stroke(ellipse_arc(x, y, ew, eh, 10, 170, 20), scaled(f.skin, 0.72), 0.005, false,
+               /*tapered=*/true);
+  }
+}
+
+void draw_eyebrows(Painter& pen, const FaceParameters& f) {
+  const Rgb colour = scaled(hair_colour(f), f.blond_hair ? 0.72 : 0.85);
+  const double drop = std::tan(f.brow_angle * kPi / 180.0);
+  for (int side : {-1, 1}) {
+    const double y = f.eye_y - f.brow_raise;
+    const double inner = side * (f.eye_spacing - f.eye_width * 0.95);
+    const double outer = side * (f.eye_spacing + f.eye_width * 1.1);
+    const double outer_y = y + drop * std::abs(outer - inner);
+    pen.stroke(quad_curve({inner, y}, {side * f.eye_spacing, y - f.brow_arch - 0.006},
+                          {outer, outer_y}, 12),
+               colour, f.brow_thickness, false, /*tapered=*/true);
+  }
+}
+
+// Hair in front of the face: the top of the head down to the hairline, or a fringe (Bangs),
+// and for long hair locks that fall over the ears.
+void draw_front_hair(Painter& pen, const FaceParameters& f) {
+  const double a = f.half_width, b = f.half_height;
+  const double ca = a + f.hair_volume, cb = b + f.hair_volume, top_y = -0.015;
+  const double temple_y = f.eye_y - 0.045;
+  Points p = ellipse_arc(0.0, top_y, ca, cb, 180, 360);
+  p.emplace_back(a * 0.94, temple_y);
+  if (f.bangs) {
+    const double fringe = f.eye_y - f.brow_raise - f.brow_thickness * 0.5 - f.fringe_depth;
+    // A zigzag fringe across the whole forehead, rising a little towards the temples.
+    const int tips = 9;
+    for (int i = 0; i <= 2 * tips; ++i) {
+      const double u = 1.0 - double(i) / tips;
+      p.emplace_back(a * 0.92 * u, fringe - 0.025 * u * u - (i % 2 ? 0.014 : 0.0));
+    }
+  } else {
+    const double apex = -b * f.hairline;
+    append(p, quad_curve({a * 0.94, temple_y}, {f.hair_part * a * 0.6, 2.0 * apex - temple_y},
+                         {-a * 0.94, temple_y}, 20));
+  }
+  p.emplace_back(-a * 0.94, temple_y);
+  pen.fill(pen.head(p), hair_colour(f));
+
+  if (f.hair_length > 0.08) {
+    const double end = b * 0.25 + f.hair_length * 0.45;
+    for (int side : {-1, 1}) {
+      Points lock{{side * (ca + 0.002), top_y},
+                  {side * (ca + 0.012), end},
+                  {side * (a * 0.9), end - 0.03},
+                  {side * (a * 0.86), temple_y + 0.02},
+                  {side * (a * 0.8), temple_y - 0.04}};
+      pen.fill(pen.head(lock), hair_colour(f));
+    }
+  }
+}
+
+void draw_glasses(Painter& pen, const FaceParameters& f) {
+  const double gw = f.glasses_width, gh = f.glasses_height, t = f.glasses_thickness;
+  const double y = f.eye_y + 0.004;
+  for (int side : {-1, 1}) {
+    const double x = side * f.eye_spacing;
+    pen.stroke(superellipse(x, y, gw, gh, f.glasses_roundness), f.glasses, t, true);
+    // Temple arm from the outer edge of the frame back to the ear.
+    pen.stroke({{x + side * gw, y - gh * 0.3}, {side * f.half_width * 0.99, y - gh * 0.1}},
+               f.glasses, t * 0.8);
+  }
+  const double inner = f.eye_spacing - gw;
+  pen.stroke(quad_curve({-inner - 0.004, y - gh * 0.25}, {0.0, y - gh * 0.6},
+                        {inner + 0.004, y - gh * 0.25}, 8),
+             f.glasses, t);
+}
+
+// Lighting gradient and sensor noise, at the final size.
+void apply_photo_conditions(cv::Mat& image, const FaceParameters& f) {
+  const int n = image.rows;
+  const double dx = std::cos(f.light_angle), dy = std::sin(f.light_angle);
+  cv::Mat noise(n, n, CV_32FC3, cv::Scalar::all(0));
+  if (f.noise_sigma > 0.0) {
+    cv::RNG rng(f.noise_seed);
+    rng.fill(noise, cv::RNG::NORMAL, 0.0, f.noise_sigma);
+  }
+  for (int y = 0; y < n; ++y) {
+    auto* row = image.ptr<cv::Vec3b>(y);
+    const auto* nrow = noise.ptr<cv::Vec3f>(y);
+    for (int x = 0; x < n; ++x) {
+      const double u = (x + 0.5) / n - 0.5, v = (y + 0.5) / n - 0.5;
+      const double gain = 1.0 + f.light_strength * (u * dx + v * dy);
+      for (int c = 0; c < 3; ++c)
+        row[x][c] = cv::saturate_cast<uint8_t>(row[x][c] * gain + nrow[x][c]);
+    }
+  }
+}
+
+cv::Mat render_face_mat(const FaceParameters& f, int size) {
+  if (size < kMinSize || size > kMaxSize)
+    throw InputError("face size " + std::to_string(size) + " is out of range (" +
+                     std::to_string(kMinSize) + " to " + std::to_string(kMaxSize) + ")");
+  const int big = size * kSupersample;
+  cv::Mat canvas(big, big, CV_8UC3);  // RGB order
+  Painter pen(canvas, f);
+  draw_background(canvas, f);
+  draw_body(pen, f);
+  draw_back_hair(pen, f);
+  draw_ears(pen, f);
+  pen.fill(pen.head(face_outline(f)), f.skin);
+  if (f.beard) draw_beard(pen, f);
+  draw_nose(pen, f);
+  draw_mouth(pen, f);
+  draw_eyes(pen, f);
+  draw_eyebrows(pen, f);
+  draw_front_hair(pen, f);
+  if (f.eyeglasses) draw_glasses(pen, f);
+  cv::Mat image;
+  cv::resize(canvas, image, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+  apply_photo_conditions(image, f);
+  return image;
+}
+
+std::string encode_png(const cv::Mat& rgb, const std::string& path) {
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+  std::vector<uint8_t> bytes;
+  if (!cv::imencode(".png", bgr, bytes)) throw ImageError("cannot encode '" + path + "' as PNG");
+  return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace
+
+const std::vector<std::string>& face_attribute_names() {
+  static const std::vector<std::string> kNames{
+      "Bangs", "Beard", "Blond_Hair", "Eyeglasses", "Male", "Mouth_Slightly_Open", "Smiling"};
+  return kNames;
+}
+
+std::vector<int8_t> face_attributes(const FaceParameters& face) {
+  auto v = [](bool b) { return int8_t(b ? 1 : -1); };
+  return {v(face.bangs), v(face.beard),      v(face.blond_hair), v(face.eyeglasses),
+          v(face.male),  v(face.mouth_open), v(face.smiling)};
+}
+
+FaceParameters sample_face_parameters(uint64_t seed, int64_t index) {
+  FaceRandom r(seed, index);
+  FaceParameters f;
+  // Labels first, each from its own draw, so they are independent except Beard (Male only).
+  f.male = r.chance(0.5);
+  f.smiling = r.chance(0.45);
+  f.eyeglasses = r.chance(0.3);
+  f.blond_hair = r.chance(0.28);
+  f.bangs = r.chance(0.3);
+  f.mouth_open = r.chance(0.35);
+  const bool beard_draw = r.chance(0.55);
+  f.beard = f.male && beard_draw;
+
+  f.center_x = 0.5 + r.uniform(-0.035, 0.035);
+  f.center_y = 0.45 + r.uniform(-0.03, 0.03);
+  f.head_scale = r.uniform(1.0, 1.15);
+  f.tilt_degrees = std::clamp(r.normal(0.0, 4.0), -10.0, 10.0);
+  f.half_width = r.uniform(0.2, 0.245) + (f.male ? 0.012 : 0.0);
+  f.half_height = r.uniform(0.265, 0.315);
+  f.jaw = f.male ? r.uniform(0.86, 1.0) : r.uniform(0.62, 0.82);
+
+  f.skin = sample_skin(r);
+  f.hair = sample_hair(r, /*blond=*/false);
+  f.blond = sample_hair(r, /*blond=*/true);
+  // Hair as dark as the skin would hide Bangs and Beard: such hair becomes near black.
+  if (std::abs(luminance(f.hair) - luminance(f.skin)) < 45.0) f.hair = scaled(f.hair, 0.45);
+  f.beard_shade = r.uniform(0.62, 0.78);
+  static const Rgb kIris[] = {
+      {92, 56, 30}, {55, 35, 20}, {66, 108, 160}, {78, 118, 78}, {120, 98, 50}};
+  f.iris = kIris[r.pick({3, 2, 2, 1, 1})];
+  f.lips = clamped(mix(f.skin, Rgb{184, 58, 70}, r.uniform(0.35, 0.55)));
+  f.glasses = sample_glasses(r, f.skin);
+  f.shirt = sample_muted(r, 25, 225, 0.25);
+  f.background_top = sample_muted(r, 70, 235, 0.45);
+  f.background_bottom = scaled(f.background_top, r.uniform(0.72, 0.98));
+
+  f.hair_volume = r.uniform(0.02, 0.06);
+  const bool long_hair = f.male ? r.chance(0.08) : r.chance(0.85);
+  f.hair_length = long_hair ? r.uniform(0.12, 0.4) : 0.0;
+  f.hairline = f.male ? r.uniform(0.5, 0.68) : r.uniform(0.55, 0.72);
+  f.hair_part = r.uniform(-1.0, 1.0);
+  f.fringe_depth = r.uniform(0.008, 0.02);
+  f.beard_fullness = r.uniform();
+
+  const double width_scale = f.half_width / 0.222;
+  f.eye_y = r.uniform(-0.05, -0.015);
+  f.eye_spacing = r.uniform(0.08, 0.1) * width_scale;
+  f.eye_width = r.uniform(0.039, 0.049);
+  f.eye_openness = r.uniform(0.5, 0.66);
+  f.gaze = r.uniform(-1.0, 1.0);
+  f.brow_thickness = f.male ? r.uniform(0.017, 0.025) : r.uniform(0.009, 0.014);
+  f.brow_raise = r.uniform(0.045, 0.06) + f.brow_thickness * 0.5;
+  f.brow_angle = r.uniform(-8.0, 14.0);
+  f.brow_arch = r.uniform(0.0, 0.016);
+
+  f.nose_length = r.uniform(0.08, 0.11);
+  f.nose_width = r.uniform(0.022, 0.036);
+  f.mouth_y = f.eye_y + f.nose_length + r.uniform(0.058, 0.08);
+  f.mouth_width = r.uniform(0.066, 0.09);
+  f.smile_lift = r.uniform(0.03, 0.048);
+  f.neutral_lift = r.uniform(-0.014, 0.006);
+  f.mouth_opening = r.uniform(0.014, 0.026);
+
+  f.glasses_height = r.uniform(0.043, 0.053);
+  f.glasses_width = std::min(r.uniform(0.058, 0.07), f.eye_spacing - 0.013);
+  f.glasses_roundness = r.uniform(2.0, 4.5);
+  f.glasses_thickness = r.uniform(0.014, 0.021);
+
+  f.light_angle = r.uniform(0.0, 2.0 * kPi);
+  f.light_strength = r.uniform(0.0, 0.35);
+  f.noise_sigma = r.uniform(0.0, 4.0);
+  f.noise_seed = r.bits();
+  return f;
+}
+
+std::vector<uint8_t> render_face_rgb(const FaceParameters& face, int size) {
+  const cv::Mat image = render_face_mat(face, size);
+  return std::vector<uint8_t>(image.data, image.data + image.total() * 3);
+}
+
+std::string face_file_name(int64_t index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%06lld.png", static_cast<long long>(index + 1));
+  return name;
+}
+
+void write_face_dataset(const std::string& dir, int64_t count, uint64_t seed, int size, int threads,
+                        const FaceProgress& progress) {
+  if (count < 1) throw InputError("face count must be at least 1, not " + std::to_string(count));
+  if (size < kMinSize || size > kMaxSize)
+    throw InputError("face size " + std::to_string(size) + " is out of range (" +
+                     std::to_string(kMinSize) + " to " + std::to_string(kMaxSize) + ")");
+  const fs::path root(dir);
+  const fs::path images = root / "img_align_celeba";
+  const fs::path attributes = root / "list_attr_celeba.txt";
+  std::error_code ec;
+  fs::create_directories(images, ec);
+  if (ec) throw WriteError("cannot create folder '" + images.string() + "': " + ec.message());
+  // An old attribute file would make a half-written new set look complete.
+  fs::remove(attributes, ec);
+  if (ec) throw WriteError("cannot remove '" + attributes.string() + "': " + ec.message());
+
+  const size_t n_attributes = face_attribute_names().size();
+  std::vector<int8_t> labels(size_t(count) * n_attributes);
+  std::atomic<int64_t> next{0}, done{0};
+  std::atomic<bool> stop{false};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+
+  // Every worker takes the next face number; faces depend only on (seed, index), so the
+  // files are the same whatever the thread count.
+  auto work = [&] {
+    try {
+      for (int64_t i = next++; i < count && !stop; i = next++) {
+        const FaceParameters face = sample_face_parameters(seed, i);
+        const auto values = face_attributes(face);
+        std::copy(values.begin(), values.end(), labels.begin() + i * int64_t(n_attributes));
+        const std::string path = (images / face_file_name(i)).string();
+        // Flushed to disk all at once below: an fsync per small file would dominate the run.
+        write_file_atomically(path, encode_png(render_face_mat(face, size), path), Sync::kDeferred);
+        ++done;
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      stop = true;
+    }
+  };
+
+  if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  threads = int(std::min<int64_t>(threads, count));
+  // Workers draw; the calling thread reports progress (and may cancel) meanwhile.
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) workers.emplace_back(work);
+  bool cancelled = false;
+  if (progress) {
+    while (done < count && !stop) {
+      if (!progress(done, count)) {
+        cancelled = true;
+        stop = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  for (auto& w : workers) w.join();
+  if (failure) std::rethrow_exception(failure);
+  if (cancelled) throw Cancelled();
+  if (progress) progress(count, count);
+
+  // The images reach the disk before the attribute file that declares the set complete.
+  sync_file_system(images.string());
+  std::ostringstream text;
+  text << count << "\n";
+  for (size_t a = 0; a < n_attributes; ++a)
+    text << face_attribute_names()[a] << (a + 1 < n_attributes ? " " : "\n");
+  for (int64_t i = 0; i < count; ++i) {
+    text << face_file_name(i);
+    for (size_t a = 0; a < n_attributes; ++a)
+      text << (labels[size_t(i) * n_attributes + a] > 0 ? "  1" : " -1");
+    text << "\n";
+  }
+  write_file_atomically(attributes.string(), text.str());
+}
+
+void write_face_contact_sheet(const std::string& path, uint64_t seed, int size, int columns,
+                              int rows, int scale) {
+  if (columns < 1 || rows < 1 || scale < 1)
+    throw InputError("contact sheet needs at least one column, one row and scale 1");
+  const int cell = size * scale;
+  cv::Mat sheet(rows * cell, columns * cell, CV_8UC3);
+  for (int i = 0; i < rows * columns; ++i) {
+    cv::Mat face = render_face_mat(sample_face_parameters(seed, i), size);
+    cv::Mat big;
+    cv::resize(face, big, cv::Size(cell, cell), 0, 0, cv::INTER_NEAREST);
+    big.copyTo(sheet(cv::Rect((i % columns) * cell, (i / columns) * cell, cell, cell)));
+  }
+  write_file_atomically(path, encode_png(sheet, path));
+}
+
+}  // namespace latentlab
