@@ -8,6 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   # GUI
   qt6-base-dev qt6-base-dev-tools libgl-dev libqcustomplot-dev libqcustomplot2.1-qt6
+  libqt6svg6  # the SVG application icon
   # tensors and models; OpenMP OpenBLAS (the pthread build fights LibTorch's OpenMP threads)
   libtorch-dev libopenblas0-openmp
   # image IO, EM, PCA, linear models; GIF export; gzip

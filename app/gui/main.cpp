@@ -1,0 +1,55 @@
+// latentlab: the explorer GUI. `latentlab [--device D] [CHECKPOINT]`; without a checkpoint it
+// opens the bundled default model when one exists.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QIcon>
+
+#include "core/device.h"
+#include "ui/main_window.h"
+
+namespace {
+
+// The bundled models in preference order: the faces model shows the most.
+QString defaultModel() {
+  const QStringList dirs{QStringLiteral(LATENTLAB_MODELS_DIR),
+                         QCoreApplication::applicationDirPath() + QStringLiteral("/../share/latentlab/models")};
+  for (const QString& dir : dirs)
+    for (const char* name : {"faces-vae.llckpt", "fashion-vae.llckpt"}) {
+      const QFileInfo file(QDir(dir), QString::fromLatin1(name));
+      if (file.isFile()) return file.absoluteFilePath();
+    }
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("LatentLab"));
+  QApplication::setApplicationName(QStringLiteral("latentlab"));
+  QApplication::setApplicationVersion(QStringLiteral(LATENTLAB_VERSION));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/latentlab.svg")));
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QStringLiteral("Explore the latent space of a VAE or GAN."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  const QCommandLineOption device(QStringLiteral("device"),
+                                  QStringLiteral("Where models run: auto, cpu, cuda or cuda:N."),
+                                  QStringLiteral("device"), QStringLiteral("auto"));
+  parser.addOption(device);
+  parser.addPositionalArgument(QStringLiteral("checkpoint"),
+                               QStringLiteral("A .llckpt checkpoint or TorchScript .pt file."),
+                               QStringLiteral("[checkpoint]"));
+  parser.process(app);
+
+  latentlab::configure_threads();
+  latentlab::ui::MainWindow window(parser.value(device));
+  window.show();
+  const QStringList args = parser.positionalArguments();
+  const QString path = args.isEmpty() ? defaultModel() : args.first();
+  if (!path.isEmpty()) window.openCheckpoint(path);
+  return app.exec();
+}

@@ -1,0 +1,78 @@
+#include "ui/image_view.h"
+
+#include <QPainter>
+#include <QPaintEvent>
+
+namespace latentlab::ui {
+
+namespace {
+
+constexpr int kMargin = 12;  // free space around the image, in pixels
+constexpr int kGap = 16;     // between the original and the reconstruction
+
+// The largest rectangle of the image's aspect ratio inside `area`, centred. Whole multiples of
+// the image size when it fits at least once, so nearest-neighbour pixels all have one size.
+QRect fitRect(const QSize& image, const QRect& area) {
+  if (image.isEmpty() || area.isEmpty()) return {};
+  QSize size = image.scaled(area.size(), Qt::KeepAspectRatio);
+  const int factor = size.width() / image.width();
+  if (factor >= 1) size = image * factor;
+  QRect r(QPoint(0, 0), size);
+  r.moveCenter(area.center());
+  return r;
+}
+
+}  // namespace
+
+ImageView::ImageView(QWidget* parent) : QWidget(parent) {
+  setAutoFillBackground(true);
+  setBackgroundRole(QPalette::Dark);
+  setAttribute(Qt::WA_OpaquePaintEvent);
+}
+
+void ImageView::setImage(const QImage& image) {
+  m_image = image;
+  m_message.clear();
+  update();
+}
+
+void ImageView::setOriginal(const QImage& original) {
+  m_original = original;
+  update();
+}
+
+void ImageView::setSmoothScaling(bool smooth) {
+  if (m_smooth == smooth) return;
+  m_smooth = smooth;
+  update();
+}
+
+void ImageView::setMessage(const QString& text) {
+  m_message = text;
+  update();
+}
+
+void ImageView::paintEvent(QPaintEvent* event) {
+  QPainter painter(this);
+  painter.fillRect(event->rect(), palette().color(QPalette::Dark));
+  if (!m_message.isEmpty() || m_image.isNull()) {
+    painter.setPen(palette().color(QPalette::BrightText));
+    painter.drawText(rect().adjusted(kMargin, kMargin, -kMargin, -kMargin),
+                     Qt::AlignCenter | Qt::TextWordWrap, m_message);
+    return;
+  }
+  painter.setRenderHint(QPainter::SmoothPixmapTransform, m_smooth);
+  const QRect area = rect().adjusted(kMargin, kMargin, -kMargin, -kMargin);
+  if (m_original.isNull()) {
+    painter.drawImage(fitRect(m_image.size(), area), m_image);
+    return;
+  }
+  // Two halves: original on the left, reconstruction on the right, at the same scale.
+  const int half = (area.width() - kGap) / 2;
+  const QRect left(area.left(), area.top(), half, area.height());
+  const QRect right(area.right() - half + 1, area.top(), half, area.height());
+  painter.drawImage(fitRect(m_original.size(), left), m_original);
+  painter.drawImage(fitRect(m_image.size(), right), m_image);
+}
+
+}  // namespace latentlab::ui

@@ -1,0 +1,112 @@
+#pragma once
+// The LatentLab main window: the image view in the centre, dockable Latent and Attributes panels,
+// a status bar with the model, device, decode time and frame rate. Inference runs on the
+// RenderWorker's thread; this window only composes latents and shows the images that come back.
+#include <QMainWindow>
+#include <QThread>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "ui/latent_edit_command.h"
+#include "ui/model_summary.h"
+
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QTimer;
+class QUndoStack;
+
+namespace latentlab::ui {
+
+class AttributePanel;
+class ImageView;
+class LatentPanel;
+class RenderWorker;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  // device: where models are loaded ("auto", "cpu", "cuda", "cuda:N").
+  explicit MainWindow(const QString& device = QStringLiteral("auto"), QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Opens a checkpoint or TorchScript file in the background. On success the model replaces the
+  // current one; on failure the message handler is told and the current model stays.
+  void openCheckpoint(const QString& path);
+
+  // Errors the user must see (a file that would not open). A QMessageBox by default; tests
+  // install their own so nothing modal blocks them.
+  using MessageHandler = std::function<void(const QString& title, const QString& text)>;
+  void setMessageHandler(MessageHandler handler) { m_showMessage = std::move(handler); }
+
+  const ModelSummary& model() const { return m_model; }
+  // The latent that is rendered: the Latent panel's values + sum(amount * attribute vector).
+  std::vector<float> currentLatent() const;
+  // True when the newest render request has been shown (or failed).
+  bool renderSettled() const { return m_settledId >= m_requestedId; }
+
+  ImageView* imageView() const { return m_view; }
+  LatentPanel* latentPanel() const { return m_latent; }
+  AttributePanel* attributePanel() const { return m_attributes; }
+  QUndoStack* undoStack() const { return m_undo; }
+
+ signals:
+  void modelChanged();                                        // a new model is in place
+  void loadFailed(const QString& path, const QString& message);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  // main_window.cpp: models and rendering
+  void requestRender();
+  void onModelLoaded(const ModelSummary& summary);
+  void onLoadFailed(const QString& path, const QString& message);
+  void onImageReady(quint64 id, const QImage& image, double milliseconds);
+  void onRenderFailed(quint64 id, const QString& message);
+  void updateFrameRate();
+  LatentState state() const;
+  void applyState(const LatentState& state);
+  void commitEdit(const QString& text);
+  // main_window_menus.cpp: menus, recent files, settings, about
+  void createMenus();
+  void fillRecentMenu();
+  void addRecentFile(const QString& path);
+  void chooseCheckpoint();
+  void copyImage();
+  void showAbout();
+  void restoreLayout();
+  void saveLayout();
+
+  QString m_device;
+  ModelSummary m_model;
+  RenderWorker* m_worker;  // lives on m_renderThread; deleted after the thread stops
+  QThread m_renderThread;
+
+  ImageView* m_view;
+  LatentPanel* m_latent;
+  AttributePanel* m_attributes;
+  QDockWidget* m_latentDock;
+  QDockWidget* m_attributeDock;
+  QMenu* m_recentMenu = nullptr;
+  QUndoStack* m_undo;
+  LatentState m_committed;  // the state after the last undo step
+
+  QLabel* m_modelLabel;
+  QLabel* m_deviceLabel;
+  QLabel* m_timeLabel;
+  QLabel* m_fpsLabel;
+  QTimer* m_fpsTimer;
+  std::deque<qint64> m_frameTimes;  // when recent frames arrived (ms): the frame rate
+
+  quint64 m_requestedId = 0;  // newest render request
+  quint64 m_shownId = 0;      // newest image shown; older results are dropped
+  quint64 m_settledId = 0;    // newest request shown or failed
+  MessageHandler m_showMessage;
+};
+
+}  // namespace latentlab::ui
