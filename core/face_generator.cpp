@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -82,6 +83,9 @@ Rgb mix(const Rgb& a, const Rgb& b, double t) {
 }
 Rgb scaled(const Rgb& c, double f) { return {c[0] * f, c[1] * f, c[2] * f}; }
 double luminance(const Rgb& c) { return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]; }
+double colour_distance(const Rgb& a, const Rgb& b) {
+  return std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
 Rgb clamped(const Rgb& c) {
   return {std::clamp(c[0], 0.0, 255.0), std::clamp(c[1], 0.0, 255.0), std::clamp(c[2], 0.0, 255.0)};
 }
@@ -113,9 +117,7 @@ Rgb sample_glasses(FaceRandom& r, const Rgb& skin) {
   // and never a colour close to the skin's.
   const bool dark = luminance(skin) > 125.0 ? r.chance(0.9) : r.chance(0.3);
   Rgb frame = dark ? kDark[r.pick({1, 1, 1, 1, 1})] : kLight[r.pick({1, 1, 1})];
-  for (int i = 0; i < 8 && cv::norm(cv::Vec3d(frame[0] - skin[0], frame[1] - skin[1],
-                                              frame[2] - skin[2])) < 90.0;
-       ++i)
+  for (int i = 0; i < 8 && colour_distance(frame, skin) < 90.0; ++i)
     frame = kDark[r.pick({1, 1, 1, 1, 1})];
   return frame;
 }
@@ -249,13 +251,14 @@ class Painter {
 
 Rgb hair_colour(const FaceParameters& f) { return f.blond_hair ? f.blond : f.hair; }
 
-// A beard must stand out from the skin it grows on (a golden beard on tanned skin would not).
+// A beard must stand out from the skin it grows on (a golden beard on tanned skin would not):
+// when their brightness is too close, the beard is made darker (or, on the darkest skin, lighter).
 Rgb beard_colour(const FaceParameters& f) {
-  Rgb beard = scaled(hair_colour(f), f.beard_shade);
-  const double skin = luminance(f.skin);
-  for (int i = 0; i < 4 && luminance(beard) < skin && skin - luminance(beard) < 60.0; ++i)
-    beard = scaled(beard, 0.8);
-  return beard;
+  const Rgb beard = scaled(hair_colour(f), f.beard_shade);
+  const double skin = luminance(f.skin), lum = luminance(beard);
+  if (std::abs(lum - skin) >= 60.0) return beard;
+  const double target = skin >= 75.0 ? skin - 60.0 : skin + 60.0;
+  return clamped(scaled(beard, target / std::max(lum, 1.0)));
 }
 
 double mouth_lift(const FaceParameters& f) { return f.smiling ? f.smile_lift : f.neutral_lift; }
@@ -361,7 +364,9 @@ void draw_nose(Painter& pen, const FaceParameters& f) {
 void draw_mouth(Painter& pen, const FaceParameters& f) {
   const double mw = f.mouth_width, my = f.mouth_y, c = mouth_lift(f);
   const cv::Point2d left{-mw, my - c}, right{mw, my - c};
-  const Rgb line = scaled(f.lips, 0.7);
+  // The lip line must read as a line on any skin: darken it until it stands out.
+  Rgb line = scaled(f.lips, 0.7);
+  for (int i = 0; i < 6 && colour_distance(line, f.skin) < 70.0; ++i) line = scaled(line, 0.85);
   if (f.mouth_open) {
     // Upper lip nearly straight, lower lip curving down by the opening (and the smile).
     const cv::Point2d upper_control{0.0, my - c * 0.6 - 0.004};
@@ -378,7 +383,9 @@ void draw_mouth(Painter& pen, const FaceParameters& f) {
     pen.stroke(opening, f.lips, 0.012, /*closed=*/true);
   } else {
     // The lip line, and a fuller lower lip below it.
-    pen.stroke(quad_curve(left * 0.8, {0.0, my + c * 1.1 + 0.025}, right * 0.8),
+    // The lip line passes x = +-0.75 mw at my - 0.5625 c (a quadratic Bezier).
+    const double lip_end_y = my - 0.5625 * c + 0.004;
+    pen.stroke(quad_curve({-0.75 * mw, lip_end_y}, {0.0, my + c + 0.028}, {0.75 * mw, lip_end_y}),
                mix(f.lips, f.skin, 0.35), 0.014, false, /*tapered=*/true);
     pen.stroke(quad_curve(left, {0.0, my + c}, right), line, 0.013, false, /*tapered=*/true);
   }
@@ -577,6 +584,9 @@ FaceParameters sample_face_parameters(uint64_t seed, int64_t index) {
   f.blond = sample_hair(r, /*blond=*/true);
   // Hair as dark as the skin would hide Bangs and Beard: such hair becomes near black.
   if (std::abs(luminance(f.hair) - luminance(f.skin)) < 45.0) f.hair = scaled(f.hair, 0.45);
+  // Pale blond on fair skin would hide Bangs: such hair turns more golden.
+  for (int i = 0; i < 6 && colour_distance(f.blond, f.skin) < 60.0; ++i)
+    f.blond = mix(f.blond, Rgb{200, 150, 62}, 0.35);
   f.beard_shade = r.uniform(0.62, 0.78);
   static const Rgb kIris[] = {
       {92, 56, 30}, {55, 35, 20}, {66, 108, 160}, {78, 118, 78}, {120, 98, 50}};
@@ -605,6 +615,9 @@ FaceParameters sample_face_parameters(uint64_t seed, int64_t index) {
   f.brow_raise = r.uniform(0.045, 0.06) + f.brow_thickness * 0.5;
   f.brow_angle = r.uniform(-8.0, 14.0);
   f.brow_arch = r.uniform(0.0, 0.016);
+  // Without Bangs a clear strip of forehead shows between the eyebrows and the hairline.
+  const double brow_top = f.eye_y - f.brow_raise - f.brow_thickness * 0.5;
+  f.hairline = std::max(f.hairline, (0.065 - brow_top) / f.half_height);
 
   f.nose_length = r.uniform(0.08, 0.11);
   f.nose_width = r.uniform(0.022, 0.036);
@@ -682,18 +695,17 @@ void write_face_dataset(const std::string& dir, int64_t count, uint64_t seed, in
 
   if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
   threads = int(std::min<int64_t>(threads, count));
+  if (progress && !progress(0, count)) throw Cancelled();
   // Workers draw; the calling thread reports progress (and may cancel) meanwhile.
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) workers.emplace_back(work);
   bool cancelled = false;
-  if (progress) {
-    while (done < count && !stop) {
-      if (!progress(done, count)) {
-        cancelled = true;
-        stop = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (progress && !stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (done >= count) break;
+    if (!progress(done, count)) {
+      cancelled = true;
+      stop = true;
     }
   }
   for (auto& w : workers) w.join();
