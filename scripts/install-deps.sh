@@ -17,6 +17,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   googletest libgtest-dev libbenchmark-dev python3-torch python3-numpy xvfb xauth
+  python3-sklearn  # independent GMM log-likelihood reference in tests
   # real data
   dataset-fashion-mnist
 )
