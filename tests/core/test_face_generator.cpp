@@ -1,6 +1,7 @@
 // The synthetic face generator: determinism, the CelebA layout and attribute file, and labels
 // that match what is drawn (each attribute switched on and off on the same face).
 #include <gtest/gtest.h>
+#include <torch/torch.h>
 
 #include <cmath>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/dataset.h"
 #include "core/error.h"
 #include "core/face_generator.h"
 #include "tests/core/temp_dir.h"
@@ -168,6 +170,28 @@ TEST(FaceGenerator, WritesCelebaLayoutIndependentOfThreads) {
   EXPECT_EQ(lines[2].size(), 10 + 3 * header.size());
   EXPECT_EQ(lines[2].substr(10, 3),
             face_attributes(sample_face_parameters(kSeed, 0))[0] > 0 ? "  1" : " -1");
+}
+
+// The project's CelebA loader reads the set back: the PNGs decode to the rendered pixels and the
+// attributes to the labels.
+TEST(FaceGenerator, CelebaLoaderReadsTheSetBack) {
+  TempDir dir;
+  constexpr int64_t kCount = 5;
+  write_face_dataset(dir.path(), kCount, kSeed, 32, 2);
+  const auto data = open_dataset("celeba:" + dir.path());
+  ASSERT_EQ(data->size(), kCount);
+  EXPECT_EQ(data->image_shape(), (ImageShape{3, 32, 32}));
+  EXPECT_EQ(data->attribute_names(), face_attribute_names());
+  for (int64_t i = 0; i < kCount; ++i) {
+    const FaceParameters f = sample_face_parameters(kSeed, i);
+    EXPECT_EQ(data->attributes(i), face_attributes(f));
+    auto rgb = render_face_rgb(f, 32);
+    const auto expected = torch::from_blob(rgb.data(), {32, 32, 3}, torch::kUInt8)
+                              .permute({2, 0, 1})
+                              .to(torch::kFloat32)
+                              .div(255.0);
+    EXPECT_TRUE(torch::allclose(data->image(i), expected, /*rtol=*/0, /*atol=*/1e-6)) << i;
+  }
 }
 
 // A cancelled run removes the attribute file of an earlier run, so the folder never looks like
