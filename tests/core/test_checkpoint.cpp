@@ -67,6 +67,18 @@ std::string error_of(const std::function<void()>& f) {
 TEST(Crc32, MatchesTheStandardCheckValue) {
   EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
   EXPECT_EQ(crc32(""), 0u);
+  // zlib.crc32(b"The quick brown fox jumps over the lazy dog") in Python.
+  EXPECT_EQ(crc32("The quick brown fox jumps over the lazy dog"), 0x414FA339u);
+}
+
+TEST(Crc32, AnySplitGivesTheSameValueAsOnePass) {
+  std::string data;
+  for (int i = 0; i < 1000; ++i) data.push_back(char((i * 131 + 7) % 256));
+  const uint32_t whole = crc32(data);
+  for (size_t cut : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{500}, size_t{999}})
+    EXPECT_EQ(crc32(std::string_view(data).substr(cut), crc32(std::string_view(data).substr(0, cut))),
+              whole)
+        << cut;
 }
 
 TEST(Checkpoint, VaeRoundTripIsBitExact) {
