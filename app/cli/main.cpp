@@ -31,6 +31,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "latentlab-cli 0.1.0");
   latentlab::cli::add_info_verb(app);
+  latentlab::cli::add_decode_verb(app);
+  latentlab::cli::add_encode_verb(app);
+  latentlab::cli::add_reconstruct_verb(app);
+  latentlab::cli::add_interpolate_verb(app);
+  latentlab::cli::add_sample_verb(app);
   latentlab::cli::add_make_faces_verb(app);
   try {
     latentlab::configure_threads();

@@ -5,6 +5,11 @@
 namespace latentlab::cli {
 
 void add_info_verb(CLI::App& app);
+void add_decode_verb(CLI::App& app);
+void add_encode_verb(CLI::App& app);
+void add_reconstruct_verb(CLI::App& app);
+void add_interpolate_verb(CLI::App& app);
+void add_sample_verb(CLI::App& app);
 void add_make_faces_verb(CLI::App& app);
 
 }  // namespace latentlab::cli

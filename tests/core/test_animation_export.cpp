@@ -145,7 +145,7 @@ TEST(AnimationExport, VideoReadsBackWithTheFrameCountAndSize) {
   const auto frames = ramp_frames(6, 1, 7, 9);
   const auto path = dir.file("v.mp4");
   write_video(path, frames, {}, 5.0, 3);
-  cv::VideoCapture capture(path);
+  cv::VideoCapture capture(path, cv::CAP_FFMPEG);
   ASSERT_TRUE(capture.isOpened());
   int count = 0;
   cv::Mat frame;
