@@ -252,9 +252,8 @@ TEST_F(CliTest, ErrorsGiveOneLineAndNoOutput) {
                  "have 2 values, the model needs 3", out);
   expect_failure("reconstruct " + vae + " " + quote(file("not_an_image.png")) + " --out " + quote(out),
                  "not_an_image.png: not an image", out);
-  expect_failure("encode " + quote(file("gan.llckpt")) + " " + quote(file("grey.png")) + " --out " +
-                     quote(file("err.npy")),
-                 "is a GAN", file("err.npy"));
+  expect_failure("encode " + vae + " " + quote(file("grey.png")) + " --out " + quote(file("err.csv")),
+                 "--out must end in .json or .npy", file("err.csv"));
   expect_failure("sample " + vae + " --count 4 --seed 1 --out " + quote(file("no/such/folder/x.png")),
                  "does not exist", file("no/such/folder/x.png"));
   // A bad --gif folder is found before the strip is written.
