@@ -6,6 +6,7 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -38,14 +39,21 @@ LatentPanel::LatentPanel(QWidget* parent)
   m_rowsLayout = new QVBoxLayout(m_rowsWidget);
   m_rowsLayout->setSpacing(2);
   m_rowsLayout->addStretch(1);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setWidget(m_rowsWidget);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  m_scroll = new QScrollArea(this);
+  m_scroll->setWidgetResizable(true);
+  m_scroll->setWidget(m_rowsWidget);
+  m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(buttons);
-  layout->addWidget(scroll, 1);
+  layout->addWidget(m_scroll, 1);
+
+  // Rows scroll vertically only: the dock must be wide enough for a whole row and the scroll
+  // bar from the start, before any model gives it rows (docks are laid out once, at first show).
+  const ValueSlider prototype(QStringLiteral("z000"), kRange);
+  m_scroll->setMinimumWidth(prototype.minimumSizeHint().width() + m_rowsLayout->contentsMargins().left() +
+                            m_rowsLayout->contentsMargins().right() +
+                            m_scroll->verticalScrollBar()->sizeHint().width() + 2 * m_scroll->frameWidth());
 
   connect(m_randomise, &QPushButton::clicked, this, &LatentPanel::randomise);
   connect(m_reset, &QPushButton::clicked, this, &LatentPanel::reset);

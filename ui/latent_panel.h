@@ -7,6 +7,7 @@
 
 class QDoubleSpinBox;
 class QPushButton;
+class QScrollArea;
 class QVBoxLayout;
 
 namespace latentlab::ui {
@@ -46,6 +47,7 @@ class LatentPanel : public QWidget {
  private:
   QVBoxLayout* m_rowsLayout;
   QWidget* m_rowsWidget;
+  QScrollArea* m_scroll;
   QDoubleSpinBox* m_truncation;
   QPushButton* m_randomise;
   QPushButton* m_reset;

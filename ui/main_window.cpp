@@ -85,6 +85,7 @@ MainWindow::MainWindow(const QString& device, QWidget* parent)
     QMessageBox::warning(this, title, text);
   };
   createMenus();
+  resize(1200, 760);  // the first start; later starts restore the saved geometry
   restoreLayout();
 }
 

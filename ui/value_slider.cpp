@@ -30,7 +30,7 @@ ValueSlider::ValueSlider(const QString& label, double range, QWidget* parent)
   m_spin->setSingleStep(0.1);
   m_spin->setKeyboardTracking(false);  // a typed number is one edit, not one per keystroke
   m_reset = new QToolButton(this);
-  m_reset->setText(QStringLiteral("0"));
+  m_reset->setText(QStringLiteral("↺"));
   m_reset->setAutoRaise(true);
   m_reset->setToolTip(tr("Reset %1 to 0").arg(label));
   setToolTip(label);

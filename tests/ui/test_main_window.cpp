@@ -33,6 +33,7 @@ class TestMainWindow : public QObject {
   void attributeSliderAddsItsVector();
   void corruptFileShowsAMessageAndKeepsTheModel();
   void secondModelReplacesTheFirst();
+  void shortcutsRandomiseWithinTheTruncationAndUndo();
 
  private:
   // Opens m_path and waits until its first image is on screen.
@@ -178,6 +179,25 @@ void TestMainWindow::secondModelReplacesTheFirst() {
   drag(m_window->latentPanel()->row(2)->slider(), 300);
   QVERIFY(waitForImage());
   QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(grey, {0.0f, 0.0f, 3.0f})));
+}
+
+void TestMainWindow::shortcutsRandomiseWithinTheTruncationAndUndo() {
+  QVERIFY(openAndWait(m_path));
+  const QImage original = m_window->imageView()->image();
+  m_window->latentPanel()->setTruncation(0.5);
+  m_window->activateWindow();
+  QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+  QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+  QVERIFY(waitForImage());
+  const std::vector<float> z = m_window->currentLatent();
+  QVERIFY(z != std::vector<float>(5, 0.0f));
+  for (float v : z) QVERIFY2(std::abs(v) <= 0.5f, qPrintable(QString::number(v)));
+  QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_path, z)));
+  QCOMPARE(m_window->undoStack()->count(), 1);
+  QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
+  QVERIFY(waitForImage());
+  QCOMPARE(m_window->currentLatent(), std::vector<float>(5, 0.0f));
+  QVERIFY(samePixels(m_window->imageView()->image(), original));
 }
 
 QTEST_MAIN(TestMainWindow)
