@@ -1,5 +1,7 @@
 // latentlab-cli make-faces --out DIR --count N [--seed S] [--size 64] [--threads T]
 //                          [--contact-sheet PNG]
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -25,16 +27,21 @@ void run_make_faces(const MakeFacesOptions& o) {
   auto seconds_since = [](Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
   };
+  // On a terminal the status line is rewritten in place; in a log, one line every 5 s.
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  double last_shown = -1e9;
   write_face_dataset(o.out, o.count, o.seed, o.size, o.threads, [&](int64_t done, int64_t total) {
     const double elapsed = seconds_since(start);
+    if (done < total && elapsed - last_shown < (tty ? 0.2 : 5.0)) return true;
+    last_shown = elapsed;
     const double rate = elapsed > 0.0 ? double(done) / elapsed : 0.0;
     const double eta = rate > 0.0 ? double(total - done) / rate : 0.0;
-    std::fprintf(stderr, "\rmake-faces: %lld/%lld (%3.0f%%)  %6.0f faces/s  ETA %4.0f s ",
-                 static_cast<long long>(done), static_cast<long long>(total),
-                 100.0 * double(done) / double(total), rate, eta);
+    std::fprintf(stderr, "%smake-faces: %lld/%lld (%3.0f%%)  %6.0f faces/s  ETA %4.0f s%s",
+                 tty ? "\r" : "", static_cast<long long>(done), static_cast<long long>(total),
+                 100.0 * double(done) / double(total), rate, eta, tty ? " " : "\n");
     return true;
   });
-  std::fprintf(stderr, "\n");
+  if (tty) std::fprintf(stderr, "\n");
   const double elapsed = seconds_since(start);
   std::cout << "wrote " << o.count << " faces of " << o.size << "x" << o.size << " to " << o.out
             << " in " << elapsed << " s (" << double(o.count) / elapsed << " faces/s)\n"
