@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "core/pixels.h"
 
 namespace latentlab::ui {
 
@@ -15,18 +16,12 @@ void tensorToImage(const torch::Tensor& image, OutputRange range, QImage& buffer
   const auto format = channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
   if (buffer.format() != format || buffer.width() != width || buffer.height() != height) {
     buffer = QImage(width, height, format);
-    if (buffer.isNull()) throw InputError("cannot allocate a " + std::to_string(width) + "x" +
-                                          std::to_string(height) + " image");
+    if (buffer.isNull())
+      throw InputError("cannot allocate a " + std::to_string(width) + "x" + std::to_string(height) + " image");
   }
   torch::InferenceMode guard;
-  const float scale = 255.0f / (range.hi - range.lo);
-  const auto pixels = image.to(torch::kCPU, torch::kFloat32)
-                          .sub(range.lo)
-                          .mul_(scale)
-                          .round_()
-                          .clamp_(0.0, 255.0)
-                          .to(torch::kUInt8)
-                          .permute({1, 2, 0});
+  // core's conversion, so the window shows exactly the pixels the CLI writes to PNG.
+  const auto pixels = to_uint8_hwc(image, range);
   // QImage rows are padded to 4 bytes: view the buffer with its real row stride and copy once.
   auto target = torch::from_blob(buffer.bits(), {height, width, channels},
                                  {int64_t(buffer.bytesPerLine()), channels, 1}, torch::kUInt8);

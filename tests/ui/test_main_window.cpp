@@ -2,6 +2,8 @@
 // sliders, undo, open a bad file and a second model. Pixels are checked against core's decode.
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QMimeData>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
@@ -34,6 +36,8 @@ class TestMainWindow : public QObject {
   void corruptFileShowsAMessageAndKeepsTheModel();
   void secondModelReplacesTheFirst();
   void shortcutsRandomiseWithinTheTruncationAndUndo();
+  void droppedCheckpointOpensAndBecomesRecent();
+  void dockLayoutIsRestored();
 
  private:
   // Opens m_path and waits until its first image is on screen.
@@ -52,10 +56,12 @@ class TestMainWindow : public QObject {
 };
 
 void TestMainWindow::initTestCase() {
-  QStandardPaths::setTestModeEnabled(true);  // QSettings away from the user's own
+  QVERIFY(m_dir.isValid());
+  // Recent files and the dock layout go to a fresh folder, not the user's settings.
+  QStandardPaths::setTestModeEnabled(true);
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath("settings"));
   QCoreApplication::setOrganizationName("LatentLab-test");
   QCoreApplication::setApplicationName("test_main_window");
-  QVERIFY(m_dir.isValid());
   m_path = m_dir.filePath("tiny.llckpt");
   m_smile = {1.0f, -0.5f, 0.25f, 0.0f, 0.75f};
   saveTinyVae(m_path, {3, 16, 16}, 5, {{"Smiling", m_smile}, {"Beard", std::vector<float>(5, -0.3f)}});
@@ -198,6 +204,43 @@ void TestMainWindow::shortcutsRandomiseWithinTheTruncationAndUndo() {
   QVERIFY(waitForImage());
   QCOMPARE(m_window->currentLatent(), std::vector<float>(5, 0.0f));
   QVERIFY(samePixels(m_window->imageView()->image(), original));
+}
+
+void TestMainWindow::droppedCheckpointOpensAndBecomesRecent() {
+  QMimeData text;
+  text.setText("not a file");
+  QDragEnterEvent refused(QPoint(20, 20), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+  refused.ignore();
+  QCoreApplication::sendEvent(m_window.get(), &refused);
+  QVERIFY(!refused.isAccepted());
+
+  QMimeData file;
+  file.setUrls({QUrl::fromLocalFile(m_path)});
+  QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &file, Qt::LeftButton, Qt::NoModifier);
+  enter.ignore();
+  QCoreApplication::sendEvent(m_window.get(), &enter);
+  QVERIFY(enter.isAccepted());
+  QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
+  QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &file, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(m_window.get(), &drop);
+  QVERIFY(changed.wait(20000));
+  QCOMPARE(m_window->model().path, m_path);
+  QCOMPARE(QSettings().value("recentFiles").toStringList().value(0), QFileInfo(m_path).absoluteFilePath());
+}
+
+void TestMainWindow::dockLayoutIsRestored() {
+  auto attributesDock = [this] { return m_window->findChild<QDockWidget*>("AttributesDock"); };
+  QVERIFY(attributesDock() && attributesDock()->isVisible());
+  attributesDock()->hide();
+  m_window->close();  // saves the layout
+  init();
+  QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+  QVERIFY(!attributesDock()->isVisible());
+  attributesDock()->show();
+  m_window->close();
+  init();
+  QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+  QVERIFY(attributesDock()->isVisible());
 }
 
 QTEST_MAIN(TestMainWindow)
