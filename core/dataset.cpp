@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 
 #include "core/dataset.h"
@@ -13,7 +14,8 @@ namespace latentlab {
 namespace {
 
 constexpr int64_t kDecodeGrain = 4;      // decoding one image takes 0.05-2 ms
-constexpr int64_t kLoadChunk = 512;      // images between progress calls
+constexpr int64_t kFirstChunk = 512;     // images between the first progress calls
+constexpr double kQuickChunkSeconds = 0.05;  // chunks faster than this grow
 constexpr size_t kMaxFailuresNamed = 5;  // in one message
 
 std::string join_failures(const std::vector<std::string>& failures) {
@@ -27,12 +29,8 @@ std::string join_failures(const std::vector<std::string>& failures) {
 
 }  // namespace
 
-torch::Tensor Dataset::images(int64_t begin, int64_t end) const {
-  if (begin < 0 || end > size() || begin > end)
-    throw InputError("image range [" + std::to_string(begin) + ", " + std::to_string(end) +
-                     ") is outside " + spec() + " (" + std::to_string(size()) + " images)");
-  const ImageShape shape = image_shape();
-  auto out = torch::empty({end - begin, shape.channels, shape.height, shape.width});
+void Dataset::read_images(int64_t begin, torch::Tensor out) const {
+  const int64_t end = begin + out.size(0);
   std::mutex mutex;
   std::vector<std::pair<int64_t, std::string>> failures;
   at::parallel_for(begin, end, kDecodeGrain, [&](int64_t b, int64_t e) {
@@ -52,6 +50,15 @@ torch::Tensor Dataset::images(int64_t begin, int64_t end) const {
     throw DatasetError(spec() + ": " + std::to_string(messages.size()) +
                        " image(s) cannot be decoded: " + join_failures(messages));
   }
+}
+
+torch::Tensor Dataset::images(int64_t begin, int64_t end) const {
+  if (begin < 0 || end > size() || begin > end)
+    throw InputError("image range [" + std::to_string(begin) + ", " + std::to_string(end) +
+                     ") is outside " + spec() + " (" + std::to_string(size()) + " images)");
+  const ImageShape shape = image_shape();
+  auto out = torch::empty({end - begin, shape.channels, shape.height, shape.width});
+  read_images(begin, out);
   return out;
 }
 
@@ -61,15 +68,23 @@ torch::Tensor load_all_images(const Dataset& data,
   const ImageShape shape = data.image_shape();
   if (progress && !progress(0, total)) throw Cancelled();
   auto out = torch::empty({total, shape.channels, shape.height, shape.width});
+  // Chunks that finish quickly double in size: in-memory sources (IDX) then take a few large
+  // tensor operations rather than hundreds of small parallel ones (each parallel region can
+  // cost a scheduler time slice on a busy machine), while slow decoders keep calling progress.
   // Every chunk is decoded even after a failure, so one error names every bad image.
   std::vector<std::string> failures;
-  for (int64_t begin = 0; begin < total; begin += kLoadChunk) {
-    const int64_t end = std::min(total, begin + kLoadChunk);
+  int64_t chunk = kFirstChunk;
+  for (int64_t begin = 0; begin < total;) {
+    const int64_t end = std::min(total, begin + chunk);
+    const auto start = std::chrono::steady_clock::now();
     try {
-      out.slice(0, begin, end).copy_(data.images(begin, end));
+      data.read_images(begin, out.slice(0, begin, end));
     } catch (const DatasetError& error) {
       failures.push_back(error.what());
     }
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    if (took.count() < kQuickChunkSeconds) chunk *= 2;
+    begin = end;
     if (progress && !progress(end, total)) throw Cancelled();
   }
   if (!failures.empty()) throw DatasetError(join_failures(failures));

@@ -54,10 +54,14 @@ class Dataset {
   // A name for image index, for messages and thumbnails: the file path, or "IDX-file #index".
   virtual std::string item_name(int64_t index) const { return "#" + std::to_string(index); }
 
-  // Images [begin, end) as one tensor [end - begin, C, H, W]. The default decodes image(i) in
-  // parallel and throws DatasetError naming every image that failed; in-memory sources (IDX)
-  // convert the whole range in one tensor operation.
-  virtual torch::Tensor images(int64_t begin, int64_t end) const;
+  // Writes images [begin, begin + out.size(0)) into out, a contiguous float32 tensor
+  // [n, C, H, W] (load_all_images passes slices of its result, so nothing is copied twice).
+  // The default decodes image(i) in parallel and throws DatasetError naming every image that
+  // failed; in-memory sources (IDX) convert the whole range in one tensor operation.
+  virtual void read_images(int64_t begin, torch::Tensor out) const;
+
+  // Images [begin, end) as one tensor [end - begin, C, H, W] (through read_images).
+  torch::Tensor images(int64_t begin, int64_t end) const;
 };
 
 // Throws DatasetError naming the file (and line) for any malformed source.
