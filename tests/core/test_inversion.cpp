@@ -17,7 +17,13 @@ std::shared_ptr<GanModel> tiny_gan() {
   o.latent_dim = 8;
   o.generator_width = 8;
   o.discriminator_width = 4;
-  return std::make_shared<GanModel>(o);
+  auto gan = std::make_shared<GanModel>(o);
+  // DCGAN's N(0, 0.02) initial weights make nearly constant images; He initialisation makes the
+  // images depend on z, so matching one means something.
+  torch::NoGradGuard no_grad;
+  for (auto& p : gan->net()->generator->named_parameters())
+    if (p.value().dim() == 4) torch::nn::init::kaiming_normal_(p.value());
+  return gan;
 }
 
 }  // namespace
