@@ -68,12 +68,14 @@ CelebaAttributes read_celeba_attributes(const std::string& path) {
     if (line_number == 1) {
       int64_t count = -1;
       if (tokens.size() == 1 && !tokens[0].empty() &&
-          std::all_of(tokens[0].begin(), tokens[0].end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+          std::all_of(tokens[0].begin(), tokens[0].end(),
+                      [](char c) { return c >= '0' && c <= '9'; }) &&
           tokens[0].size() <= 10)
         count = std::stoll(std::string(tokens[0]));
       if (count < 1 || count > kMaxDeclaredImages)
-        fail_at(path, 1, "expected the number of images (a positive integer), found " +
-                             in_quotes(line.substr(0, 80)));
+        fail_at(path, 1,
+                "expected the number of images (a positive integer), found " +
+                    in_quotes(line.substr(0, 80)));
       declared = count;
       continue;
     }
@@ -89,19 +91,21 @@ CelebaAttributes read_celeba_attributes(const std::string& path) {
     }
     if (tokens.empty()) continue;  // blank lines (a trailing newline) are harmless
     if (int64_t(result.images.size()) == declared)
-      fail_at(path, line_number, "more rows than the " + std::to_string(declared) +
-                                     " images the first line declares");
+      fail_at(path, line_number,
+              "more rows than the " + std::to_string(declared) + " images the first line declares");
     const size_t columns = result.names.size();
     if (tokens.size() - 1 != columns)
-      fail_at(path, line_number, "expected " + std::to_string(columns) + " values after " +
-                                     in_quotes(tokens[0]) + ", found " + std::to_string(tokens.size() - 1));
+      fail_at(path, line_number,
+              "expected " + std::to_string(columns) + " values after " + in_quotes(tokens[0]) +
+                  ", found " + std::to_string(tokens.size() - 1));
     const fs::path name(tokens[0]);
     if (name.is_absolute() || std::find(name.begin(), name.end(), fs::path("..")) != name.end())
       fail_at(path, line_number, "image name " + in_quotes(tokens[0]) + " leaves the image folder");
     const auto [previous, inserted] = first_line.emplace(tokens[0], line_number);
     if (!inserted)
-      fail_at(path, line_number, in_quotes(tokens[0]) + " is listed twice (first at line " +
-                                     std::to_string(previous->second) + ")");
+      fail_at(path, line_number,
+              in_quotes(tokens[0]) + " is listed twice (first at line " +
+                  std::to_string(previous->second) + ")");
     for (size_t c = 0; c < columns; ++c) {
       const auto value = tokens[c + 1];
       if (value == "1")
@@ -109,14 +113,16 @@ CelebaAttributes read_celeba_attributes(const std::string& path) {
       else if (value == "-1")
         result.values.push_back(-1);
       else
-        fail_at(path, line_number, "value " + in_quotes(value) + " of attribute " + result.names[c] +
-                                       " for " + in_quotes(tokens[0]) + " is not 1 or -1");
+        fail_at(path, line_number,
+                "value " + in_quotes(value) + " of attribute " + result.names[c] + " for " +
+                    in_quotes(tokens[0]) + " is not 1 or -1");
     }
     result.images.emplace_back(tokens[0]);
     result.lines.push_back(line_number);
   }
   if (declared < 0) throw DatasetError(path + ": empty file (expected the number of images)");
-  if (result.names.empty()) fail_at(path, 2, "expected the attribute names, found the end of the file");
+  if (result.names.empty())
+    fail_at(path, 2, "expected the attribute names, found the end of the file");
   if (int64_t(result.images.size()) != declared)
     throw DatasetError(path + ": the first line declares " + std::to_string(declared) +
                        " images but " + std::to_string(result.images.size()) +

@@ -1,5 +1,7 @@
 // The parts of the data set interface that need LibTorch alone (a custom Dataset can be used for
 // training on a machine built with LATENTLAB_CORE_ONLY); the loaders are in dataset_spec.cpp.
+#include "core/dataset.h"
+
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
@@ -7,16 +9,15 @@
 #include <chrono>
 #include <mutex>
 
-#include "core/dataset.h"
 #include "core/error.h"
 
 namespace latentlab {
 namespace {
 
-constexpr int64_t kDecodeGrain = 4;      // decoding one image takes 0.05-2 ms
-constexpr int64_t kFirstChunk = 512;     // images between the first progress calls
+constexpr int64_t kDecodeGrain = 4;          // decoding one image takes 0.05-2 ms
+constexpr int64_t kFirstChunk = 512;         // images between the first progress calls
 constexpr double kQuickChunkSeconds = 0.05;  // chunks faster than this grow
-constexpr size_t kMaxFailuresNamed = 5;  // in one message
+constexpr size_t kMaxFailuresNamed = 5;      // in one message
 
 std::string join_failures(const std::vector<std::string>& failures) {
   std::string text;

@@ -22,7 +22,7 @@ namespace {
 constexpr size_t kMaxWarningsListed = 20;  // then one line for the rest
 constexpr size_t kMinCheckBatch = 256;     // files checked in parallel at a time
 constexpr int64_t kCheckGrain = 16;        // a check costs one open and two small reads
-constexpr size_t kTailBytes = 4096;  // end markers are searched here: tolerates trailing junk
+constexpr size_t kTailBytes = 4096;        // end markers are searched here: tolerates trailing junk
 constexpr unsigned char kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
 namespace fs = std::filesystem;
@@ -185,8 +185,8 @@ std::unique_ptr<Dataset> make_file_dataset(ImageFileList files, const DatasetOpt
     dataset_warning(options, "... and " + std::to_string(skipped.size() - kMaxWarningsListed) +
                                  " more unreadable image files skipped");
   if (kept.empty()) {
-    std::string message = files.root + ": none of the " + std::to_string(total) +
-                           " image files can be read";
+    std::string message =
+        files.root + ": none of the " + std::to_string(total) + " image files can be read";
     if (!skipped.empty())
       message += " (" + files.paths[skipped[0].first] + ": " + skipped[0].second + ")";
     throw DatasetError(message);

@@ -16,7 +16,7 @@ struct ImageFileList {
   std::vector<int64_t> labels;           // empty (no labels) or one per path; -1: none
   std::vector<std::string> class_names;  // names of labels 0..K-1
   std::vector<std::string> attribute_names;
-  std::vector<int8_t> attributes;   // paths.size() x attribute_names.size(), row-major, +1 / -1
+  std::vector<int8_t> attributes;    // paths.size() x attribute_names.size(), row-major, +1 / -1
   std::vector<std::string> origins;  // empty or one per path: where it was listed ("file:line")
 };
 

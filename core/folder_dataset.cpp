@@ -14,9 +14,9 @@ namespace {
 namespace fs = std::filesystem;
 
 bool has_image_extension(const std::string& name) {
-  static const char* const kExtensions[] = {".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".dib",
+  static const char* const kExtensions[] = {".png",  ".jpg", ".jpeg", ".jpe", ".bmp", ".dib",
                                             ".webp", ".tif", ".tiff", ".pbm", ".pgm", ".ppm",
-                                            ".pnm", ".sr", ".ras", ".jp2"};
+                                            ".pnm",  ".sr",  ".ras",  ".jp2"};
   std::string ext = fs::path(name).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return char(std::tolower(c)); });
@@ -33,7 +33,8 @@ std::unique_ptr<Dataset> open_folder_dataset(const std::string& dir, const Datas
   std::vector<fs::path> relative;
   try {
     const fs::path root(dir);
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied);
+    for (auto it =
+             fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied);
          it != fs::recursive_directory_iterator(); ++it) {
       const std::string name = it->path().filename().string();
       if (!name.empty() && name[0] == '.') {  // .git, macOS "._x.jpg" resource forks, ...
@@ -76,9 +77,8 @@ std::unique_ptr<Dataset> open_folder_dataset(const std::string& dir, const Datas
   for (const auto& path : relative) {
     files.paths.push_back((fs::path(dir) / path).string());
     if (!classes.empty())
-      files.labels.push_back(std::distance(path.begin(), path.end()) > 1
-                                 ? classes.at(path.begin()->string())
-                                 : -1);
+      files.labels.push_back(
+          std::distance(path.begin(), path.end()) > 1 ? classes.at(path.begin()->string()) : -1);
   }
   return make_file_dataset(std::move(files), options, spec, /*square_native=*/false);
 }

@@ -22,8 +22,8 @@ constexpr int64_t kConvertGrain = int64_t(1) << 20;  // pixels per cv::LUT call 
 class IdxDataset : public Dataset {
  public:
   IdxDataset(std::string spec, std::string images_path, torch::Tensor pixels,
-             std::vector<int64_t> labels,
-             std::vector<std::string> class_names, ImageShape shape, OutputRange range)
+             std::vector<int64_t> labels, std::vector<std::string> class_names, ImageShape shape,
+             OutputRange range)
       : spec_(std::move(spec)),
         images_path_(std::move(images_path)),
         pixels_(std::move(pixels)),
@@ -45,9 +45,11 @@ class IdxDataset : public Dataset {
   void read_images(int64_t begin, torch::Tensor out) const override {
     const int64_t end = begin + out.size(0);
     if (!out.is_contiguous() || out.scalar_type() != torch::kFloat32 ||
-        out.sizes() != torch::IntArrayRef{end - begin, shape_.channels, shape_.height, shape_.width})
-      throw InputError("read_images: expects a contiguous float32 tensor [n, C, H, W] of the data "
-                       "set's shape");
+        out.sizes() !=
+            torch::IntArrayRef{end - begin, shape_.channels, shape_.height, shape_.width})
+      throw InputError(
+          "read_images: expects a contiguous float32 tensor [n, C, H, W] of the data "
+          "set's shape");
     if (begin < 0 || end > size())
       throw InputError("image range [" + std::to_string(begin) + ", " + std::to_string(end) +
                        ") is outside " + spec_ + " (" + std::to_string(size()) + " images)");
@@ -114,7 +116,7 @@ class IdxDataset : public Dataset {
 
   std::string spec_;
   std::string images_path_;
-  torch::Tensor pixels_;  // uint8 [N, H, W]
+  torch::Tensor pixels_;         // uint8 [N, H, W]
   std::vector<int64_t> labels_;  // one per image, or empty
   std::vector<std::string> class_names_;
   ImageShape shape_;
@@ -133,9 +135,9 @@ std::string existing_variant(const std::string& path) {
 }  // namespace
 
 const std::vector<std::string>& fashion_mnist_classes() {
-  static const std::vector<std::string> kClasses = {"T-shirt/top", "Trouser", "Pullover", "Dress",
-                                                    "Coat",        "Sandal",  "Shirt",    "Sneaker",
-                                                    "Bag",         "Ankle boot"};
+  static const std::vector<std::string> kClasses = {
+      "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+      "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
   return kClasses;
 }
 
@@ -149,8 +151,8 @@ std::unique_ptr<Dataset> open_idx_dataset(const std::string& images_path,
     labels = read_idx_labels(labels_path).to(torch::kInt64);
     if (labels.size(0) != pixels.size(0))
       throw DatasetError(labels_path + ": holds " + std::to_string(labels.size(0)) +
-                         " labels but " + images_path + " holds " +
-                         std::to_string(pixels.size(0)) + " images");
+                         " labels but " + images_path + " holds " + std::to_string(pixels.size(0)) +
+                         " images");
     const int64_t max_label = labels.max().item<int64_t>();
     if (class_names.empty()) {
       for (int64_t k = 0; k <= max_label; ++k) class_names.push_back(std::to_string(k));
@@ -171,7 +173,8 @@ std::unique_ptr<Dataset> open_idx_dataset(const std::string& images_path,
   std::vector<int64_t> label_list;
   if (labels.defined()) {
     const auto contiguous = labels.contiguous();
-    label_list.assign(contiguous.data_ptr<int64_t>(), contiguous.data_ptr<int64_t>() + contiguous.numel());
+    label_list.assign(contiguous.data_ptr<int64_t>(),
+                      contiguous.data_ptr<int64_t>() + contiguous.numel());
   }
   return std::make_unique<IdxDataset>(spec, images_path, std::move(pixels), std::move(label_list),
                                       std::move(class_names), options.image_shape.value_or(native),
@@ -183,7 +186,8 @@ std::unique_ptr<Dataset> open_fashion_mnist(const std::string& split, const Data
   if (split != "train" && split != "test")
     throw InputError("unknown Fashion-MNIST split '" + split + "' in '" + spec +
                      "' (expected train or test)");
-  const fs::path dir = options.data_dir.empty() ? fs::path(kFashionMnistDir) : fs::path(options.data_dir);
+  const fs::path dir =
+      options.data_dir.empty() ? fs::path(kFashionMnistDir) : fs::path(options.data_dir);
   const std::string prefix = split == "train" ? "train" : "t10k";
   const std::string images_name = (dir / (prefix + "-images-idx3-ubyte")).string();
   const std::string labels_name = (dir / (prefix + "-labels-idx1-ubyte")).string();

@@ -20,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uint64_t kMaxDataBytes = uint64_t(1) << 36;  // 64 GiB: far above any IDX data set
-constexpr uint64_t kMaxDeflateRatio = 1032;  // deflate never expands data by more than this
+constexpr uint64_t kMaxDeflateRatio = 1032;      // deflate never expands data by more than this
 constexpr unsigned kGzipBufferBytes = 1u << 17;  // zlib's default 8 KiB buffer is slow
 constexpr uint64_t kMaxReadChunk = uint64_t(1) << 30;  // gzread takes an unsigned int length
 
@@ -89,7 +89,8 @@ class ByteSource {
     int code = Z_OK;
     const char* message = gzerror(file_, &code);
     std::string reason = code == Z_ERRNO ? std::strerror(errno) : message;
-    if (reason.rfind(path_ + ": ", 0) == 0) reason = reason.substr(path_.size() + 2);  // zlib adds it
+    if (reason.rfind(path_ + ": ", 0) == 0)
+      reason = reason.substr(path_.size() + 2);  // zlib adds it
     if (!gzipped_) fail(path_, "read error (" + reason + ")");
     fail(path_, "corrupt or truncated gzip data (" + reason + ")");
   }
@@ -116,11 +117,14 @@ torch::Tensor read_idx(const std::string& path, uint32_t expected_magic) {
     fail(path, "too short to be an IDX file (" + std::to_string(source.file_bytes()) + " bytes)");
   const uint32_t magic = big_endian32(head);
   if (magic != expected_magic) {
-    const std::string expected = " (expected " + hex32(expected_magic) + " for " + expected_kind + ")";
-    if (head[0] != 0 || head[1] != 0) fail(path, "not an IDX file: bad magic " + hex32(magic) + expected);
+    const std::string expected =
+        " (expected " + hex32(expected_magic) + " for " + expected_kind + ")";
+    if (head[0] != 0 || head[1] != 0)
+      fail(path, "not an IDX file: bad magic " + hex32(magic) + expected);
     if (head[2] != 0x08)
-      fail(path, "IDX data type 0x" + hex32(head[2]).substr(8) + " is not supported, only unsigned bytes " +
-                     "(magic " + hex32(magic) + expected + ")");
+      fail(path, "IDX data type 0x" + hex32(head[2]).substr(8) +
+                     " is not supported, only unsigned bytes " + "(magic " + hex32(magic) +
+                     expected + ")");
     fail(path, "holds " + std::to_string(head[3]) + "-dimensional IDX data (magic " + hex32(magic) +
                    ") where " + expected_kind + " were expected" + expected);
   }
@@ -168,7 +172,8 @@ torch::Tensor read_idx(const std::string& path, uint32_t expected_magic) {
 std::string gzip_bytes(const std::string& bytes, const std::string& path) {
   z_stream stream{};
   // windowBits 15 + 16: a gzip header and trailer instead of a zlib one.
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK)
     throw WriteError(path + ": cannot start gzip compression");
   std::string out(deflateBound(&stream, uLong(bytes.size())) + 64, '\0');
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));

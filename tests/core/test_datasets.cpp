@@ -42,7 +42,8 @@ void write_bytes(const std::string& path, const std::string& bytes) {
 void write_gzip(const std::string& path, const std::string& bytes) {
   gzFile file = gzopen(path.c_str(), "wb");
   ASSERT_NE(file, nullptr);
-  if (!bytes.empty()) ASSERT_EQ(gzwrite(file, bytes.data(), unsigned(bytes.size())), int(bytes.size()));
+  if (!bytes.empty())
+    ASSERT_EQ(gzwrite(file, bytes.data(), unsigned(bytes.size())), int(bytes.size()));
   ASSERT_EQ(gzclose(file), Z_OK);
 }
 
@@ -99,8 +100,8 @@ TEST(FashionMnist, TestSplitHasTheKnownLabelsAndPixels) {
   ASSERT_EQ(data->size(), 10000);
   EXPECT_EQ(data->spec(), "fashion-mnist:test");
   EXPECT_EQ(data->image_shape(), (ImageShape{1, 28, 28}));
-  const std::vector<std::string> classes = {"T-shirt/top", "Trouser", "Pullover", "Dress",
-                                            "Coat",        "Sandal",  "Shirt",    "Sneaker",
+  const std::vector<std::string> classes = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                            "Coat",        "Sandal",    "Shirt",    "Sneaker",
                                             "Bag",         "Ankle boot"};
   EXPECT_EQ(data->class_names(), classes);
   const auto labels = load_all_labels(*data);
@@ -146,7 +147,8 @@ TEST(FashionMnist, DefaultsToTrainAndHonoursLimitRangeAndShape) {
   // A data dir without the files names the file it looked for and the package.
   DatasetOptions elsewhere;
   elsewhere.data_dir = "/nonexistent";
-  const auto message = error_of<DatasetError>([&] { open_dataset("fashion-mnist:test", elsewhere); });
+  const auto message =
+      error_of<DatasetError>([&] { open_dataset("fashion-mnist:test", elsewhere); });
   EXPECT_NE(message.find("/nonexistent/t10k-images-idx3-ubyte.gz"), std::string::npos) << message;
   EXPECT_NE(message.find("dataset-fashion-mnist"), std::string::npos) << message;
   EXPECT_NE(error_of<InputError>([] { open_dataset("fashion-mnist:valid"); }).find("train or test"),
@@ -174,7 +176,8 @@ TEST(Idx, WriterMatchesTheFormatAndReadsBackGzippedOrPlain) {
   EXPECT_EQ(data_set->image_shape(), (ImageShape{1, 2, 3}));
   EXPECT_EQ(data_set->class_names(), (std::vector<std::string>{"0", "1", "2", "3"}));
   EXPECT_EQ(data_set->label(0), 3);
-  EXPECT_TRUE(torch::allclose(data_set->image(4), images[4].unsqueeze(0).to(torch::kFloat32) / 255.0f));
+  EXPECT_TRUE(
+      torch::allclose(data_set->image(4), images[4].unsqueeze(0).to(torch::kFloat32) / 255.0f));
   EXPECT_NE(data_set->item_name(2).find("img.gz #2"), std::string::npos);
   const auto unlabelled = open_dataset("idx:" + dir.file("img"));
   EXPECT_TRUE(unlabelled->class_names().empty());
@@ -188,8 +191,10 @@ TEST(Idx, MalformedFilesNameTheFileAndTheProblem) {
   const std::string data(30, '\x07');
   auto expect_error = [](const std::string& path, const std::string& part, bool images = true) {
     const auto message = error_of<DatasetError>([&] {
-      if (images) read_idx_images(path);
-      else read_idx_labels(path);
+      if (images)
+        read_idx_images(path);
+      else
+        read_idx_labels(path);
     });
     EXPECT_EQ(message.rfind(path + ": ", 0), 0u) << message;
     EXPECT_NE(message.find(part), std::string::npos) << message;
@@ -227,7 +232,8 @@ TEST(Idx, MalformedFilesNameTheFileAndTheProblem) {
                "truncated: the header declares 5 images of 2x3, 30 bytes but the data hold only "
                "18 bytes: the counts disagree with the size");
   write_gzip(dir.file("more.gz"), idx_bytes(kIdxImagesMagic, {2, 2, 3}, std::string(18, '\0')));
-  expect_error(dir.file("more.gz"), "the data are longer than the header declares (2 images of 2x3");
+  expect_error(dir.file("more.gz"),
+               "the data are longer than the header declares (2 images of 2x3");
   write_gzip(dir.file("bomb.gz"), idx_bytes(kIdxImagesMagic, {60000, 1000, 1000}, ""));
   expect_error(dir.file("bomb.gz"), "byte gzip file can hold");
   // The real Fashion-MNIST labels cut in half: a truncated gzip stream.
@@ -255,12 +261,14 @@ TEST(Idx, MalformedFilesNameTheFileAndTheProblem) {
 TEST(Idx, ShapeConversionMatchesReadImage) {
   // IDX images converted in one tensor operation must equal read_image on the same picture.
   TempDir dir;
-  const auto raw = read_idx_images(kFashionDir + "/t10k-images-idx3-ubyte.gz").slice(0, 0, 3).clone();
+  const auto raw =
+      read_idx_images(kFashionDir + "/t10k-images-idx3-ubyte.gz").slice(0, 0, 3).clone();
   write_idx(dir.file("three"), raw, false);
   for (int i = 0; i < 3; ++i)
-    write_png(dir.file(std::to_string(i) + ".png"), raw[i].unsqueeze(0).to(torch::kFloat32) / 255.0f,
-              {0, 1});
-  for (const ImageShape shape : {ImageShape{3, 32, 32}, ImageShape{1, 14, 14}, ImageShape{1, 20, 28}}) {
+    write_png(dir.file(std::to_string(i) + ".png"),
+              raw[i].unsqueeze(0).to(torch::kFloat32) / 255.0f, {0, 1});
+  for (const ImageShape shape :
+       {ImageShape{3, 32, 32}, ImageShape{1, 14, 14}, ImageShape{1, 20, 28}}) {
     DatasetOptions options;
     options.image_shape = shape;
     options.output_range = {-1.0f, 1.0f};
@@ -270,7 +278,8 @@ TEST(Idx, ShapeConversionMatchesReadImage) {
     ASSERT_EQ(all.sizes(), (std::vector<int64_t>{3, shape.channels, shape.height, shape.width}));
     for (int i = 0; i < 3; ++i) {
       const auto expected = read_image(dir.file(std::to_string(i) + ".png"), shape, {-1.0f, 1.0f});
-      EXPECT_LT((all[i] - expected).abs().max().item<float>(), 1e-4) << to_string(shape) << " " << i;
+      EXPECT_LT((all[i] - expected).abs().max().item<float>(), 1e-4)
+          << to_string(shape) << " " << i;
       EXPECT_TRUE(torch::equal(data->image(i), all[i]));
     }
   }
@@ -294,14 +303,16 @@ TEST(Folder, LabelsComeFromSubFoldersInSortedOrder) {
   ASSERT_EQ(data->size(), 4);
   EXPECT_EQ(data->class_names(), (std::vector<std::string>{"ant", "zebra"}));
   EXPECT_EQ(data->image_shape(), (ImageShape{3, 8, 8}));
-  const std::vector<std::string> order = {"ant/c.png", "ant/deeper/d.png", "zebra/a.png", "zebra/b.png"};
+  const std::vector<std::string> order = {"ant/c.png", "ant/deeper/d.png", "zebra/a.png",
+                                          "zebra/b.png"};
   const std::vector<int64_t> labels = {0, 0, 1, 1};
   for (int64_t i = 0; i < 4; ++i) {
     EXPECT_EQ(data->item_name(i), dir.file(order[size_t(i)]));
     EXPECT_EQ(data->label(i), labels[size_t(i)]);
   }
   // Pixels: 0.2 * 255 = 51 is stored exactly, read back as 51 / 255.
-  EXPECT_TRUE(torch::allclose(data->image(3), solid({51 / 255.0f, 102 / 255.0f, 153 / 255.0f}, 8, 8)));
+  EXPECT_TRUE(
+      torch::allclose(data->image(3), solid({51 / 255.0f, 102 / 255.0f, 153 / 255.0f}, 8, 8)));
   EXPECT_TRUE(torch::equal(load_all_labels(*data), torch::tensor(labels)));
   EXPECT_EQ(load_all_attributes(*data).sizes(), (std::vector<int64_t>{4, 0}));
 
@@ -342,12 +353,14 @@ TEST(Folder, FlatFolderIsUnlabelledAndNativeShapeComesFromTheFirstImage) {
   // The second is cropped to 6:10, shrunk and made grey.
   EXPECT_EQ(load_all_images(*data).sizes(), (std::vector<int64_t>{2, 1, 10, 6}));
 
-  EXPECT_NE(error_of<DatasetError>([&] { open_dataset("folder:" + dir.file("none")); })
-                .find("none: no such folder"),
+  EXPECT_NE(error_of<DatasetError>([&] {
+              open_dataset("folder:" + dir.file("none"));
+            }).find("none: no such folder"),
             std::string::npos);
   fs::create_directories(dir.file("empty"));
-  EXPECT_NE(error_of<DatasetError>([&] { open_dataset("folder:" + dir.file("empty")); })
-                .find("no image files found"),
+  EXPECT_NE(error_of<DatasetError>([&] {
+              open_dataset("folder:" + dir.file("empty"));
+            }).find("no image files found"),
             std::string::npos);
 }
 
@@ -368,10 +381,13 @@ TEST(Folder, UnreadableImagesAmongManyAreSkippedWithAWarningNamingThem) {
   const auto data = open_dataset("folder:" + dir.path(), options);
   ASSERT_EQ(data->size(), 12);
   ASSERT_EQ(warnings.size(), 4u);
-  EXPECT_EQ(warnings[0], dir.file("even/13-cut.png") + ": skipped, truncated PNG (no IEND chunk at its end)");
+  EXPECT_EQ(warnings[0],
+            dir.file("even/13-cut.png") + ": skipped, truncated PNG (no IEND chunk at its end)");
   EXPECT_EQ(warnings[1], dir.file("odd/13-empty.jpg") + ": skipped, empty file");
-  EXPECT_EQ(warnings[2], dir.file("odd/14-text.png") + ": skipped, not an image format OpenCV can read");
-  EXPECT_NE(warnings[3].find("skipped 3 unreadable image file(s); 12 images remain"), std::string::npos);
+  EXPECT_EQ(warnings[2],
+            dir.file("odd/14-text.png") + ": skipped, not an image format OpenCV can read");
+  EXPECT_NE(warnings[3].find("skipped 3 unreadable image file(s); 12 images remain"),
+            std::string::npos);
   // Every remaining image keeps its own label: the file name says which folder it came from.
   const auto labels = load_all_labels(*data);
   const auto images = load_all_images(*data);
@@ -379,6 +395,12 @@ TEST(Folder, UnreadableImagesAmongManyAreSkippedWithAWarningNamingThem) {
     const int n = std::stoi(fs::path(data->item_name(i)).stem().string());
     EXPECT_EQ(data->class_names()[size_t(labels[i].item<int64_t>())], n % 2 ? "odd" : "even");
     EXPECT_NEAR(images[i].mean().item<float>(), float(12 * (n - 10)) / 255.0f, 1e-6);
+  }
+
+  {
+    // Encoders load data inside InferenceMode; the parallel decoding must work there too.
+    torch::InferenceMode guard;
+    EXPECT_TRUE(torch::equal(load_all_images(*data), images));
   }
 
   // Damage that only decoding finds: image() and load_all_images() name the file.
@@ -394,7 +416,9 @@ TEST(Folder, UnreadableImagesAmongManyAreSkippedWithAWarningNamingThem) {
   const auto one = error_of<DatasetError>([&] { with_damage->image(bad); });
   EXPECT_EQ(one.rfind(dir.file("odd/15-damaged.png") + ": ", 0), 0u) << one;
   const auto all = error_of<DatasetError>([&] { load_all_images(*with_damage); });
-  EXPECT_NE(all.find("1 image(s) cannot be decoded: " + dir.file("odd/15-damaged.png")), std::string::npos) << all;
+  EXPECT_NE(all.find("1 image(s) cannot be decoded: " + dir.file("odd/15-damaged.png")),
+            std::string::npos)
+      << all;
 }
 
 // --- CelebA layout -------------------------------------------------------------------------
@@ -409,7 +433,8 @@ TEST(Celeba, ReadsAttributesAndImagesInFileOrder) {
   EXPECT_EQ(data->attributes(1), (std::vector<int8_t>{-1, 1, 1}));
   EXPECT_TRUE(data->class_names().empty());
   const auto attributes = load_all_attributes(*data);
-  EXPECT_TRUE(torch::equal(attributes, torch::tensor({1, -1, -1, -1, 1, 1, 1, 1, -1}, torch::kInt8).view({3, 3})));
+  EXPECT_TRUE(torch::equal(
+      attributes, torch::tensor({1, -1, -1, -1, 1, 1, 1, 1, -1}, torch::kInt8).view({3, 3})));
   DatasetOptions options;
   options.image_shape = ImageShape{3, 16, 16};
   options.output_range = {-1.0f, 1.0f};
@@ -449,25 +474,33 @@ TEST(Celeba, MalformedAttributeFilesNameTheLine) {
     EXPECT_NE(message.find(part), std::string::npos) << "got: " << message;
   };
   expect_error("three\nSmiling\n", file + ":1: expected the number of images");
-  expect_error("3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1\n000003.png 1 1 -1\n",
-               file + ":4: expected 3 values after '000002.png', found 2");
-  expect_error("3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1 1 1\n000003.png 1 1 -1\n",
-               file + ":4: expected 3 values after '000002.png', found 4");
-  expect_error("3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 0 1\n000003.png 1 1 -1\n",
-               file + ":4: value '0' of attribute Eyeglasses for '000002.png' is not 1 or -1");
-  expect_error("4\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1 1\n000003.png 1 1 -1\n",
-               file + ": the first line declares 4 images but 3 rows follow");
-  expect_error("2\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1 1\n000003.png 1 1 -1\n",
-               file + ":5: more rows than the 2 images the first line declares");
-  expect_error("3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1 1\n000002.png 1 1 -1\n",
-               file + ":5: '000002.png' is listed twice (first at line 4)");
+  expect_error(
+      "3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1\n000003.png 1 1 -1\n",
+      file + ":4: expected 3 values after '000002.png', found 2");
+  expect_error(
+      "3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1 1 1\n000003.png 1 1 -1\n",
+      file + ":4: expected 3 values after '000002.png', found 4");
+  expect_error(
+      "3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 0 1\n000003.png 1 1 -1\n",
+      file + ":4: value '0' of attribute Eyeglasses for '000002.png' is not 1 or -1");
+  expect_error(
+      "4\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1 1\n000003.png 1 1 -1\n",
+      file + ": the first line declares 4 images but 3 rows follow");
+  expect_error(
+      "2\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1 1\n000003.png 1 1 -1\n",
+      file + ":5: more rows than the 2 images the first line declares");
+  expect_error(
+      "3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000002.png -1 1 1\n000002.png 1 1 -1\n",
+      file + ":5: '000002.png' is listed twice (first at line 4)");
   expect_error("3\nSmiling Smiling Male\n", file + ":2: attribute 'Smiling' appears twice");
-  expect_error("3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000009.png -1 1 1\n000003.png 1 1 -1\n",
-               file + ":4: image 'img_align_celeba/000009.png' does not exist");
+  expect_error(
+      "3\nSmiling Eyeglasses Male\n000001.png 1 -1 -1\n000009.png -1 1 1\n000003.png 1 1 -1\n",
+      file + ":4: image 'img_align_celeba/000009.png' does not exist");
   expect_error("", file + ": empty file");
   fs::remove(file);
-  EXPECT_NE(error_of<DatasetError>([&] { open_dataset("celeba:" + dir.path()); })
-                .find(file + ": no such file"),
+  EXPECT_NE(error_of<DatasetError>([&] {
+              open_dataset("celeba:" + dir.path());
+            }).find(file + ": no such file"),
             std::string::npos);
 }
 
@@ -493,11 +526,15 @@ TEST(Celeba, AnUnreadableImageIsSkippedWithItsRow) {
 TEST(DatasetSpec, UnknownOrIncompleteSpecsAreInputErrors) {
   const auto unknown = error_of<InputError>([] { open_dataset("mnist:train"); });
   EXPECT_NE(unknown.find("unknown data set 'mnist:train'"), std::string::npos) << unknown;
-  EXPECT_NE(unknown.find("fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR or celeba:DIR"),
+  EXPECT_NE(
+      unknown.find("fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR or celeba:DIR"),
+      std::string::npos);
+  EXPECT_NE(error_of<InputError>([] { open_dataset(""); }).find("no data set given"),
             std::string::npos);
-  EXPECT_NE(error_of<InputError>([] { open_dataset(""); }).find("no data set given"), std::string::npos);
-  EXPECT_NE(error_of<InputError>([] { open_dataset("idx:"); }).find("needs IMAGES"), std::string::npos);
-  EXPECT_NE(error_of<InputError>([] { open_dataset("folder"); }).find("needs DIR"), std::string::npos);
+  EXPECT_NE(error_of<InputError>([] { open_dataset("idx:"); }).find("needs IMAGES"),
+            std::string::npos);
+  EXPECT_NE(error_of<InputError>([] { open_dataset("folder"); }).find("needs DIR"),
+            std::string::npos);
   DatasetOptions bad_shape;
   bad_shape.image_shape = ImageShape{2, 28, 28};
   EXPECT_THROW(open_dataset("fashion-mnist:test", bad_shape), InputError);
