@@ -57,8 +57,8 @@ class IdxDataset : public Dataset {
     const float scale = (range_.hi - range_.lo) / 255.0f;
     if (native_) {
       // One pass through a 256-entry table (OpenCV's LUT) straight into out: exact end points
-      // (0 -> lo, 255 -> hi; a multiply-add gives 1.0000001 for [-1, 1]) and 10x faster than
-      // LibTorch 1.13's uint8 -> float cast and scale (measured: 0.3 s vs 0.03 s for 60,000).
+      // (0 -> lo, 255 -> hi; a multiply-add gives 1.0000001 for [-1, 1]) and 6x faster than
+      // LibTorch 1.13's uint8 * float (measured on 60,000 images: 0.05 s vs 0.32 s).
       cv::Mat table(1, 256, CV_32F);
       for (int v = 0; v < 256; ++v)
         table.at<float>(v) = float(double(range_.lo) + v * (double(range_.hi) - range_.lo) / 255.0);
