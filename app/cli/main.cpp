@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   latentlab::cli::add_interpolate_verb(app);
   latentlab::cli::add_sample_verb(app);
   latentlab::cli::add_make_faces_verb(app);
+  latentlab::cli::add_train_verb(app);
+  latentlab::cli::add_eval_verb(app);
+  latentlab::cli::add_edit_verb(app);
   try {
     latentlab::configure_threads();
     app.parse(argc, argv);

@@ -11,5 +11,8 @@ void add_reconstruct_verb(CLI::App& app);
 void add_interpolate_verb(CLI::App& app);
 void add_sample_verb(CLI::App& app);
 void add_make_faces_verb(CLI::App& app);
+void add_train_verb(CLI::App& app);
+void add_eval_verb(CLI::App& app);
+void add_edit_verb(CLI::App& app);
 
 }  // namespace latentlab::cli

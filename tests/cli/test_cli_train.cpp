@@ -1,0 +1,194 @@
+// latentlab-cli train, eval and edit end to end: the real binary on 256 Fashion-MNIST images and
+// tiny models, its files read back and compared with what core computes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "core/checkpoint_file.h"
+#include "core/device.h"
+#include "core/image_io.h"
+#include "core/model_file.h"
+#include "core/pixels.h"
+#include "core/sampling.h"
+#include "tests/core/temp_dir.h"
+
+using namespace latentlab;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int64_t kPad = 2;  // the CLI's grid padding
+
+struct CliRun {
+  int code = -1;
+  std::string out;
+  std::vector<std::string> err_lines;
+};
+
+std::string q(const std::string& s) {
+  std::string r = "'";
+  for (char c : s) r += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return r + "'";
+}
+
+class CliTrainTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    configure_threads();  // as the CLI does, so decoded pixels compare bit for bit
+    dir_ = new TempDir;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static std::string file(const std::string& name) { return dir_->file(name); }
+
+  static CliRun run(const std::string& args) {
+    const auto out = file("stdout.txt"), err = file("stderr.txt");
+    const std::string command = q(LATENTLAB_CLI) + " " + args + " >" + q(out) + " 2>" + q(err);
+    const int status = std::system(command.c_str());
+    CliRun r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(out);
+    std::istringstream lines(read_file(err));
+    for (std::string line; std::getline(lines, line);) r.err_lines.push_back(line);
+    return r;
+  }
+  static std::string last_error(const CliRun& r) { return r.err_lines.empty() ? "" : r.err_lines.back(); }
+
+  static TempDir* dir_;
+};
+
+TempDir* CliTrainTest::dir_ = nullptr;
+
+const std::string kSmallVae =
+    "train vae --data fashion-mnist:test --limit 256 --channels 4,8 --latent-dim 2 --batch-size 64 "
+    "--seed 5 --threads 1";
+
+}  // namespace
+
+TEST_F(CliTrainTest, TrainResumeAndEval) {
+  // 3 epochs in one go, and 2 + resume to 3: the same file contents.
+  const auto straight = run(kSmallVae + " --epochs 3 --out " + q(file("straight.llckpt")));
+  ASSERT_EQ(straight.code, 0) << last_error(straight);
+  EXPECT_NE(straight.out.find("wrote " + file("straight.llckpt")), std::string::npos);
+  ASSERT_EQ(run(kSmallVae + " --epochs 2 --out " + q(file("resumed.llckpt"))).code, 0);
+  const auto resumed = run("train vae --data fashion-mnist:test --limit 256 --epochs 3 --resume --lr 0.1 "
+                           "--threads 1 --out " + q(file("resumed.llckpt")));
+  ASSERT_EQ(resumed.code, 0) << last_error(resumed);
+  bool noted = false;
+  for (const auto& line : resumed.err_lines) noted |= line.find("--lr is ignored with --resume") != std::string::npos;
+  EXPECT_TRUE(noted);
+  const auto a = read_checkpoint_file(file("straight.llckpt"));
+  const auto b = read_checkpoint_file(file("resumed.llckpt"));
+  ASSERT_EQ(a.tensors.size(), b.tensors.size());
+  for (const auto& [name, t] : a.tensors) EXPECT_TRUE(torch::equal(t, b.tensors.at(name))) << name;
+
+  const auto loaded = load_model(file("straight.llckpt"));
+  EXPECT_EQ(loaded.info.labels.size(), 10u);  // the data set's class names
+  EXPECT_EQ(loaded.info.provenance.epochs, 3);
+  EXPECT_EQ(loaded.info.provenance.seed, 5);
+  EXPECT_EQ(loaded.info.provenance.loss_history.size(), 3u);
+  EXPECT_NE(loaded.info.provenance.command.find("train vae --data fashion-mnist:test"), std::string::npos);
+  EXPECT_EQ(loaded.info.hyper_parameters["channels"], nlohmann::json({4, 8}));
+
+  // eval --json --store: consistent terms, stored in the checkpoint.
+  const auto e = run("eval " + q(file("straight.llckpt")) +
+                     " --data fashion-mnist:test --limit 128 --iwae-samples 20 --json --store");
+  ASSERT_EQ(e.code, 0) << last_error(e);
+  const auto j = nlohmann::json::parse(e.out);
+  EXPECT_EQ(j["images"], 128);
+  EXPECT_EQ(j["likelihood"], "bernoulli");
+  const double elbo = j["elbo"], rec = j["reconstruction"], kl = j["kl"], iwae = j["iwae"];
+  EXPECT_NEAR(elbo, -(rec + kl), 1e-6 * std::abs(elbo));
+  EXPECT_GT(kl, 0.0);
+  EXPECT_GT(iwae, elbo - 3.0 * j["elbo_se"].get<double>());  // the IWAE bound is the tighter one
+  EXPECT_LT(iwae, 0.0);
+  const auto stored = load_model(file("straight.llckpt")).info.provenance.metrics;
+  EXPECT_DOUBLE_EQ(stored["eval_elbo"].get<double>(), elbo);
+  EXPECT_DOUBLE_EQ(stored["eval_iwae"].get<double>(), iwae);
+  EXPECT_EQ(stored["eval_iwae_samples"], 20);
+  EXPECT_TRUE(stored.contains("train_loss"));
+
+  // Resuming a finished run without more epochs is one clear error line.
+  const auto done = run("train vae --data fashion-mnist:test --limit 256 --epochs 3 --resume --out " +
+                        q(file("straight.llckpt")));
+  EXPECT_NE(done.code, 0);
+  EXPECT_NE(last_error(done).find("already trained for 3 epochs"), std::string::npos) << last_error(done);
+}
+
+TEST_F(CliTrainTest, GanTrainsAndEvalScoresDataAndSamples) {
+  const auto t = run("train gan --data fashion-mnist:test --limit 64 --latent-dim 4 --generator-width 4 "
+                     "--discriminator-width 4 --batch-size 32 --epochs 1 --threads 1 --half --out " +
+                     q(file("gan.llckpt")));
+  ASSERT_EQ(t.code, 0) << last_error(t);
+  const auto loaded = load_model(file("gan.llckpt"));
+  EXPECT_EQ(loaded.info.kind, ModelKind::Gan);
+  const auto e = run("eval " + q(file("gan.llckpt")) + " --data fashion-mnist:test --limit 32 --json");
+  ASSERT_EQ(e.code, 0) << last_error(e);
+  const auto j = nlohmann::json::parse(e.out);
+  for (const auto* key : {"d_data", "d_samples"}) {
+    EXPECT_GT(j[key].get<double>(), 0.0) << key;
+    EXPECT_LT(j[key].get<double>(), 1.0) << key;
+  }
+  EXPECT_EQ(j["samples"], 32);
+  // --half: a release file, not resumable.
+  const auto r = run("train gan --data fashion-mnist:test --limit 64 --epochs 2 --resume --out " +
+                     q(file("gan.llckpt")));
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(last_error(r).find("no training state"), std::string::npos) << last_error(r);
+}
+
+TEST_F(CliTrainTest, EditAddsAttributeVectors) {
+  ASSERT_EQ(run(kSmallVae + " --epochs 1 --out " + q(file("edit.llckpt"))).code, 0);
+  auto loaded = load_model(file("edit.llckpt"));
+  ModelInfo info = loaded.info;
+  info.attributes["Wide"].direction = {1.5f, -0.5f};
+  info.attributes["Wide"].method = "user";
+  info.attributes["Dark"].direction = {-1.0f, 2.0f};
+  info.attributes["Dark"].method = "user";
+  update_checkpoint_info(file("edit.llckpt"), info);
+  loaded = load_model(file("edit.llckpt"));
+  const auto range = loaded.model->output_range();
+  const auto z = latents_from_seed(9, 1, 2)[0];
+  const auto wide = torch::tensor({1.5f, -0.5f}), dark = torch::tensor({-1.0f, 2.0f});
+  const auto png = [](const std::string& path) { return decode_png_bytes(read_file(path)); };
+  const auto tile = [](const torch::Tensor& hwc, int64_t row, int64_t col) {
+    return hwc.slice(0, kPad + row * 30, kPad + row * 30 + 28).slice(1, kPad + col * 30, kPad + col * 30 + 28);
+  };
+  const auto pixels = [&](const torch::Tensor& chw) {
+    auto p = to_uint8_hwc(chw, range);
+    return p.size(2) == 1 ? p.expand({28, 28, 3}) : p;
+  };
+  const auto as_rgb = [](const torch::Tensor& hwc) { return hwc.size(2) == 1 ? hwc.expand({28, 28, 3}) : hwc; };
+
+  // One row: decoded | Wide+2 | Dark-1 | both.
+  const auto r = run("edit " + q(file("edit.llckpt")) + " seed:9 --attribute Wide=2 --attribute Dark=-1 --out " +
+                     q(file("edit.png")));
+  ASSERT_EQ(r.code, 0) << last_error(r);
+  const auto grid = png(file("edit.png"));
+  ASSERT_EQ(grid.size(1), kPad + 4 * 30);
+  const auto expected = loaded.model->decode(torch::stack({z, z + 2 * wide, z - dark, z + 2 * wide - dark}));
+  for (int64_t c = 0; c < 4; ++c) EXPECT_TRUE(torch::equal(as_rgb(tile(grid, 0, c)), pixels(expected[c]))) << c;
+
+  // --sweep 3: a row per attribute from -A to +A, the middle one unedited.
+  const auto s = run("edit " + q(file("edit.llckpt")) + " seed:9 --attribute Wide=2 Dark=1 --sweep 3 --out " +
+                     q(file("sweep.png")));
+  ASSERT_EQ(s.code, 0) << last_error(s);
+  const auto sweep = png(file("sweep.png"));
+  ASSERT_EQ(sweep.size(0), kPad + 2 * 30);
+  ASSERT_EQ(sweep.size(1), kPad + 3 * 30);
+  const auto rows = loaded.model->decode(torch::stack({z - 2 * wide, z, z + 2 * wide, z - dark, z, z + dark}));
+  for (int64_t i = 0; i < 6; ++i)
+    EXPECT_TRUE(torch::equal(as_rgb(tile(sweep, i / 3, i % 3)), pixels(rows[i]))) << i;
+
+  // An unknown name: one line that lists the known ones, and no file.
+  const auto bad = run("edit " + q(file("edit.llckpt")) + " seed:9 --attribute Smiling=1 --out " + q(file("bad.png")));
+  EXPECT_NE(bad.code, 0);
+  ASSERT_EQ(bad.err_lines.size(), 1u);
+  EXPECT_NE(bad.err_lines[0].find("unknown attribute 'Smiling'"), std::string::npos) << bad.err_lines[0];
+  EXPECT_NE(bad.err_lines[0].find("known: Dark Wide"), std::string::npos) << bad.err_lines[0];
+  EXPECT_FALSE(fs::exists(file("bad.png")));
+}
