@@ -44,7 +44,9 @@ int main(int argc, char** argv) {
     latentlab::configure_threads();
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version print and exit 0; a usage error is one line like any other error.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return fail(std::string(e.what()) + " (see --help)");
   } catch (const latentlab::Error& e) {
     return fail(e.what());
   } catch (const c10::Error& e) {
