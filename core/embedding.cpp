@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -17,6 +18,7 @@ namespace {
 
 constexpr char kMagic[] = "LLEMB001";  // bump the number when the layout changes
 constexpr size_t kMagicSize = 8;
+constexpr int64_t kValuesPerBatch = 2'000'000;  // input values per model call by default
 
 std::string hex(uint64_t value, int digits) {
   std::ostringstream out;
@@ -123,32 +125,21 @@ Embedding encode_dataset(Model& model, const Dataset& data, const EmbedOptions& 
   if (!model.can_encode())
     throw InputError("encoding a data set needs a model with an encoder (a VAE); a GAN has none");
   const int64_t n = data.size(), d = model.latent_dim();
-  const int64_t batch = std::max<int64_t>(options.batch_size, 1);
+  const int64_t batch = options.batch_size > 0
+                            ? options.batch_size
+                            : std::clamp<int64_t>(kValuesPerBatch / model.image_shape().numel(), 16, 2048);
   Embedding e;
   e.class_names = data.class_names();
   e.attribute_names = data.attribute_names();
   const int64_t a = static_cast<int64_t>(e.attribute_names.size());
   e.means = torch::empty({n, d}, torch::kFloat32);
-  e.labels = torch::empty({n}, torch::kInt64);
-  e.attributes = torch::zeros({n, a}, torch::kInt8);
-  auto labels = e.labels.accessor<int64_t, 1>();
-  auto attributes = e.attributes.accessor<int8_t, 2>();
+  e.labels = load_all_labels(data).to(torch::kInt64).contiguous();
+  e.attributes = load_all_attributes(data).to(torch::kInt8).contiguous();
+  if (e.labels.numel() != n || e.attributes.sizes() != torch::IntArrayRef{n, a})
+    throw DatasetError(data.spec() + ": labels or attributes do not cover every image");
   for (int64_t start = 0; start < n; start += batch) {
     const int64_t end = std::min(n, start + batch);
-    std::vector<torch::Tensor> images;
-    images.reserve(end - start);
-    for (int64_t i = start; i < end; ++i) {
-      images.push_back(data.image(i));
-      labels[i] = data.label(i);
-      if (a > 0) {
-        const auto values = data.attributes(i);
-        if (static_cast<int64_t>(values.size()) != a)
-          throw DatasetError(data.spec() + ": image " + std::to_string(i) + " has " +
-                             std::to_string(values.size()) + " attribute values, expected " + std::to_string(a));
-        for (int64_t j = 0; j < a; ++j) attributes[i][j] = values[j];
-      }
-    }
-    e.means.slice(0, start, end).copy_(model.encode(torch::stack(images)).mean);
+    e.means.slice(0, start, end).copy_(model.encode(data.images(start, end)).mean);
     if (options.progress && !options.progress(end, n)) throw Cancelled();
   }
   return e;

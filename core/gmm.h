@@ -80,9 +80,10 @@ struct GmmFitOptions {
   uint64_t seed = 0;        // EM's k-means++ initialisation and the subsample
   int max_iterations = 100;
   double tolerance = 1e-6;  // stop when the log-likelihood improves by less than this, relatively
-  // OpenCV's EM runs on one core, visiting samples one by one: fit on a random subset of at most
-  // this many latents (0: all); the returned labels, log-likelihoods and BIC cover every latent.
-  int64_t max_samples = 0;
+  // OpenCV's EM runs on one core, visiting samples one by one (K = 10, D = 16: about 10 s for
+  // 5,000 latents, 90 s for 60,000): fit on a random subset of at most this many latents (0: all);
+  // the returned labels, log-likelihoods and BIC cover every latent.
+  int64_t max_samples = 20000;
 };
 
 struct GmmFit {

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "latentlab-cli 0.1.0");
   latentlab::cli::add_info_verb(app);
+  latentlab::cli::add_attributes_verb(app);
+  latentlab::cli::add_embed_verb(app);
+  latentlab::cli::add_gmm_verb(app);
   latentlab::cli::add_decode_verb(app);
   latentlab::cli::add_encode_verb(app);
   latentlab::cli::add_reconstruct_verb(app);

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
 #include "core/error.h"
@@ -14,6 +15,7 @@ namespace {
 struct EncodeArgs {
   std::string checkpoint, out, device = "auto";
   std::vector<std::string> images;
+  InversionArgs inversion;  // GAN checkpoints
 };
 
 void run(const EncodeArgs& a) {
@@ -22,8 +24,8 @@ void run(const EncodeArgs& a) {
   if (ext != ".json" && ext != ".npy") throw InputError("--out must end in .json or .npy: " + a.out);
   check_output_file(a.out);
   auto loaded = open_model(a.checkpoint, a.device);
-  require_encoder(loaded, "encode");
-  const auto means = encode_means_in_batches(*loaded.model, read_images(a.images, loaded));
+  // A VAE encodes (posterior means); a GAN finds its latents by inversion.
+  const auto means = latents_of_images(loaded, read_images(a.images, loaded), a.inversion);
   write_latents(a.out, means);
   report_written(a.out);
 }
@@ -32,14 +34,15 @@ void run(const EncodeArgs& a) {
 
 void add_encode_verb(CLI::App& app) {
   auto* verb = app.add_subcommand(
-      "encode", "Encode images into latents (the VAE's posterior means), one row per image");
+      "encode", "Encode images into latents (a VAE's posterior means; a GAN's by inversion), one row per image");
   auto a = std::make_shared<EncodeArgs>();
-  verb->add_option("checkpoint", a->checkpoint, "Model file (a VAE)")->required();
+  verb->add_option("checkpoint", a->checkpoint, "Model file (a VAE, or a LatentLab DCGAN for inversion)")->required();
   verb->add_option("images", a->images,
                    "Image files of any size and channel count: centre-cropped, resized and "
                    "converted to the model's shape")
       ->required();
   verb->add_option("--out", a->out, "Latents file to write: .json or .npy (float32 [N, D])")->required();
+  add_inversion_options(verb, &a->inversion);
   add_device_option(verb, &a->device);
   verb->callback([a] { run(*a); });
 }

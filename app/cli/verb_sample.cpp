@@ -4,6 +4,7 @@
 #include <iostream>
 #include <random>
 
+#include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
 #include "core/error.h"
@@ -18,6 +19,7 @@ constexpr int64_t kMaxCount = 10000;
 
 struct SampleArgs {
   std::string checkpoint, out, device = "auto";
+  std::string source = "prior";  // prior | gmm | gmm:K
   int64_t count = 16;
   int64_t columns = 0;
   std::optional<uint64_t> seed;
@@ -33,7 +35,7 @@ void run(const SampleArgs& a) {
   auto loaded = open_model(a.checkpoint, a.device);
   // Without --seed, a fresh one; printed so the grid can be made again.
   const uint64_t seed = a.seed ? *a.seed : (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
-  const auto z = latents_from_seed(seed, a.count, loaded.model->latent_dim(), a.truncation);
+  const auto z = sample_latents(a.source, loaded, a.count, seed, a.truncation);
   const auto images = decode_in_batches(*loaded.model, z);
   const auto range = loaded.model->output_range();
   const int64_t columns = a.columns > 0 ? a.columns : square_grid_columns(a.count);
@@ -56,6 +58,10 @@ void add_sample_verb(CLI::App& app) {
   verb->add_option("--truncation", a->truncation,
                    "Truncation trick: redraw latent values with |z| above this (0: none)")
       ->default_val(0.0);
+  verb->add_option("--source", a->source,
+                   "Where latents come from: prior, gmm (the checkpoint's mixture) or gmm:K (its "
+                   "component K, from 0)")
+      ->default_val("prior");
   verb->add_option("--columns", a->columns, "Grid columns (default: a square grid)");
   verb->add_option("--scale", a->scale, "Enlarge the image this many times (nearest neighbour)")
       ->default_val(1)

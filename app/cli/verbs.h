@@ -5,6 +5,9 @@
 namespace latentlab::cli {
 
 void add_info_verb(CLI::App& app);
+void add_attributes_verb(CLI::App& app);
+void add_embed_verb(CLI::App& app);
+void add_gmm_verb(CLI::App& app);
 void add_decode_verb(CLI::App& app);
 void add_encode_verb(CLI::App& app);
 void add_reconstruct_verb(CLI::App& app);

@@ -1,0 +1,86 @@
+// latentlab-cli embed CKPT --data SPEC --out FILE.csv [--projection pca|dims:I,J]
+// One CSV row per image: index, label, the 2D coordinates and the full latent (posterior mean).
+#include <torch/torch.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "app/cli/cli_analysis.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/verbs.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/projection.h"
+
+namespace latentlab::cli {
+namespace {
+
+struct EmbedArgs {
+  std::string checkpoint, out, device = "auto", projection = "pca";
+  DataArgs data;
+};
+
+// Shortest text that reads back to the same float.
+void append_number(std::string& out, double value, bool as_float) {
+  char buffer[32];
+  const auto result = as_float ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<float>(value))
+                               : std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+void run(const EmbedArgs& a) {
+  check_output_file(a.out);
+  auto loaded = open_model(a.checkpoint, a.device);
+  const auto e = embed_data(loaded, a.data);
+  const auto started = std::chrono::steady_clock::now();
+  const auto projection = make_projection(a.projection, e.means);
+  const auto xy = projection.project(e.means).contiguous();
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  const auto means = e.means.contiguous();
+  const int64_t n = means.size(0), d = means.size(1);
+  std::string csv = "index,label,x,y";
+  for (int64_t j = 0; j < d; ++j) csv += ",z" + std::to_string(j);
+  csv += "\n";
+  csv.reserve(csv.size() + static_cast<size_t>(n * (d + 4) * 12));
+  const float* z = means.data_ptr<float>();
+  const double* p = xy.data_ptr<double>();
+  const int64_t* labels = e.labels.data_ptr<int64_t>();
+  for (int64_t i = 0; i < n; ++i) {
+    csv += std::to_string(i);
+    csv += ',';
+    csv += std::to_string(labels[i]);
+    for (int k = 0; k < 2; ++k) {
+      csv += ',';
+      append_number(csv, p[i * 2 + k], /*as_float=*/true);
+    }
+    for (int64_t j = 0; j < d; ++j) {
+      csv += ',';
+      append_number(csv, z[i * d + j], /*as_float=*/true);
+    }
+    csv += '\n';
+  }
+  write_file_atomically(a.out, csv);
+  const auto ratio = projection.explained_variance_ratio;
+  std::printf("projection %s: explained variance ratio %.4f, %.4f (%.3f s)\n", projection.kind.c_str(),
+              ratio[0].item<double>(), ratio[1].item<double>(), took.count());
+  std::fflush(stdout);
+  report_written(a.out);
+}
+
+}  // namespace
+
+void add_embed_verb(CLI::App& app) {
+  auto* verb = app.add_subcommand("embed", "Encode a data set and write its 2D projection and latents as CSV");
+  auto a = std::make_shared<EmbedArgs>();
+  verb->add_option("checkpoint", a->checkpoint, "Model file (a VAE)")->required();
+  add_data_options(verb, &a->data);
+  verb->add_option("--out", a->out, "CSV file to write: index,label,x,y,z0,...")->required();
+  verb->add_option("--projection", a->projection, "pca, or dims:I,J for latent dimensions I and J (from 0)")
+      ->default_val(a->projection);
+  add_device_option(verb, &a->device);
+  verb->callback([a] { run(*a); });
+}
+
+}  // namespace latentlab::cli
