@@ -75,11 +75,18 @@ std::pair<torch::Tensor, double> train_linear(const torch::Tensor& z, const torc
   const int64_t d = z.size(1);
   if (options.model == BoundaryModel::Svm) {
     cv::Mat responses(static_cast<int>(y.size(0)), 1, CV_32S);
-    for (int i = 0; i < responses.rows; ++i) responses.at<int>(i) = static_cast<int>(y[i].item<int64_t>());
+    const auto labels = y.contiguous();
+    for (int i = 0; i < responses.rows; ++i) responses.at<int>(i) = static_cast<int>(labels.data_ptr<int64_t>()[i]);
     auto svm = cv::ml::SVM::create();
     svm->setType(cv::ml::SVM::C_SVC);
     svm->setKernel(cv::ml::SVM::LINEAR);
     svm->setC(options.c);
+    // Balanced class weights (classes in label order: -1, then +1): without them a rare attribute
+    // (one class of ten against the rest) gets a boundary that calls everything negative.
+    const double positives = static_cast<double>((y > 0).sum().item<int64_t>());
+    const double negatives = static_cast<double>(y.size(0)) - positives;
+    cv::Mat weights = (cv::Mat_<double>(2, 1) << 0.5 * y.size(0) / negatives, 0.5 * y.size(0) / positives);
+    svm->setClassWeights(weights);
     svm->setTermCriteria(cv::TermCriteria(cv::TermCriteria::MAX_ITER + cv::TermCriteria::EPS, 100000, 1e-4));
     svm->train(samples, cv::ml::ROW_SAMPLE, responses);
     // A linear SVM keeps its support vectors compressed into one weight vector.
@@ -96,7 +103,8 @@ std::pair<torch::Tensor, double> train_linear(const torch::Tensor& z, const torc
     return {w, rho};  // OpenCV's decision value is w . z - rho
   }
   cv::Mat responses(static_cast<int>(y.size(0)), 1, CV_32F);
-  for (int i = 0; i < responses.rows; ++i) responses.at<float>(i) = y[i].item<int64_t>() > 0 ? 1.0f : 0.0f;
+  const auto labels = y.contiguous();
+  for (int i = 0; i < responses.rows; ++i) responses.at<float>(i) = labels.data_ptr<int64_t>()[i] > 0 ? 1.0f : 0.0f;
   auto lr = cv::ml::LogisticRegression::create();
   lr->setLearningRate(0.1);
   lr->setIterations(2000);

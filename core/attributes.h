@@ -34,7 +34,7 @@ struct LinearBoundaryOptions {
   double test_fraction = 0.2;       // held out for the accuracy
   uint64_t seed = 0;                // the split and the training subsample
   int64_t max_train_samples = 4000;  // the SVM's cost grows faster than linearly (0: no cap)
-  double c = 1.0;                   // SVM soft-margin constant
+  double c = 1.0;                   // SVM soft-margin constant (classes weighted to balance)
 };
 
 struct LinearBoundary {

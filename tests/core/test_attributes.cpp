@@ -93,6 +93,19 @@ TEST(Attributes, LinearSvmSeparatesSeparableClusters) {
   EXPECT_GT(torch::dot(l.normal.to(torch::kFloat64), c.direction).item<double>(), 0.8);
 }
 
+TEST(Attributes, LinearSvmBalancesARareOverlappingClass) {
+  torch::manual_seed(6);
+  // 10% positives, unit spread, means 1.5 apart along the first axis: the best balanced
+  // accuracy is Phi(0.75) = 0.77; calling everything negative would score 0.5.
+  const int64_t n = 3000;
+  const auto labels = torch::where(torch::rand({n}) < 0.1, torch::ones({n}, torch::kInt64), -torch::ones({n}, torch::kInt64));
+  auto z = torch::randn({n, 4});
+  z.select(1, 0).add_(0.75 * labels.to(torch::kFloat32));
+  const auto b = fit_linear_boundary(z, labels);
+  EXPECT_GT(b.balanced_accuracy, 0.7);
+  EXPECT_GT(b.normal[0].item<float>(), 0.9f);
+}
+
 TEST(Attributes, ScaledNormalMovesTheNegativeMeanToThePositive) {
   torch::manual_seed(4);
   const auto c = separable(400, 6, 4.0);
