@@ -51,7 +51,7 @@ LoadedModel open_model(const std::string& path, const std::string& device) {
 void require_encoder(const LoadedModel& loaded, const std::string& what) {
   if (!loaded.model->can_encode())
     throw InputError(loaded.path + " is a GAN, which has no encoder: " + what +
-                     " needs a VAE (GAN inversion is not available yet)");
+                     " needs a VAE (`latentlab-cli encode` projects images into a GAN by inversion)");
 }
 
 void check_output_file(const std::string& path) {
