@@ -42,6 +42,14 @@ void add_device_option(CLI::App* verb, std::string* device) {
       ->default_val("auto");
 }
 
+void add_png_output_options(CLI::App* verb, int* scale, std::string* out, std::string* device) {
+  verb->add_option("--scale", *scale, "Enlarge the image this many times (nearest neighbour)")
+      ->default_val(1)
+      ->check(CLI::Range(1, kMaxScale));
+  verb->add_option("--out", *out, "PNG file to write")->required();
+  add_device_option(verb, device);
+}
+
 LoadedModel open_model(const std::string& path, const std::string& device) {
   at::globalContext().setDeterministicCuDNN(true);
   at::globalContext().setBenchmarkCuDNN(false);

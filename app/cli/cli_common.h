@@ -15,6 +15,10 @@ namespace latentlab::cli {
 // Adds --device (auto, cpu, cuda, cuda:N; default auto) bound to *device.
 void add_device_option(CLI::App* verb, std::string* device);
 
+// Adds --scale (nearest-neighbour enlargement, 1..kMaxScale), --out (the PNG to write) and
+// --device: the options every verb that writes one image shares.
+void add_png_output_options(CLI::App* verb, int* scale, std::string* out, std::string* device);
+
 // load_model with deterministic cuDNN, so the same inputs give the same pixels on a GPU too.
 LoadedModel open_model(const std::string& path, const std::string& device);
 

@@ -64,11 +64,7 @@ void add_decode_verb(CLI::App& app) {
                    "With --seed: redraw latent values with |z| above this (0: none)")
       ->default_val(0.0);
   verb->add_option("--columns", a->columns, "Grid columns (default: a square grid)");
-  verb->add_option("--scale", a->scale, "Enlarge the image this many times (nearest neighbour)")
-      ->default_val(1)
-      ->check(CLI::Range(1, kMaxScale));
-  verb->add_option("--out", a->out, "PNG file to write")->required();
-  add_device_option(verb, &a->device);
+  add_png_output_options(verb, &a->scale, &a->out, &a->device);
   verb->callback([a, count, truncation] { run(*a, count->count() > 0, truncation->count() > 0); });
 }
 

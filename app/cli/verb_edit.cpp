@@ -153,11 +153,7 @@ void add_edit_verb(CLI::App& app) {
       ->required();
   verb->add_option("--sweep", a->sweep,
                    "Instead of one row: a row per attribute of N images from -AMOUNT to +AMOUNT");
-  verb->add_option("--scale", a->scale, "Enlarge the image this many times (nearest neighbour)")
-      ->default_val(1)
-      ->check(CLI::Range(1, kMaxScale));
-  verb->add_option("--out", a->out, "PNG file to write")->required();
-  add_device_option(verb, &a->device);
+  add_png_output_options(verb, &a->scale, &a->out, &a->device);
   verb->callback([a] { run(*a); });
 }
 

@@ -41,11 +41,7 @@ void add_reconstruct_verb(CLI::App& app) {
                    "Image files of any size and channel count: centre-cropped, resized and "
                    "converted to the model's shape")
       ->required();
-  verb->add_option("--scale", a->scale, "Enlarge the image this many times (nearest neighbour)")
-      ->default_val(1)
-      ->check(CLI::Range(1, kMaxScale));
-  verb->add_option("--out", a->out, "PNG file to write")->required();
-  add_device_option(verb, &a->device);
+  add_png_output_options(verb, &a->scale, &a->out, &a->device);
   verb->callback([a] { run(*a); });
 }
 

@@ -63,11 +63,7 @@ void add_sample_verb(CLI::App& app) {
                    "component K, from 0)")
       ->default_val("prior");
   verb->add_option("--columns", a->columns, "Grid columns (default: a square grid)");
-  verb->add_option("--scale", a->scale, "Enlarge the image this many times (nearest neighbour)")
-      ->default_val(1)
-      ->check(CLI::Range(1, kMaxScale));
-  verb->add_option("--out", a->out, "PNG file to write")->required();
-  add_device_option(verb, &a->device);
+  add_png_output_options(verb, &a->scale, &a->out, &a->device);
   verb->callback([a] { run(*a); });
 }
 
