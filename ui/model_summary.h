@@ -8,6 +8,7 @@
 #include <vector>
 
 namespace latentlab {
+class Model;
 struct ModelInfo;
 }
 
@@ -33,6 +34,9 @@ struct ModelSummary {
   // The whole model card (provenance, labels, GMM) for panels that need more; include
   // core/model_info.h in the .cpp that reads it.
   std::shared_ptr<const ModelInfo> info;
+  // The loaded model itself, for background jobs (strips, encoding, inversion) that run beside
+  // the render worker: inference is thread-safe (core/model.h). Include core/model.h to use it.
+  std::shared_ptr<Model> model;
 
   bool isValid() const { return generation != 0; }
 };

@@ -135,6 +135,7 @@ ModelSummary summarize(const LoadedModel& loaded, quint64 generation) {
     s.attributeVectors.push_back(attribute.direction);
   }
   s.info = std::make_shared<const ModelInfo>(info);
+  s.model = loaded.model;
   return s;
 }
 
