@@ -103,24 +103,28 @@ void MainWindow::openCheckpoint(const QString& path) {
 
 std::vector<float> MainWindow::currentLatent() const {
   std::vector<float> z = m_latent->values();
-  const std::vector<float> amounts = m_attributes->amounts();
-  for (size_t a = 0; a < amounts.size() && a < m_model.attributeVectors.size(); ++a) {
-    if (amounts[a] == 0.0f) continue;
-    const auto& direction = m_model.attributeVectors[a];
-    for (size_t i = 0; i < z.size() && i < direction.size(); ++i) z[i] += amounts[a] * direction[i];
-  }
+  m_attributes->addTo(z);
   return z;
+}
+
+void MainWindow::loadLatent(const std::vector<float>& latent, const QString& text, const QImage& original) {
+  if (!m_model.isValid() || int(latent.size()) != m_model.latentDim) return;
+  m_attributes->setAmounts(std::vector<float>(m_attributes->attributes().size(), 0.0f));
+  m_latent->setValues(latent);
+  m_view->setOriginal(original);
+  commitEdit(text);
 }
 
 void MainWindow::requestRender() {
   if (!m_model.isValid()) return;
   m_requestedId = m_worker->requestRender(m_model.generation, currentLatent());
+  emit latentChanged();
 }
 
 void MainWindow::onModelLoaded(const ModelSummary& summary) {
   m_model = summary;
   m_latent->setDimensions(summary.latentDim);
-  m_attributes->setAttributes(summary.attributeNames);
+  m_attributes->setAttributes(summary.attributeNames, summary.attributeVectors);
   m_undo->clear();
   m_committed = state();
   m_view->setOriginal({});

@@ -2,6 +2,7 @@
 // The LatentLab main window: the image view in the centre, dockable Latent and Attributes panels,
 // a status bar with the model, device, decode time and frame rate. Inference runs on the
 // RenderWorker's thread; this window only composes latents and shows the images that come back.
+#include <QImage>
 #include <QMainWindow>
 #include <QThread>
 #include <deque>
@@ -44,6 +45,9 @@ class MainWindow : public QMainWindow {
   const ModelSummary& model() const { return m_model; }
   // The latent that is rendered: the Latent panel's values + sum(amount * attribute vector).
   std::vector<float> currentLatent() const;
+  // Shows latent (a data set point, a GMM sample) as one undoable edit: the Latent panel takes
+  // it and the attribute amounts go to 0. original: the image it was encoded from, shown beside.
+  void loadLatent(const std::vector<float>& latent, const QString& text, const QImage& original = QImage());
   // True when the newest render request has been shown (or failed).
   bool renderSettled() const { return m_settledId >= m_requestedId; }
 
@@ -54,6 +58,7 @@ class MainWindow : public QMainWindow {
 
  signals:
   void modelChanged();                                        // a new model is in place
+  void latentChanged();  // currentLatent() changed (live while a slider is dragged)
   void loadFailed(const QString& path, const QString& message);
 
  protected:
