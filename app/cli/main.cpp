@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   latentlab::cli::add_train_verb(app);
   latentlab::cli::add_eval_verb(app);
   latentlab::cli::add_edit_verb(app);
+  latentlab::cli::add_release_verb(app);
+  latentlab::cli::add_bench_verb(app);
   try {
     latentlab::configure_threads();
     app.parse(argc, argv);

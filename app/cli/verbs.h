@@ -17,5 +17,7 @@ void add_make_faces_verb(CLI::App& app);
 void add_train_verb(CLI::App& app);
 void add_eval_verb(CLI::App& app);
 void add_edit_verb(CLI::App& app);
+void add_release_verb(CLI::App& app);
+void add_bench_verb(CLI::App& app);
 
 }  // namespace latentlab::cli

@@ -117,6 +117,27 @@ TEST_F(CliTrainTest, TrainResumeAndEval) {
                         q(file("straight.llckpt")));
   EXPECT_NE(done.code, 0);
   EXPECT_NE(last_error(done).find("already trained for 3 epochs"), std::string::npos) << last_error(done);
+
+  // release: float16 weights equal to the trained ones rounded, the card kept, no training state.
+  const auto r = run("release " + q(file("straight.llckpt")) + " --out " + q(file("release.llckpt")));
+  ASSERT_EQ(r.code, 0) << last_error(r);
+  const auto released = read_checkpoint_file(file("release.llckpt"));
+  EXPECT_LT(released.tensors.size(), a.tensors.size());  // the Adam state is gone
+  for (const auto& [name, t] : released.tensors) {
+    ASSERT_TRUE(a.tensors.count(name)) << name;
+    EXPECT_TRUE(torch::equal(t.to(torch::kFloat32), a.tensors.at(name).to(torch::kHalf).to(torch::kFloat32)))
+        << name;
+  }
+  const auto card = load_model(file("release.llckpt")).info;
+  EXPECT_DOUBLE_EQ(card.provenance.metrics["eval_elbo"].get<double>(), elbo);
+  const auto again = run("train vae --data fashion-mnist:test --limit 256 --epochs 4 --resume --out " +
+                         q(file("release.llckpt")));
+  EXPECT_NE(again.code, 0);
+  EXPECT_NE(last_error(again).find("no training state"), std::string::npos) << last_error(again);
+  const auto bad = run("release " + q(file("missing.llckpt")) + " --out " + q(file("x.llckpt")));
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(bad.err_lines.size(), 1u);
+  EXPECT_FALSE(fs::exists(file("x.llckpt")));
 }
 
 TEST_F(CliTrainTest, GanTrainsAndEvalScoresDataAndSamples) {
