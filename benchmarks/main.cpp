@@ -1,0 +1,64 @@
+// latentlab_benchmarks: the Google Benchmark suite (not part of CTest). benchmarks/run.sh runs it
+// alternating with benchmarks/pytorch_reference.py and writes docs/performance.md.
+// Threads: LATENTLAB_THREADS, as for the applications (default: every core).
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "benchmarks/suite.h"
+#include "core/device.h"
+#include "core/gan_model.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace latentlab;
+
+// The bundled models, measured when present.
+constexpr const char* kModels[] = {"fashion-vae", "faces-vae", "faces-dcgan"};
+constexpr const char* kAnalysisModel = "fashion-vae";
+
+// Without a bundled GAN, training is measured on the DCGAN `latentlab-cli train gan` builds for
+// the faces (3x64x64, widths 64, latent 100).
+ModelInfo default_face_gan() {
+  ModelInfo info;
+  const auto spec = architecture_spec(DcganOptions{{3, 64, 64}});
+  info.kind = ModelKind::Gan;
+  info.hyper_parameters = spec.hyper_parameters;
+  info.latent_dim = spec.latent_dim;
+  info.image_shape = spec.image_shape;
+  info.output_range = spec.output_range;
+  return info;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  configure_threads();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+  bench::register_sgemm_benchmark();
+  bool have_gan = false;
+  for (const char* name : kModels) {
+    const auto path = fs::path(LATENTLAB_MODELS_DIR) / (std::string(name) + ".llckpt");
+    if (!fs::exists(path)) {
+      std::cerr << "skipped " << name << ": " << path.string() << " does not exist\n";
+      continue;
+    }
+    auto loaded = std::make_shared<LoadedModel>(load_model(path.string(), "cpu"));
+    bench::register_inference_benchmarks(name, loaded);
+    bench::register_training_benchmark(name, loaded->info);
+    have_gan = have_gan || loaded->info.kind == ModelKind::Gan;
+  }
+  if (!have_gan) bench::register_training_benchmark("dcgan-3x64x64", default_face_gan());
+#ifdef LATENTLAB_ANALYSIS_BENCHMARKS
+  const auto analysis = fs::path(LATENTLAB_MODELS_DIR) / (std::string(kAnalysisModel) + ".llckpt");
+  if (fs::exists(analysis)) bench::register_analysis_benchmarks(analysis.string());
+#endif
+
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

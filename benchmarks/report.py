@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""Writes the benchmark section of docs/performance.md from benchmarks/run.sh's outputs: the
+Google Benchmark JSON files of ours (one per round, plus the analysis run) and the JSON files of
+benchmarks/pytorch_reference.py (one per round). Only the text between the markers below is
+replaced; the rest of the file (other engineers' sections) is kept as it is.
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import statistics
+
+BEGIN = "<!-- bench:begin -->"
+END = "<!-- bench:end -->"
+UNIT_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def base_name(run_name):
+    return re.sub(r"/(iterations|repeats):.*$|/(real|manual)_time$", "", run_name)
+
+
+def read_ours(path):
+    """{name: {"median_ms", "p95_ms"} or {"images_per_second"}} of one Google Benchmark run."""
+    with open(path) as f:
+        runs = json.load(f)["benchmarks"]
+    out = {}
+    for b in runs:
+        name = base_name(b["run_name"])
+        entry = out.setdefault(name, {})
+        ms = b["real_time"] * UNIT_MS[b["time_unit"]]
+        if "images_per_second" in b:
+            entry["images_per_second"] = b["images_per_second"]
+        if b["run_type"] == "aggregate":
+            if b["aggregate_name"] in ("median", "p95"):
+                entry[b["aggregate_name"] + "_ms"] = ms
+        elif "median_ms" not in entry:  # a single run: its time is the median
+            entry["median_ms"] = entry["p95_ms"] = ms
+    return out
+
+
+def combine(rounds):
+    """The median over rounds of every figure."""
+    names = {n for r in rounds for n in r}
+    return {n: {k: statistics.median(r[n][k] for r in rounds if n in r and k in r[n])
+                for k in {k for r in rounds if n in r for k in r[n] if isinstance(r[n][k], (int, float))}}
+            for n in names}
+
+
+def batch_of(name):
+    m = re.search(r"/(batch|frames):(\d+)", name)
+    return int(m.group(2)) if m else 1
+
+
+def sgemm_gflops(entry, name):
+    n = int(name.split("n:")[1])
+    return 2 * n ** 3 / (entry["median_ms"] * 1e-3) * 1e-9
+
+
+def fmt_ms(e):
+    return f"{e['median_ms']:.2f} / {e['p95_ms']:.2f} ms"
+
+
+def fmt_rate(e, name):
+    rate = e.get("images_per_second") or batch_of(name) / (e["median_ms"] * 1e-3)
+    return f"{rate:,.0f} img/s", rate
+
+
+def model_table(ours, theirs, flops, limit):
+    rows = ["| model | what | ours | PyTorch | speed ours/PyTorch | ours: % of sgemm limit |",
+            "|---|---|---|---|---|---|"]
+    order = {"decode": 0, "strip": 1, "encode": 2, "train": 3}
+    names = sorted((n for n in ours if n.split("/")[0] in order),
+                   key=lambda n: (n.split("/")[1], order[n.split("/")[0]], batch_of(n)))
+    for name in names:
+        kind, model = name.split("/")[:2]
+        o, t = ours[name], theirs.get(name)
+        if kind == "train":
+            what = f"training, batch {batch_of(name)} (images/s)"
+            ours_text, ours_rate = fmt_rate(o, name)
+            theirs_text, theirs_rate = fmt_rate(t, name) if t else ("—", None)
+            ratio = ours_rate / theirs_rate if theirs_rate else None
+            share = "—"
+        else:
+            what = {"decode": f"decode batch {batch_of(name)}", "strip": f"{batch_of(name)}-frame strip",
+                    "encode": f"encode batch {batch_of(name)}"}[kind] + " (median / p95)"
+            ours_text = fmt_ms(o)
+            theirs_text = fmt_ms(t) if t else "—"
+            if kind == "encode":
+                ours_text += f", {fmt_rate(o, name)[0]}"
+                theirs_text += f", {fmt_rate(t, name)[0]}" if t else ""
+            ratio = t["median_ms"] / o["median_ms"] if t else None
+            f = flops.get(model, {}).get("encode" if kind == "encode" else "decode")
+            share = f"{100 * f * batch_of(name) / (o['median_ms'] * 1e-3) * 1e-9 / limit:.0f}%" if f else "—"
+        rows.append(f"| {model} | {what} | {ours_text} | {theirs_text} | "
+                    f"{'%.2f' % ratio if ratio else '—'} | {share} |")
+    return rows
+
+
+def analysis_table(analysis):
+    labels = {"embed/fashion-mnist:train/cold": "encode Fashion-MNIST train (60,000) for the scatter, cold",
+              "embed/fashion-mnist:train/cached": "the same from the embedding cache",
+              "embed/fashion-mnist/cold": "encode all of Fashion-MNIST (70,000), cold",
+              "embed/fashion-mnist/cached": "the same from the embedding cache",
+              "gmm/latents:60000": "GMM fit, K=10, full covariance, on the 60,000 training latents "
+                                   "(EM on a 20,000 subsample, the `gmm` default; labels for all)",
+              "pca/latents:60000": "PCA of the 60,000 training latents (16-D)"}
+    rows = ["| what | median | p95 |", "|---|---|---|"]
+    for name, label in labels.items():
+        if name in analysis:
+            e = analysis[name]
+            rows.append(f"| {label} | {e['median_ms'] / 1e3:.3f} s | {e['p95_ms'] / 1e3:.3f} s |")
+    return rows
+
+
+def targets(ours, theirs, analysis, flops, limit):
+    """PRODUCT.md's targets that this suite measures, each with the figure and met / missed."""
+    out = []
+
+    def check(label, value, goal, ok, unit=""):
+        out.append(f"| {label} | {value}{unit} | {goal} | {'met' if ok else 'missed'} |")
+
+    e = ours.get("decode/faces-vae/batch:1")
+    if e:
+        check("faces-vae decode p95 (slider to pixels, without the GUI)", f"{e['p95_ms']:.2f}", "≤ 4 ms", e["p95_ms"] <= 4, " ms")
+    e = ours.get("strip/faces-vae/frames:10")
+    if e:
+        check("faces-vae 10-frame strip, median", f"{e['median_ms']:.1f}", "≤ 15 ms", e["median_ms"] <= 15, " ms")
+    for name, goal in (("embed/fashion-mnist/cold", 3.0), ("embed/fashion-mnist/cached", 0.3)):
+        if name in analysis:
+            s = analysis[name]["median_ms"] / 1e3
+            check(f"70,000 Fashion-MNIST for the scatter, {name.split('/')[-1]}", f"{s:.2f}", f"≤ {goal} s", s <= goal, " s")
+    for name in sorted(n for n in ours if n in theirs and n.split("/")[0] in ("decode", "encode", "train")):
+        o, t = ours[name], theirs[name]
+        ratio = (o["images_per_second"] / t["images_per_second"] if "images_per_second" in o
+                 else t["median_ms"] / o["median_ms"])
+        goal = 1.2 if name.startswith("train") else 1.0
+        check(f"{name} speed vs PyTorch", f"{ratio:.2f}", f"≥ {goal} (aim)" if goal > 1 else "≥ 1.0", ratio >= goal)
+    for name in sorted(n for n in ours if n.startswith("decode/") and n.endswith("batch:10")):
+        f = flops.get(name.split("/")[1], {}).get("decode")
+        if f:
+            share = 100 * f * 10 / (ours[name]["median_ms"] * 1e-3) * 1e-9 / limit
+            check(f"{name} share of sgemm rate", f"{share:.0f}", "≥ 50%", share >= 50, "%")
+    return ["| target | measured | goal | |", "|---|---|---|---|"] + out
+
+
+def section(a, ours, theirs, analysis, flops):
+    ours_limit = sgemm_gflops(ours["sgemm/n:1024"], "sgemm/n:1024")
+    theirs_limit = theirs["sgemm/n:1024"]["gflops"]
+    lines = [BEGIN,
+             "## Benchmarks: ours beside PyTorch and the compute limit",
+             "",
+             "Generated by `benchmarks/run.sh` (do not edit between the markers; the script rewrites it).",
+             f"Run {datetime.date.today().isoformat()} with `{a.command}`: {a.rounds} round(s) alternating ours "
+             "(`latentlab_benchmarks`, Google Benchmark) and PyTorch (`benchmarks/pytorch_reference.py`: the "
+             "same architectures rebuilt in Python, weights read from the same .llckpt files, decoded pixels "
+             "checked equal to ours), each figure the median over rounds of that round's median.",
+             f"Machine: {a.cpu}, {a.cores} cores, {a.threads} intra-op thread(s) on both sides; LibTorch 1.13 "
+             f"(PyTorch {a.torch}) with the OpenMP OpenBLAS.",
+             f"**Load:** load average {a.load_before} before, {a.load_after} after. Busy processes at the start: "
+             f"{a.busy}. Absolute figures are therefore depressed and noisy (p95 above all); the alternating "
+             "rounds keep the ours/PyTorch ratios fair.",
+             "",
+             f"Compute limit: sgemm (1024x1024 float32 matrix multiply) at {ours_limit:.0f} GFLOP/s in ours "
+             f"(`at::mm`), {theirs_limit:.0f} GFLOP/s in PyTorch (`torch.mm`), same load. Arithmetic per image "
+             "(2 x multiply-accumulates of the convolutions, transposed convolutions and linear layers, counted "
+             "from the architecture): "
+             + "; ".join(f"{m} decoder {f['decode'] / 1e6:.1f} MFLOP" + (f", encoder {f['encode'] / 1e6:.1f} MFLOP" if "encode" in f else "")
+                         for m, f in sorted(flops.items()))
+             + ". \"% of sgemm limit\" is the arithmetic rate a latency implies, over the sgemm rate.",
+             ""]
+    lines += model_table(ours, theirs, flops, ours_limit)
+    if "dcgan-3x64x64" in " ".join(ours):
+        lines += ["", "dcgan-3x64x64: no bundled GAN yet; the DCGAN `train gan` builds for the faces (widths 64, "
+                  "latent 100), untrained."]
+    lines += ["", "### Latent analysis (issue 4; ours only, one run after the rounds)", ""]
+    lines += analysis_table(analysis)
+    lines += ["", "### Targets (PRODUCT.md) measured here", ""]
+    lines += targets(ours, theirs, analysis, flops, ours_limit)
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--ours", nargs="+", required=True)
+    p.add_argument("--theirs", nargs="+", required=True)
+    p.add_argument("--analysis")
+    p.add_argument("--doc", required=True)
+    for name in ("command", "cpu", "cores", "threads", "load-before", "load-after", "busy"):
+        p.add_argument("--" + name, default="?")
+    a = p.parse_args()
+    a.rounds = len(a.ours)
+    ours = combine([read_ours(f) for f in a.ours])
+    theirs_runs = [json.load(open(f)) for f in a.theirs]
+    theirs = combine([r["results"] for r in theirs_runs])
+    a.torch = theirs_runs[0]["torch"]
+    analysis = read_ours(a.analysis) if a.analysis and os.path.exists(a.analysis) else {}
+    text = section(a, ours, theirs, analysis, theirs_runs[0]["flops"])
+
+    doc = open(a.doc).read() if os.path.exists(a.doc) else "# Performance notes\n"
+    if BEGIN in doc and END in doc:
+        doc = doc[:doc.index(BEGIN)] + text + doc[doc.index(END) + len(END):]
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    tmp = a.doc + ".tmp"
+    with open(tmp, "w") as f:  # written whole, then renamed: a failed run leaves the old file
+        f.write(doc)
+    os.replace(tmp, a.doc)
+
+
+if __name__ == "__main__":
+    main()

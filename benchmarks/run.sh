@@ -1,0 +1,43 @@
+#!/bin/bash
+# Builds the benchmark suite, runs ours and PyTorch's ALTERNATING (ours, PyTorch, ours, PyTorch,
+# ...), then the latent analysis benchmarks once, and rewrites the generated section of
+# docs/performance.md (between <!-- bench:begin --> and <!-- bench:end -->).
+#   benchmarks/run.sh [ROUNDS]          (default 2; about 5 minutes per round pair under load)
+# LATENTLAB_THREADS sets the intra-op threads of both sides (default: every core);
+# LATENTLAB_BUILD_DIR the build folder (default: build). Needs Debian's python3-torch.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${LATENTLAB_BUILD_DIR:-$root/build}
+rounds=${1:-2}
+export LATENTLAB_THREADS=${LATENTLAB_THREADS:-$(nproc)}
+python=/usr/bin/python3  # Debian's, with torch (the first python3 on PATH may lack it)
+
+# The build folder is shared: take the build lock like every other build here.
+flock /tmp/latentlab-build.lock sh -c "cmake -S '$root' -B '$build' -DLATENTLAB_BUILD_BENCHMARKS=ON >/dev/null &&
+  cmake --build '$build' --target latentlab_benchmarks latentlab-cli"
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+busy=$(ps -eo pcpu=,ni=,comm= --sort=-pcpu | awk '$1 >= 20 {printf "%s%s (%s%% CPU, nice %s)", sep, $3, $1, $2; sep=", "}')
+ours() { "$build/benchmarks/latentlab_benchmarks" --benchmark_out_format=json "$@"; }
+
+for r in $(seq "$rounds"); do
+  echo "== round $r of $rounds: ours" >&2
+  ours --benchmark_filter='^(sgemm|decode|strip|encode|train)/' --benchmark_out="$out/ours-$r.json"
+  echo "== round $r of $rounds: PyTorch" >&2
+  check=()
+  [ "$r" = 1 ] && check=(--check "$build/app/latentlab-cli")
+  "$python" "$root/benchmarks/pytorch_reference.py" --models-dir "$root/models" \
+    --threads "$LATENTLAB_THREADS" "${check[@]}" --out "$out/theirs-$r.json"
+done
+echo "== latent analysis (ours)" >&2
+ours --benchmark_filter='^(embed|gmm|pca)/' --benchmark_out="$out/analysis.json"
+
+"$python" "$root/benchmarks/report.py" --doc "$root/docs/performance.md" \
+  --ours "$out"/ours-*.json --theirs "$out"/theirs-*.json --analysis "$out/analysis.json" \
+  --command "LATENTLAB_THREADS=$LATENTLAB_THREADS benchmarks/run.sh $rounds" \
+  --cpu "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)" --cores "$(nproc)" \
+  --threads "$LATENTLAB_THREADS" --load-before "$load_before" \
+  --load-after "$(cut -d' ' -f1-3 /proc/loadavg)" --busy "${busy:-none}"
+echo "wrote $root/docs/performance.md" >&2
