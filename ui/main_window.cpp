@@ -123,7 +123,7 @@ void MainWindow::requestRender() {
 
 void MainWindow::onModelLoaded(const ModelSummary& summary) {
   m_model = summary;
-  m_latent->setDimensions(summary.latentDim);
+  m_latent->setModel(summary);
   m_attributes->setAttributes(summary.attributeNames, summary.attributeVectors);
   m_undo->clear();
   m_committed = state();

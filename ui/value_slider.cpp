@@ -52,6 +52,8 @@ ValueSlider::ValueSlider(const QString& label, double range, QWidget* parent)
   connect(m_reset, &QToolButton::clicked, this, [this] { setFromUser(0.0, true); });
 }
 
+QString ValueSlider::label() const { return m_label->text(); }
+
 void ValueSlider::setValue(double value) {
   m_value = value;
   showValue();

@@ -17,6 +17,7 @@ class ValueSlider : public QWidget {
  public:
   ValueSlider(const QString& label, double range, QWidget* parent = nullptr);
 
+  QString label() const;
   double value() const { return m_value; }
   // Programmatic change (undo, randomise, a loaded latent): emits nothing.
   void setValue(double value);

@@ -1,0 +1,35 @@
+#pragma once
+// What the Latent panel needs to order its sliders and to offer PCA axes (GANSpace style),
+// computed from the model off the UI thread. Plain std/Qt values: no LibTorch in this header.
+#include <QString>
+#include <vector>
+
+namespace latentlab {
+class Model;
+struct ModelInfo;
+}  // namespace latentlab
+
+namespace latentlab::ui {
+
+struct LatentDirections {
+  std::vector<double> activity;  // per dimension; larger = more active
+  QString activitySource;        // "posterior-variance" or "decoder-sensitivity" (core/latent_axes.h)
+
+  // PCA axes, empty when the model has none (a GAN without a GMM). A latent is
+  // z = pcaMean + sum_i c_i * pcaAxes[i], with c_i in standard deviations of the data along axis i.
+  std::vector<float> pcaMean;               // D
+  std::vector<std::vector<float>> pcaAxes;  // D rows of D floats, each one standard deviation long
+  std::vector<double> pcaVarianceRatio;     // D, the share of the latent variance along each axis
+  QString pcaSource;                        // "gmm" or "encoded-prior"
+
+  bool hasPca() const { return !pcaAxes.empty(); }
+  // z -> c (axes of ~zero length get 0) and c -> z, as above.
+  std::vector<double> toAxisCoordinates(const std::vector<float>& z) const;
+  std::vector<float> fromAxisCoordinates(const std::vector<double>& c) const;
+};
+
+// Runs core's latent_activity and a PCA of core's axis_latents. Call it from a BackgroundJob: it
+// decodes (and for a VAE without a GMM, encodes) about a thousand images.
+LatentDirections computeLatentDirections(Model& model, const ModelInfo& info);
+
+}  // namespace latentlab::ui
