@@ -35,6 +35,7 @@ ModelInfo default_face_gan() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tune_allocator();  // as the applications do
   configure_threads();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   latentlab::cli::add_edit_verb(app);
   latentlab::cli::add_release_verb(app);
   latentlab::cli::add_bench_verb(app);
+  latentlab::tune_allocator();
   try {
     latentlab::configure_threads();
     app.parse(argc, argv);

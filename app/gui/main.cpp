@@ -26,6 +26,7 @@ QString defaultModel() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  latentlab::tune_allocator();  // before Qt and LibTorch start their threads
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("LatentLab"));
   QApplication::setApplicationName(QStringLiteral("latentlab"));
