@@ -3,24 +3,14 @@
 #include <QPainter>
 #include <QPaintEvent>
 
+#include "ui/image_fit.h"
+
 namespace latentlab::ui {
 
 namespace {
 
 constexpr int kMargin = 12;  // free space around the image, in pixels
 constexpr int kGap = 16;     // between the original and the reconstruction
-
-// The largest rectangle of the image's aspect ratio inside `area`, centred. Whole multiples of
-// the image size when it fits at least once, so nearest-neighbour pixels all have one size.
-QRect fitRect(const QSize& image, const QRect& area) {
-  if (image.isEmpty() || area.isEmpty()) return {};
-  QSize size = image.scaled(area.size(), Qt::KeepAspectRatio);
-  const int factor = size.width() / image.width();
-  if (factor >= 1) size = image * factor;
-  QRect r(QPoint(0, 0), size);
-  r.moveCenter(area.center());
-  return r;
-}
 
 }  // namespace
 
@@ -45,6 +35,7 @@ void ImageView::setSmoothScaling(bool smooth) {
   if (m_smooth == smooth) return;
   m_smooth = smooth;
   update();
+  emit smoothScalingChanged(smooth);
 }
 
 void ImageView::setMessage(const QString& text) {

@@ -14,6 +14,7 @@ class ImageView : public QWidget {
   explicit ImageView(QWidget* parent = nullptr);
 
   QImage image() const { return m_image; }
+  QImage original() const { return m_original; }  // null unless the latent came from an image
   bool smoothScaling() const { return m_smooth; }
   QString message() const { return m_message; }
 
@@ -23,6 +24,9 @@ class ImageView : public QWidget {
   void setSmoothScaling(bool smooth);
   // Shown instead of an image, e.g. while no model is loaded. An empty text shows the image.
   void setMessage(const QString& text);
+
+ signals:
+  void smoothScalingChanged(bool smooth);
 
  protected:
   void paintEvent(QPaintEvent* event) override;

@@ -10,9 +10,12 @@
 #include <QUndoStack>
 
 #include "ui/attribute_panel.h"
+#include "ui/image_file_actions.h"
 #include "ui/image_view.h"
+#include "ui/interpolation_dock.h"
 #include "ui/latent_panel.h"
 #include "ui/render_worker.h"
+#include "ui/session_keeper.h"
 
 namespace latentlab::ui {
 
@@ -58,6 +61,7 @@ MainWindow::MainWindow(const QString& device, QWidget* parent)
   m_attributeDock->setObjectName(QStringLiteral("AttributesDock"));
   m_attributeDock->setWidget(m_attributes);
   addDockWidget(Qt::RightDockWidgetArea, m_attributeDock);
+  m_interpolationDock = new InterpolationDock(this);
 
   m_undo = new QUndoStack(this);
   connect(m_latent, &LatentPanel::latentChanged, this, &MainWindow::requestRender);
@@ -84,6 +88,8 @@ MainWindow::MainWindow(const QString& device, QWidget* parent)
   m_showMessage = [this](const QString& title, const QString& text) {
     QMessageBox::warning(this, title, text);
   };
+  m_imageFiles = new ImageFileActions(this);
+  m_sessions = new SessionKeeper(this);  // after the undo stack and the docks it watches
   createMenus();
   resize(1200, 760);  // the first start; later starts restore the saved geometry
   restoreLayout();
@@ -113,6 +119,13 @@ void MainWindow::loadLatent(const std::vector<float>& latent, const QString& tex
   m_latent->setValues(latent);
   m_view->setOriginal(original);
   commitEdit(text);
+}
+
+void MainWindow::loadState(const LatentState& state, const QString& undoText) {
+  if (!m_model.isValid() || int(state.latent.size()) != m_model.latentDim) return;
+  m_latent->setValues(state.latent);
+  m_attributes->setAmounts(state.amounts);
+  if (!undoText.isEmpty()) commitEdit(undoText);
 }
 
 void MainWindow::requestRender() {

@@ -21,9 +21,12 @@ class QUndoStack;
 namespace latentlab::ui {
 
 class AttributePanel;
+class ImageFileActions;
 class ImageView;
+class InterpolationDock;
 class LatentPanel;
 class RenderWorker;
+class SessionKeeper;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -41,6 +44,8 @@ class MainWindow : public QMainWindow {
   // install their own so nothing modal blocks them.
   using MessageHandler = std::function<void(const QString& title, const QString& text)>;
   void setMessageHandler(MessageHandler handler) { m_showMessage = std::move(handler); }
+  // Shows an error through the handler (panels report failed jobs and exports here).
+  void showMessage(const QString& title, const QString& text) { m_showMessage(title, text); }
 
   const ModelSummary& model() const { return m_model; }
   // The latent that is rendered: the Latent panel's values + sum(amount * attribute vector).
@@ -48,6 +53,9 @@ class MainWindow : public QMainWindow {
   // Shows latent (a data set point, a GMM sample) as one undoable edit: the Latent panel takes
   // it and the attribute amounts go to 0. original: the image it was encoded from, shown beside.
   void loadLatent(const std::vector<float>& latent, const QString& text, const QImage& original = QImage());
+  // Shows state (a session, an animation frame) and makes it one undoable edit named undoText;
+  // an empty undoText shows it without one (the next edit's undo step covers it).
+  void loadState(const LatentState& state, const QString& undoText);
   // True when the newest render request has been shown (or failed).
   bool renderSettled() const { return m_settledId >= m_requestedId; }
 
@@ -55,6 +63,9 @@ class MainWindow : public QMainWindow {
   LatentPanel* latentPanel() const { return m_latent; }
   AttributePanel* attributePanel() const { return m_attributes; }
   QUndoStack* undoStack() const { return m_undo; }
+  InterpolationDock* interpolationDock() const { return m_interpolationDock; }
+  ImageFileActions* imageFiles() const { return m_imageFiles; }  // Open Image, Export Image
+  SessionKeeper* sessions() const { return m_sessions; }        // sessions and autosave
 
  signals:
   void modelChanged();                                        // a new model is in place
@@ -97,6 +108,9 @@ class MainWindow : public QMainWindow {
   AttributePanel* m_attributes;
   QDockWidget* m_latentDock;
   QDockWidget* m_attributeDock;
+  InterpolationDock* m_interpolationDock;
+  ImageFileActions* m_imageFiles;
+  SessionKeeper* m_sessions;
   QMenu* m_recentMenu = nullptr;
   QUndoStack* m_undo;
   LatentState m_committed;  // the state after the last undo step

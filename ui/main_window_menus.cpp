@@ -15,9 +15,13 @@
 #include <QStatusBar>
 #include <QUndoStack>
 
+#include "ui/dropped_file.h"
+#include "ui/image_file_actions.h"
 #include "ui/image_view.h"
+#include "ui/interpolation_dock.h"
 #include "ui/latent_panel.h"
 #include "ui/main_window.h"
+#include "ui/session_keeper.h"
 #include "ui/versions.h"
 
 namespace latentlab::ui {
@@ -30,13 +34,6 @@ const char* const kGeometryKey = "window/geometry";
 const char* const kStateKey = "window/state";
 const char* const kSmoothKey = "view/smooth";
 
-// A local file dragged in, or an empty string.
-QString droppedFile(const QMimeData* mime) {
-  if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return {};
-  const QUrl url = mime->urls().first();
-  return url.isLocalFile() ? url.toLocalFile() : QString();
-}
-
 }  // namespace
 
 void MainWindow::createMenus() {
@@ -46,6 +43,10 @@ void MainWindow::createMenus() {
   open->setStatusTip(tr("Open a LatentLab checkpoint or a TorchScript module"));
   m_recentMenu = file->addMenu(tr("Open &Recent"));
   connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+  file->addSeparator();
+  m_imageFiles->addActions(file);
+  file->addSeparator();
+  m_sessions->addActions(file);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -75,6 +76,7 @@ void MainWindow::createMenus() {
   smooth->setChecked(QSettings().value(kSmoothKey, false).toBool());
   m_view->setSmoothScaling(smooth->isChecked());
   connect(smooth, &QAction::toggled, m_view, &ImageView::setSmoothScaling);
+  connect(m_view, &ImageView::smoothScalingChanged, smooth, &QAction::setChecked);  // a session
   view->addSeparator();
   QAction* showLatent = m_latentDock->toggleViewAction();
   showLatent->setShortcut(QKeySequence(tr("Ctrl+1")));
@@ -82,6 +84,9 @@ void MainWindow::createMenus() {
   QAction* showAttributes = m_attributeDock->toggleViewAction();
   showAttributes->setShortcut(QKeySequence(tr("Ctrl+2")));
   view->addAction(showAttributes);
+  QAction* showInterpolation = m_interpolationDock->toggleViewAction();
+  showInterpolation->setShortcut(QKeySequence(tr("Ctrl+4")));
+  view->addAction(showInterpolation);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   QAction* about = help->addAction(tr("&About LatentLab"), this, &MainWindow::showAbout);
@@ -153,11 +158,11 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  if (!droppedFile(event->mimeData()).isEmpty()) event->acceptProposedAction();
+  if (!droppedLocalFile(event->mimeData()).isEmpty()) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-  const QString path = droppedFile(event->mimeData());
+  const QString path = droppedLocalFile(event->mimeData());
   if (path.isEmpty()) return;
   event->acceptProposedAction();
   openCheckpoint(path);

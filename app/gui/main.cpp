@@ -8,6 +8,7 @@
 
 #include "core/device.h"
 #include "ui/main_window.h"
+#include "ui/session_keeper.h"
 
 namespace {
 
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
   window.show();
   const QStringList args = parser.positionalArguments();
   const QString path = args.isEmpty() ? defaultModel() : args.first();
-  if (!path.isEmpty()) window.openCheckpoint(path);
+  // An autosave left by a run that crashed is offered first; restoring it opens its model.
+  const bool restoring = window.sessions()->startAutosave();
+  if (!restoring && !path.isEmpty()) window.openCheckpoint(path);
   return app.exec();
 }

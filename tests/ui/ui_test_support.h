@@ -42,13 +42,9 @@ inline void saveTinyVae(const QString& path, ImageShape shape, int64_t latentDim
   save_checkpoint(path.toStdString(), model, info);
 }
 
-// Core's decode of one latent, mapped to 8-bit pixels with pixel = round((x - lo) * (255 / (hi - lo)))
+// A model image [C, H, W] mapped to 8-bit pixels with pixel = round((x - lo) * (255 / (hi - lo)))
 // clamped to 0..255, as the GUI promises to show it.
-inline QImage referenceImage(const QString& path, const std::vector<float>& latent) {
-  LoadedModel loaded = load_model(path.toStdString(), "cpu");
-  const auto range = loaded.model->output_range();
-  const auto z = torch::tensor(latent).reshape({1, int64_t(latent.size())});
-  const auto x = loaded.model->decode(z)[0];
+inline QImage referencePixels(const torch::Tensor& x, OutputRange range) {
   const auto pixels = x.sub(range.lo)
                           .mul(255.0f / (range.hi - range.lo))
                           .round()
@@ -61,6 +57,22 @@ inline QImage referenceImage(const QString& path, const std::vector<float>& late
   for (int y = 0; y < h; ++y)
     std::memcpy(image.scanLine(y), pixels.data_ptr<uint8_t>() + int64_t(y) * w * c, size_t(w * c));
   return image;
+}
+
+// Core's decode of one latent, as the GUI promises to show it.
+inline QImage referenceImage(const QString& path, const std::vector<float>& latent) {
+  LoadedModel loaded = load_model(path.toStdString(), "cpu");
+  const auto z = torch::tensor(latent).reshape({1, int64_t(latent.size())});
+  return referencePixels(loaded.model->decode(z)[0], loaded.model->output_range());
+}
+
+// Core's decode of latents [N, D] in one batch (as strips are decoded), one image per row.
+inline std::vector<QImage> referenceImages(const QString& path, const torch::Tensor& latents) {
+  LoadedModel loaded = load_model(path.toStdString(), "cpu");
+  const auto x = loaded.model->decode(latents);
+  std::vector<QImage> out;
+  for (int64_t i = 0; i < x.size(0); ++i) out.push_back(referencePixels(x[i], loaded.model->output_range()));
+  return out;
 }
 
 // Exact comparison of format, size and every pixel.
