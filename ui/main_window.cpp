@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include "ui/analysis_docks.h"
 #include "ui/attribute_panel.h"
 #include "ui/image_file_actions.h"
 #include "ui/image_view.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(const QString& device, QWidget* parent)
   m_attributeDock->setObjectName(QStringLiteral("AttributesDock"));
   m_attributeDock->setWidget(m_attributes);
   addDockWidget(Qt::RightDockWidgetArea, m_attributeDock);
+  m_analysisDocks = new AnalysisDocks(this);
   m_interpolationDock = new InterpolationDock(this);
 
   m_undo = new QUndoStack(this);

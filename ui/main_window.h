@@ -20,6 +20,7 @@ class QUndoStack;
 
 namespace latentlab::ui {
 
+class AnalysisDocks;
 class AttributePanel;
 class ImageFileActions;
 class ImageView;
@@ -62,6 +63,7 @@ class MainWindow : public QMainWindow {
   ImageView* imageView() const { return m_view; }
   LatentPanel* latentPanel() const { return m_latent; }
   AttributePanel* attributePanel() const { return m_attributes; }
+  AnalysisDocks* analysisDocks() const { return m_analysisDocks; }  // Latent map and GMM
   QUndoStack* undoStack() const { return m_undo; }
   InterpolationDock* interpolationDock() const { return m_interpolationDock; }
   ImageFileActions* imageFiles() const { return m_imageFiles; }  // Open Image, Export Image
@@ -108,6 +110,7 @@ class MainWindow : public QMainWindow {
   AttributePanel* m_attributes;
   QDockWidget* m_latentDock;
   QDockWidget* m_attributeDock;
+  AnalysisDocks* m_analysisDocks;
   InterpolationDock* m_interpolationDock;
   ImageFileActions* m_imageFiles;
   SessionKeeper* m_sessions;

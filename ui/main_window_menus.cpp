@@ -15,6 +15,7 @@
 #include <QStatusBar>
 #include <QUndoStack>
 
+#include "ui/analysis_docks.h"
 #include "ui/dropped_file.h"
 #include "ui/image_file_actions.h"
 #include "ui/image_view.h"
@@ -84,6 +85,10 @@ void MainWindow::createMenus() {
   QAction* showAttributes = m_attributeDock->toggleViewAction();
   showAttributes->setShortcut(QKeySequence(tr("Ctrl+2")));
   view->addAction(showAttributes);
+  const QList<QAction*> analysis = m_analysisDocks->viewActions();
+  analysis[0]->setShortcut(QKeySequence(tr("Ctrl+5")));
+  analysis[1]->setShortcut(QKeySequence(tr("Ctrl+6")));
+  view->addActions(analysis);
   QAction* showInterpolation = m_interpolationDock->toggleViewAction();
   showInterpolation->setShortcut(QKeySequence(tr("Ctrl+4")));
   view->addAction(showInterpolation);

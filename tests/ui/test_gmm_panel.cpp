@@ -1,0 +1,183 @@
+// The GMM dock driven through its real widgets on a tiny VAE and a folder data set made here:
+// a fit shows K thumbnails whose pixels are core's decode of core's fitted means, the map then
+// draws that mixture, the typicality meter agrees with core's log-likelihoods, sampling from a
+// component gives core's sample, and "store in checkpoint" writes the mixture into the file.
+#include <QComboBox>
+#include <QFile>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include "core/gmm.h"
+#include "tests/ui/analysis_test_support.h"
+#include "tests/ui/ui_test_support.h"
+#include "ui/gmm_panel.h"
+#include "ui/latent_analysis_data.h"
+#include "ui/latent_panel.h"
+#include "ui/latent_scatter_view.h"
+#include "ui/thumbnail_list.h"
+
+using namespace latentlab;
+using namespace latentlab::ui;
+using namespace latentlab::test;
+
+namespace {
+constexpr int kClasses = 3, kPerClass = 20, kImageSize = 16, kLatentDim = 4;
+}
+
+class TestGmmPanel : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase();
+  void init();
+  void cleanup();
+  void noMixtureUntilOneIsFitted();
+  void fitShowsKThumbnailsOfCoreMeans();
+  void typicalityMeterIsCorePercentile();
+  void sampleFromComponentIsCoreSample();
+  void storeWritesTheMixtureIntoTheCheckpoint();
+
+ private:
+  GmmPanel* panel() const { return m_window->analysisDocks()->gmm(); }
+  // Fits K components of the given covariance through the panel's widgets.
+  bool fitThroughWidgets(int components, const QString& covariance);
+  Gmm coreFit(int components, CovarianceType covariance) const;
+
+  QTemporaryDir m_dir;
+  QString m_path, m_spec;
+  Embedding m_reference;
+  std::unique_ptr<MainWindow> m_window;
+  QStringList m_messages;
+};
+
+void TestGmmPanel::initTestCase() {
+  QVERIFY(m_dir.isValid());
+  QStandardPaths::setTestModeEnabled(true);
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath("settings"));
+  QCoreApplication::setOrganizationName("LatentLab-test");
+  QCoreApplication::setApplicationName("test_gmm_panel");
+  qputenv("LATENTLAB_CACHE_DIR", m_dir.filePath("cache").toUtf8());
+  m_path = m_dir.filePath("tiny.llckpt");
+  saveTinyVae(m_path, {1, kImageSize, kImageSize}, kLatentDim);
+  m_spec = makeFolderDataset(m_dir.filePath("data"), kClasses, kPerClass, kImageSize);
+  m_reference = coreEmbedding(m_path, m_spec);
+}
+
+void TestGmmPanel::init() {
+  m_messages.clear();
+  m_window = std::make_unique<MainWindow>("cpu");
+  m_window->setMessageHandler([this](const QString&, const QString& text) { m_messages << text; });
+  m_window->resize(1500, 1000);
+  m_window->show();
+  QVERIFY(openAndEncode(*m_window, m_path, m_spec));
+}
+
+void TestGmmPanel::cleanup() { m_window.reset(); }
+
+bool TestGmmPanel::fitThroughWidgets(int components, const QString& covariance) {
+  panel()->findChild<QSpinBox*>("components")->setValue(components);
+  auto* box = panel()->findChild<QComboBox*>("covariance");
+  box->setCurrentIndex(box->findData(covariance));
+  QSignalSpy shown(panel(), &GmmPanel::componentsShown);
+  QTest::mouseClick(panel()->findChild<QPushButton*>("fit"), Qt::LeftButton);
+  return panel()->fitJob()->waitForFinished(60000) && (shown.count() > 0 || shown.wait(20000));
+}
+
+Gmm TestGmmPanel::coreFit(int components, CovarianceType covariance) const {
+  GmmFitOptions options;
+  options.components = components;
+  options.covariance = covariance;
+  return fit_gmm(m_reference.means, options).model;
+}
+
+void TestGmmPanel::noMixtureUntilOneIsFitted() {
+  // The tiny checkpoint stores none: nothing to show, sample or store; the meter says so.
+  QCOMPARE(panel()->components()->count(), 0);
+  QVERIFY(!panel()->findChild<QPushButton*>("sample")->isEnabled());
+  QVERIFY(!panel()->findChild<QPushButton*>("store")->isEnabled());
+  QVERIFY(!panel()->typicalityMeter()->isEnabled());
+  QVERIFY(panel()->findChild<QPushButton*>("fit")->isEnabled());
+}
+
+void TestGmmPanel::fitShowsKThumbnailsOfCoreMeans() {
+  QVERIFY(fitThroughWidgets(3, "diag"));
+  const Gmm expected = coreFit(3, CovarianceType::Diagonal);
+  const auto& active = m_window->analysisDocks()->analysis()->data().gmm;
+  QVERIFY(active);
+  QCOMPARE(active->model.covariance_type(), CovarianceType::Diagonal);
+  QVERIFY(torch::allclose(active->model.means(), expected.means(), 1e-4, 1e-4));
+  QCOMPARE(panel()->components()->count(), 3);
+  for (int k = 0; k < 3; ++k)
+    QVERIFY2(samePixels(panel()->components()->image(k), referenceImage(m_path, rowVector(expected.means()[k]))),
+             qPrintable(QString::number(k)));
+  // The map draws the new mixture: its ellipses and its components as colours.
+  LatentScatterView* view = m_window->analysisDocks()->map()->view();
+  QCOMPARE(view->ellipseCount(), 3);
+  m_window->analysisDocks()->map()->setColouring("gmm");
+  const auto labels = expected.predict(m_reference.means);
+  for (int i = 0; i < view->pointCount(); ++i) QCOMPARE(int64_t(view->groupOf(i)), labels[i].item<int64_t>());
+  // Clicking a thumbnail loads that component's mean.
+  emit panel()->components()->thumbnailActivated(2);
+  QVERIFY(closeVectors(m_window->currentLatent(), rowVector(expected.means()[2])));
+}
+
+void TestGmmPanel::typicalityMeterIsCorePercentile() {
+  QVERIFY(fitThroughWidgets(2, "full"));
+  const Gmm gmm = coreFit(2, CovarianceType::Full);
+  const auto data = gmm.log_likelihood(m_reference.means);
+  for (const std::vector<float>& z : {rowVector(m_reference.means[5]), std::vector<float>(kLatentDim, 0.0f),
+                                      std::vector<float>(kLatentDim, 6.0f)}) {
+    m_window->loadLatent(z, "test");
+    const double ll = gmm.log_likelihood_of(torch::tensor(z));
+    const double percentile = 100.0 * (data < ll).sum().item<double>() / double(data.numel());
+    QCOMPARE(panel()->typicalityMeter()->value(), int(percentile * 10));
+    QVERIFY(panel()->typicalityMeter()->isEnabled());
+  }
+  // Far from every point: less likely than all of them.
+  QCOMPARE(panel()->typicalityMeter()->value(), 0);
+}
+
+void TestGmmPanel::sampleFromComponentIsCoreSample() {
+  QVERIFY(fitThroughWidgets(3, "spherical"));
+  const Gmm gmm = coreFit(3, CovarianceType::Spherical);
+  panel()->components()->setCurrentRow(1);
+  auto* sample = panel()->findChild<QPushButton*>("sample");
+  for (uint64_t seed : {0, 1}) {
+    QTest::mouseClick(sample, Qt::LeftButton);
+    QVERIFY(closeVectors(m_window->currentLatent(), rowVector(gmm.sample(1, seed, 1)[0]), 1e-4f));
+  }
+}
+
+void TestGmmPanel::storeWritesTheMixtureIntoTheCheckpoint() {
+  // On a copy: the other tests keep a checkpoint without a mixture.
+  const QString copy = m_dir.filePath("copy.llckpt");
+  QFile::remove(copy);
+  QVERIFY(QFile::copy(m_path, copy));
+  QVERIFY(openAndEncode(*m_window, copy, m_spec));
+  QVERIFY(fitThroughWidgets(2, "full"));
+  auto* store = panel()->findChild<QPushButton*>("store");
+  QVERIFY(store->isEnabled());
+  QTest::mouseClick(store, Qt::LeftButton);
+  QVERIFY(m_messages.isEmpty());
+  const LoadedModel reread = load_model(copy.toStdString());
+  QVERIFY(reread.info.gmm.has_value());
+  const Gmm stored = Gmm::from_info(*reread.info.gmm);
+  QCOMPARE(stored.components(), int64_t(2));
+  QVERIFY(torch::allclose(stored.means(), coreFit(2, CovarianceType::Full).means(), 1e-4, 1e-4));
+  // Reopened, the stored mixture is shown at once, without a fit.
+  QSignalSpy shown(panel(), &GmmPanel::componentsShown);
+  QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
+  m_window->openCheckpoint(copy);
+  QVERIFY(changed.wait(20000));
+  QVERIFY(shown.count() > 0 || shown.wait(20000));
+  QVERIFY(m_window->analysisDocks()->analysis()->data().gmm->stored);
+  QCOMPARE(panel()->components()->count(), 2);
+  QVERIFY(!store->isEnabled());  // already there
+}
+
+QTEST_MAIN(TestGmmPanel)
+#include "test_gmm_panel.moc"

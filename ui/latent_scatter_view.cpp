@@ -1,0 +1,268 @@
+#include "ui/latent_scatter_view.h"
+
+#include <qcustomplot.h>
+
+#include <QFileInfo>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+namespace latentlab::ui {
+
+namespace {
+
+constexpr double kPointSize = 4.0;  // pixels: visible, yet 70,000 of them do not merge into a blob
+constexpr int kClickSlop = 4;       // pixels the mouse may move and still make a click
+const QColor kMarkerColour(220, 20, 60);
+
+QCPGraph* addScatterGraph(QCustomPlot* plot, QCPLayer* layer, const QCPScatterStyle& style) {
+  QCPGraph* graph = plot->addGraph();
+  graph->setLayer(layer);
+  graph->setLineStyle(QCPGraph::lsNone);
+  graph->setScatterStyle(style);
+  graph->setAntialiasedScatters(false);
+  graph->setAdaptiveSampling(true);
+  graph->setSelectable(QCP::stNone);
+  return graph;
+}
+
+}  // namespace
+
+LatentScatterView::LatentScatterView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(m_plot);
+
+  m_plot->setNoAntialiasingOnDrag(true);
+  m_plot->setPlottingHint(QCP::phCacheLabels, true);
+  m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  m_plot->setMouseTracking(true);
+  m_plot->xAxis->grid()->setVisible(false);
+  m_plot->yAxis->grid()->setVisible(false);
+  // The legend to the right of the axes, where it never hides points.
+  m_plot->plotLayout()->addElement(0, 1, m_plot->legend);
+  m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+  m_plot->legend->setVisible(true);
+  m_plot->legend->setBorderPen(Qt::NoPen);
+
+  m_plot->addLayer(QStringLiteral("analysis"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limAbove);
+  m_overlayLayer = m_plot->layer(QStringLiteral("analysis"));
+  m_plot->addLayer(QStringLiteral("marker"), m_overlayLayer, QCustomPlot::limAbove);
+  m_markerLayer = m_plot->layer(QStringLiteral("marker"));
+  m_markerLayer->setMode(QCPLayer::lmBuffered);
+
+  m_selectionGraph = addScatterGraph(m_plot, m_overlayLayer,
+                                     QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.0), Qt::NoBrush, 7));
+  m_selectionGraph->removeFromLegend();
+  m_markerGraph = addScatterGraph(
+      m_plot, m_markerLayer,
+      QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(kMarkerColour, 2.5), QColor(255, 255, 255, 160), 16));
+  m_markerGraph->setAntialiasedScatters(true);
+  m_markerGraph->removeFromLegend();
+
+  connect(m_plot, &QCustomPlot::mousePress, this, &LatentScatterView::onMousePress);
+  connect(m_plot, &QCustomPlot::mouseMove, this, &LatentScatterView::onMouseMove);
+  connect(m_plot, &QCustomPlot::mouseRelease, this, &LatentScatterView::onMouseRelease);
+  connect(m_plot->selectionRect(), &QCPSelectionRect::accepted, this,
+          [this](const QRect& rect, QMouseEvent*) { onRectangle(rect); });
+}
+
+QWidget* LatentScatterView::plotWidget() const { return m_plot; }
+
+void LatentScatterView::setPoints(std::vector<double> x, std::vector<double> y, const QString& xLabel,
+                                  const QString& yLabel) {
+  m_x = std::move(x);
+  m_y = std::move(y);
+  m_plot->xAxis->setLabel(xLabel);
+  m_plot->yAxis->setLabel(yLabel);
+  m_hovered = -1;
+  setGroups(std::vector<int>(m_x.size(), 0), {{tr("data"), QColor(60, 60, 60)}});
+  rescale();
+}
+
+void LatentScatterView::clearGraphs(std::vector<QCPGraph*>& graphs) {
+  for (QCPGraph* g : graphs) m_plot->removeGraph(g);
+  graphs.clear();
+}
+
+void LatentScatterView::setGroups(const std::vector<int>& group, const QVector<Group>& groups) {
+  clearGraphs(m_groupGraphs);
+  m_group = group;
+  m_group.resize(m_x.size(), -1);
+  m_groups = groups;
+  std::vector<QVector<QCPGraphData>> data(size_t(groups.size()));
+  for (size_t i = 0; i < m_x.size() && i < group.size(); ++i)
+    if (group[i] >= 0 && group[i] < groups.size()) data[size_t(group[i])].append({m_x[i], m_y[i]});
+  for (int g = 0; g < groups.size(); ++g) {
+    const QColor colour = groups[g].colour;
+    QCPGraph* graph = addScatterGraph(m_plot, m_plot->layer(QStringLiteral("main")),
+                                      QCPScatterStyle(QCPScatterStyle::ssSquare, colour, colour, kPointSize));
+    graph->setName(groups[g].name);
+    graph->data()->set(data[size_t(g)], /*alreadySorted=*/false);
+    if (auto* item = m_plot->legend->itemWithPlottable(graph)) item->setTextColor(colour.darker(130));
+    m_groupGraphs.push_back(graph);
+  }
+  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LatentScatterView::setEllipses(const std::vector<std::vector<QPointF>>& outlines, const QStringList& labels) {
+  for (QCPCurve* c : m_ellipses) m_plot->removePlottable(c);
+  m_ellipses.clear();
+  for (int i = m_plot->itemCount() - 1; i >= 0; --i) m_plot->removeItem(i);
+  for (size_t k = 0; k < outlines.size(); ++k) {
+    auto* curve = new QCPCurve(m_plot->xAxis, m_plot->yAxis);
+    curve->setLayer(m_overlayLayer);
+    curve->setPen(QPen(QColor(0, 0, 0, 200), 1.5));
+    curve->setAntialiased(true);
+    curve->setSelectable(QCP::stNone);
+    curve->removeFromLegend();
+    QVector<double> xs, ys;
+    for (const QPointF& p : outlines[k]) {
+      xs << p.x();
+      ys << p.y();
+    }
+    curve->setData(xs, ys);
+    m_ellipses.push_back(curve);
+    if (int(k) < labels.size() && !outlines[k].empty()) {
+      double cx = 0, cy = 0;
+      for (const QPointF& p : outlines[k]) cx += p.x(), cy += p.y();
+      auto* text = new QCPItemText(m_plot);
+      text->setLayer(m_overlayLayer);
+      text->position->setCoords(cx / double(outlines[k].size()), cy / double(outlines[k].size()));
+      text->setText(labels[int(k)]);
+      text->setColor(Qt::black);
+      text->setBrush(QColor(255, 255, 255, 170));
+    }
+  }
+  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LatentScatterView::setMarker(QPointF position) {
+  m_marker = position;
+  m_hasMarker = true;
+  m_markerGraph->setData({position.x()}, {position.y()});
+  // Only the marker's buffered layer is repainted; the 70,000 points below stay cached.
+  m_markerLayer->replot();
+}
+
+void LatentScatterView::clearMarker() {
+  m_hasMarker = false;
+  m_markerGraph->data()->clear();
+  m_markerLayer->replot();
+}
+
+void LatentScatterView::setSelection(const std::vector<int>& indices) {
+  QVector<QCPGraphData> data;
+  data.reserve(int(indices.size()));
+  for (int i : indices)
+    if (i >= 0 && size_t(i) < m_x.size()) data.append({m_x[size_t(i)], m_y[size_t(i)]});
+  m_selectionGraph->data()->set(data, false);
+  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LatentScatterView::setSelectMode(bool on) {
+  m_selectMode = on;
+  m_plot->setSelectionRectMode(on ? QCP::srmCustom : QCP::srmNone);
+}
+
+void LatentScatterView::rescale() {
+  if (m_x.empty()) return;
+  const auto [xmin, xmax] = std::minmax_element(m_x.begin(), m_x.end());
+  const auto [ymin, ymax] = std::minmax_element(m_y.begin(), m_y.end());
+  const double padX = std::max(1e-6, (*xmax - *xmin) * 0.04), padY = std::max(1e-6, (*ymax - *ymin) * 0.04);
+  m_plot->xAxis->setRange(*xmin - padX, *xmax + padX);
+  m_plot->yAxis->setRange(*ymin - padY, *ymax + padY);
+  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LatentScatterView::pixelTransform(double& ax, double& bx, double& ay, double& by) const {
+  bx = m_plot->xAxis->coordToPixel(0.0);
+  ax = m_plot->xAxis->coordToPixel(1.0) - bx;
+  by = m_plot->yAxis->coordToPixel(0.0);
+  ay = m_plot->yAxis->coordToPixel(1.0) - by;
+}
+
+QPoint LatentScatterView::pixelOf(QPointF position) const {
+  return QPointF(m_plot->xAxis->coordToPixel(position.x()), m_plot->yAxis->coordToPixel(position.y())).toPoint();
+}
+
+int LatentScatterView::pointAt(QPoint pixel, int radius) const {
+  double ax, bx, ay, by;
+  pixelTransform(ax, bx, ay, by);
+  // A linear scan: 70,000 multiply-adds take well under a millisecond, less than a spatial index
+  // would cost to rebuild on every zoom.
+  double best = double(radius) * radius + 1e-9;
+  int found = -1;
+  for (size_t i = 0; i < m_x.size(); ++i) {
+    const double dx = ax * m_x[i] + bx - pixel.x(), dy = ay * m_y[i] + by - pixel.y();
+    const double d = dx * dx + dy * dy;
+    if (d < best) best = d, found = int(i);
+  }
+  return found;
+}
+
+std::vector<int> LatentScatterView::pointsIn(const QRect& pixels) const {
+  double ax, bx, ay, by;
+  pixelTransform(ax, bx, ay, by);
+  const QRectF r = QRectF(pixels).normalized();
+  std::vector<int> out;
+  for (size_t i = 0; i < m_x.size(); ++i)
+    if (r.contains(ax * m_x[i] + bx, ay * m_y[i] + by)) out.push_back(int(i));
+  return out;
+}
+
+void LatentScatterView::onMousePress(QMouseEvent* event) {
+  m_pressPos = event->pos();
+  m_pressed = true;
+}
+
+void LatentScatterView::onMouseMove(QMouseEvent* event) {
+  if (event->buttons() != Qt::NoButton) return;  // panning or selecting, not hovering
+  const int index = pointAt(event->pos());
+  if (index == m_hovered && index < 0) return;
+  m_hovered = index;
+  emit pointHovered(index, m_plot->mapToGlobal(event->pos()));
+}
+
+void LatentScatterView::onMouseRelease(QMouseEvent* event) {
+  if (!m_pressed) return;
+  m_pressed = false;
+  if ((event->pos() - m_pressPos).manhattanLength() > kClickSlop || event->button() != Qt::LeftButton) return;
+  const int index = pointAt(event->pos());
+  if (index >= 0) emit pointClicked(index);
+}
+
+void LatentScatterView::onRectangle(const QRect& rect) {
+  if (rect.width() + rect.height() <= kClickSlop) return;  // a click, handled on release
+  emit rectangleSelected(pointsIn(rect));
+}
+
+bool LatentScatterView::exportTo(const QString& path, QString* error) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf")) {
+    if (error) *error = tr("%1: choose a .png or .pdf file name").arg(path);
+    return false;
+  }
+  try {
+    write_via_temporary(path.toStdString(), [&](const std::string& temporary) {
+      const QString file = QString::fromStdString(temporary);
+      const bool ok = suffix == QLatin1String("png") ? m_plot->savePng(file, 0, 0, 2.0) : m_plot->savePdf(file);
+      if (!ok) throw WriteError(temporary + ": QCustomPlot could not write the plot");
+    });
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+  return true;
+}
+
+double LatentScatterView::timedReplot() {
+  m_plot->replot(QCustomPlot::rpImmediateRefresh);
+  return m_plot->replotTime();
+}
+
+}  // namespace latentlab::ui
