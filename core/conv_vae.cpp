@@ -12,6 +12,10 @@ constexpr int64_t kPadding = 1;
 
 void validate(const ConvVaeOptions& o) {
   if (o.channels.empty()) throw InputError("conv-vae: channels must not be empty");
+  // Each entry halves the image: more than 12 cannot fit the largest image (4096).
+  if (o.channels.size() > 12) throw InputError("conv-vae: at most 12 channels entries");
+  for (int64_t c : o.channels)
+    if (c < 1) throw InputError("conv-vae: channels must be positive, got " + std::to_string(c));
   if (o.latent_dim < 1) throw InputError("conv-vae: latent_dim must be >= 1");
   const bool unit = o.output_range == OutputRange{0.0f, 1.0f};
   if (!unit && !(o.output_range == OutputRange{-1.0f, 1.0f}))

@@ -46,12 +46,12 @@ Posterior GanModel::encode(const torch::Tensor&) {
 
 torch::Tensor GanModel::decode(const torch::Tensor& z) {
   torch::InferenceMode guard;
-  return net_->generator->forward(prepare_latents(z)).to(torch::kCPU);
+  return checked_output(net_->generator->forward(prepare_latents(z)), "generator");
 }
 
 torch::Tensor GanModel::discriminate(const torch::Tensor& images) {
   torch::InferenceMode guard;
-  return net_->discriminator->forward(prepare_images(images)).to(torch::kCPU);
+  return checked_output(net_->discriminator->forward(prepare_images(images)), "discriminator");
 }
 
 }  // namespace latentlab

@@ -8,6 +8,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/image_header.h"
 #include "core/pixels.h"
 
 namespace latentlab {
@@ -17,27 +18,12 @@ namespace {
   throw ImageError(path + ": " + what);
 }
 
-// PNG keeps its size in the IHDR chunk right after the signature; checking it first refuses a
-// decompression bomb before OpenCV allocates it. Other formats are checked after decoding.
-void check_png_header_size(const std::string& bytes, const std::string& path) {
-  static const char kSignature[] = "\x89PNG\r\n\x1a\n";
-  if (bytes.size() < 24 || bytes.compare(0, 8, kSignature, 8) != 0 || bytes.compare(12, 4, "IHDR") != 0)
-    return;
-  auto be32 = [&](size_t o) {
-    uint64_t v = 0;
-    for (size_t k = 0; k < 4; ++k) v = (v << 8) | static_cast<unsigned char>(bytes[o + k]);
-    return v;
-  };
-  const uint64_t w = be32(16), h = be32(20);
-  if (w * h > uint64_t(kMaxImagePixels))
-    fail(path, std::to_string(w) + "x" + std::to_string(h) + " pixels is larger than the limit of " +
-                   std::to_string(kMaxImagePixels / 1000000) + " megapixels");
-}
-
 // Decodes to 1 or 3 channels (BGR) at the file's own depth, EXIF orientation applied.
 cv::Mat decode(const std::string& bytes, const std::string& path) {
   if (bytes.empty()) fail(path, "empty file");
-  check_png_header_size(bytes, path);
+  // Damage and declared sizes are refused before OpenCV (and libpng's messages) see the bytes.
+  const std::string problem = image_bytes_problem(bytes, kMaxImagePixels);
+  if (!problem.empty()) fail(path, problem);
   cv::Mat image;
   try {
     const cv::Mat buffer(1, int(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));

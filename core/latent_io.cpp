@@ -235,9 +235,12 @@ torch::Tensor parse_json(const std::string& bytes, const std::string& path) {
                      " numbers, the first has " + std::to_string(cols));
     for (size_t c = 0; c < cols; ++c) {
       const auto& v = (*rows[r])[c];
+      // Not v.dump() for arrays: dumping recurses once per level, and 100000 nested brackets
+      // would overflow the stack.
       if (!v.is_number())
         fail(path, "latent " + std::to_string(r) + ", value " + std::to_string(c) +
-                       " is not a number: " + v.dump());
+                       " is not a number: " + (v.is_structured() ? std::string("an ") + v.type_name()
+                                                                 : v.dump()));
       out[r * cols + c] = v.get<double>();
     }
   }

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "core/allocation_budget.h"
 #include "core/atomic_file.h"
 #include "core/checkpoint_file.h"
 #include "core/device.h"
@@ -17,6 +18,9 @@ namespace {
 constexpr const char* kModelPrefix = "model/";
 constexpr const char* kFormat = "latentlab-checkpoint";
 constexpr int kFormatVersion = 1;
+// What building a network may allocate beyond twice the weights the file holds (float16 files
+// load as float32): module bookkeeping, never a lying architecture's terabytes.
+constexpr uint64_t kBuildSlackBytes = uint64_t{16} << 20;
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw CheckpointError(path + ": " + what);
@@ -68,11 +72,51 @@ ArchitectureSpec spec_of(const ModelInfo& info) {
 }
 
 void check_format(const CheckpointFile& file, const std::string& path) {
-  if (file.meta.value("format", "") != kFormat || !file.meta.contains("model"))
-    fail(path, "not a LatentLab checkpoint (no model metadata)");
-  if (file.meta.value("version", 0) > kFormatVersion)
-    fail(path, "written by a newer LatentLab (format version " +
-                   file.meta.at("version").dump() + ")");
+  try {
+    if (file.meta.value("format", "") != kFormat || !file.meta.contains("model"))
+      fail(path, "not a LatentLab checkpoint (no model metadata)");
+    const int version = file.meta.value("version", 0);
+    if (version > kFormatVersion)
+      fail(path, "written by a newer LatentLab (format version " + std::to_string(version) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    fail(path, std::string("bad metadata: ") + e.what());
+  }
+}
+
+// Bytes the model's weights take once loaded as float32.
+uint64_t model_bytes(const CheckpointFile& file) {
+  uint64_t bytes = 0;
+  for (const auto& [name, value] : file.tensors)
+    if (name.rfind(kModelPrefix, 0) == 0) bytes += uint64_t(value.numel()) * sizeof(float);
+  return bytes;
+}
+
+std::shared_ptr<NativeModel> build_model(const ModelInfo& info, const CheckpointFile& file,
+                                         const std::string& path) {
+  const auto spec = spec_of(info);
+  const std::string described = spec.name + " " + spec.hyper_parameters.dump();
+  try {
+    AllocationBudget budget(kBuildSlackBytes + 2 * model_bytes(file));
+    return build_native_model(spec);
+  } catch (const AllocationRefused&) {
+    fail(path, "the architecture in the metadata (" + described +
+                   ") is far larger than the weights in the file");
+  } catch (const Error& e) {
+    fail(path, e.what());
+  } catch (const c10::Error& e) {
+    fail(path, "the architecture in the metadata (" + described +
+                   ") cannot be built: " + e.what_without_backtrace());
+  }
+}
+
+// Finite weights can still overflow (a file scaled by 1e30): one decode proves the model draws
+// numbers before anything is shown, and names the file while the error still can.
+void trial_decode(Model& model, const std::string& path) {
+  try {
+    model.decode(torch::zeros({1, model.latent_dim()}));
+  } catch (const Error& e) {
+    fail(path, std::string(e.what()) + " (trial decode of z = 0 at load)");
+  }
 }
 
 ModelInfo info_of(const CheckpointFile& file, const std::string& path) {
@@ -92,14 +136,10 @@ LoadedModel load_model(const std::string& path, const std::string& device_name) 
   const CheckpointFile file = read_checkpoint_file(path);
   check_format(file, path);
   LoadedModel loaded{nullptr, info_of(file, path), path};
-  std::shared_ptr<NativeModel> model;
-  try {
-    model = build_native_model(spec_of(loaded.info));
-  } catch (const Error& e) {
-    fail(path, e.what());
-  }
+  const auto model = build_model(loaded.info, file, path);
   load_state(model->network(), file.tensors, path);
   model->to_device(device);
+  trial_decode(*model, path);
   loaded.model = model;
   return loaded;
 }

@@ -30,6 +30,13 @@ torch::Tensor NativeModel::prepare_images(const torch::Tensor& images) const {
   return images.to(device_, torch::kFloat32);
 }
 
+torch::Tensor NativeModel::checked_output(const torch::Tensor& out, const char* what) {
+  auto cpu = out.to(torch::kCPU);
+  if (!torch::isfinite(cpu).all().item<bool>())
+    throw InputError(std::string("the model's ") + what + " returned NaN or Inf");
+  return cpu;
+}
+
 std::shared_ptr<NativeModel> build_native_model(const ArchitectureSpec& spec) {
   try {
     if (spec.name == VaeModel::kArchitecture) return std::make_shared<VaeModel>(spec);

@@ -40,6 +40,9 @@ class NativeModel : public Model {
   torch::Tensor prepare_latents(const torch::Tensor& z) const;
   // Checks images are [N, C, H, W] of the model's shape; returns them on the model's device.
   torch::Tensor prepare_images(const torch::Tensor& images) const;
+  // The network's output moved to the CPU; throws InputError when it holds NaN or Inf (weights
+  // that overflow, or a latent far outside the prior), so garbage is never drawn.
+  static torch::Tensor checked_output(const torch::Tensor& out, const char* what);
 
   ArchitectureSpec spec_;
   torch::Device device_ = torch::kCPU;

@@ -36,12 +36,12 @@ VaeModel::VaeModel(const ConvVaeOptions& options) : VaeModel(architecture_spec(o
 Posterior VaeModel::encode(const torch::Tensor& images) {
   torch::InferenceMode guard;
   auto [mu, logvar] = net_->encode(prepare_images(images));
-  return {mu.to(torch::kCPU), logvar.to(torch::kCPU)};
+  return {checked_output(mu, "encoder"), checked_output(logvar, "encoder")};
 }
 
 torch::Tensor VaeModel::decode(const torch::Tensor& z) {
   torch::InferenceMode guard;
-  return net_->decode(prepare_latents(z)).to(torch::kCPU);
+  return checked_output(net_->decode(prepare_latents(z)), "decoder");
 }
 
 }  // namespace latentlab
