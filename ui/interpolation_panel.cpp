@@ -170,9 +170,7 @@ QWidget* InterpolationPanel::createControls() {
   m_animate->setCheckable(true);
   m_animate->setToolTip(tr("Play the path back and forth in the main view"));
   connect(m_animate, &QPushButton::toggled, this, &InterpolationPanel::setAnimating);
-  m_export = new QToolButton;
-  m_export->setText(tr("Export"));
-  m_export->setPopupMode(QToolButton::InstantPopup);
+  m_export = new QPushButton(tr("Export"));
   m_export->setToolTip(tr("Save the strip as one PNG, numbered PNG frames, an animated GIF or an MP4 video"));
   auto* menu = new QMenu(m_export);
   menu->addAction(tr("Strip as PNG…"), this, [this] { chooseExport(StripFormat::Png); });

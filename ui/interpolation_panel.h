@@ -134,7 +134,7 @@ class InterpolationPanel : public QWidget {
   QSpinBox* m_scale;
   QPushButton* m_render;
   QPushButton* m_animate;
-  QToolButton* m_export;
+  QPushButton* m_export;  // its menu: the four formats
   QProgressBar* m_progress;
   QToolButton* m_cancel;
   StripView* m_strip;

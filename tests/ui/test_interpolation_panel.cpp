@@ -19,6 +19,7 @@
 #include <set>
 
 #include "core/animation_export.h"
+#include "core/gan_model.h"
 #include "core/image_io.h"
 #include "core/interpolation.h"
 #include "core/sampling.h"
@@ -89,6 +90,7 @@ class TestInterpolationPanel : public QObject {
   void exportToAnUnwritablePathGivesAMessageAndNoFile();
   void animatePlaysThePathInTheMainView();
   void anotherModelClearsTheEndpoints();
+  void aGanProjectsADroppedImageWithProgress();
 
  private:
   InterpolationPanel* panel() const { return m_window->interpolationDock()->panel(); }
@@ -98,7 +100,7 @@ class TestInterpolationPanel : public QObject {
     if (!found) qFatal("no child %s", name);
     return found;
   }
-  bool waitForPanel() { return QTest::qWaitFor([this] { return !panel()->isBusy(); }, 20000); }
+  bool waitForPanel(int ms = 20000) { return QTest::qWaitFor([this] { return !panel()->isBusy(); }, ms); }
   bool waitForImage() { return QTest::qWaitFor([this] { return m_window->renderSettled(); }, 20000); }
   // Seeds 3 and 8 as endpoints through the buttons, and the strip they render.
   void setSeedEndpoints();
@@ -399,6 +401,46 @@ void TestInterpolationPanel::anotherModelClearsTheEndpoints() {
   QTest::mouseClick(child<QToolButton>("seedA"), Qt::LeftButton);
   QVERIFY(waitForPanel());
   QCOMPARE(panel()->endpoint(InterpolationPanel::A)->size(), size_t(6));
+}
+
+void TestInterpolationPanel::aGanProjectsADroppedImageWithProgress() {
+  // A tiny DCGAN with He-initialised convolutions, so its images depend on z (as in core's test).
+  const QString gan = m_dir.filePath("gan.llckpt");
+  {
+    torch::manual_seed(0);
+    DcganOptions options;
+    options.latent_dim = 8;
+    options.generator_width = 8;
+    options.discriminator_width = 4;
+    GanModel model(options);
+    torch::NoGradGuard no_grad;
+    for (auto& p : model.net()->generator->named_parameters())
+      if (p.value().dim() == 4) torch::nn::init::kaiming_normal_(p.value());
+    save_checkpoint(gan.toStdString(), model, ModelInfo{});
+  }
+  QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
+  m_window->openCheckpoint(gan);
+  QVERIFY(changed.wait(20000));
+
+  // The target: an image the generator made from a known latent, as a PNG file.
+  LoadedModel loaded = load_model(gan.toStdString(), "cpu");
+  const auto range = loaded.model->output_range();
+  const auto truth = latents_from_seed(21, 1, 8);
+  const QString file = m_dir.filePath("generated.png");
+  write_png(file.toStdString(), loaded.model->decode(truth)[0], range);
+  const auto target = read_image(file.toStdString(), loaded.model->image_shape(), range);
+
+  QSignalSpy status(panel(), &InterpolationPanel::statusMessage);
+  sendDrop(panel()->endpointView(InterpolationPanel::A), file);
+  QVERIFY(waitForPanel(120000));
+  QVERIFY2(m_messages.isEmpty(), qPrintable(m_messages.join('\n')));
+  const auto found = toTensor(*panel()->endpoint(InterpolationPanel::A)).unsqueeze(0);
+  const float error = (loaded.model->decode(found)[0] - target).pow(2).mean().item<float>();
+  const float baseline = (loaded.model->decode(latents_from_seed(5, 1, 8))[0] - target).pow(2).mean().item<float>();
+  QVERIFY2(error < 0.05f * baseline, qPrintable(QString("error %1, baseline %2").arg(error).arg(baseline)));
+  bool reported = false;
+  for (const auto& args : status) reported = reported || args.at(0).toString().contains("step 300 of 300");
+  QVERIFY(reported);
 }
 
 QTEST_MAIN(TestInterpolationPanel)
