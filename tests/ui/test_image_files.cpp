@@ -1,15 +1,13 @@
 // File > Open Image (an image encoded into the latent, the original beside the reconstruction)
 // and File > Export Image (crisp PNG at 1x-8x, atomic), with bad files and unwritable paths.
 #include <QDir>
-#include <QSettings>
-#include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
 
 #include "core/image_io.h"
 #include "tests/ui/ui_test_support.h"
+#include "tests/ui/window_test_support.h"
 #include "ui/image_file_actions.h"
 #include "ui/image_view.h"
 #include "ui/latent_panel.h"
@@ -45,10 +43,7 @@ class TestImageFiles : public QObject {
 
 void TestImageFiles::initTestCase() {
   QVERIFY(m_dir.isValid());
-  QStandardPaths::setTestModeEnabled(true);
-  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath("settings"));
-  QCoreApplication::setOrganizationName("LatentLab-test");
-  QCoreApplication::setApplicationName("test_image_files");
+  isolateSettings(m_dir.path(), "test_image_files");
   m_path = m_dir.filePath("tiny.llckpt");
   saveTinyVae(m_path, {3, 16, 16}, 5);
   // A 32x24 picture: read_image centre-crops and shrinks it to 16x16.
@@ -61,13 +56,8 @@ void TestImageFiles::initTestCase() {
 
 void TestImageFiles::init() {
   m_messages.clear();
-  m_window = std::make_unique<MainWindow>("cpu");
-  m_window->setMessageHandler([this](const QString&, const QString& text) { m_messages << text; });
-  m_window->show();
-  QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
-  m_window->openCheckpoint(m_path);
-  QVERIFY(changed.wait(20000));
-  QVERIFY(waitForImage());
+  m_window = newTestWindow(&m_messages);
+  QVERIFY(openAndWait(*m_window, m_path));
 }
 
 void TestImageFiles::cleanup() { m_window.reset(); }
@@ -94,9 +84,7 @@ void TestImageFiles::openImageEncodesItAndShowsTheOriginalBeside() {
   QVERIFY(!screen.isNull());
 
   // A new model drops the original.
-  QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
-  m_window->openCheckpoint(m_path);
-  QVERIFY(changed.wait(20000));
+  QVERIFY(openAndWait(*m_window, m_path));
   QVERIFY(m_window->imageView()->original().isNull());
 }
 

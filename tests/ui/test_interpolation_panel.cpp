@@ -7,10 +7,8 @@
 #include <QImageReader>
 #include <QMimeData>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QUndoStack>
@@ -24,6 +22,7 @@
 #include "core/interpolation.h"
 #include "core/sampling.h"
 #include "tests/ui/ui_test_support.h"
+#include "tests/ui/window_test_support.h"
 #include "ui/endpoint_view.h"
 #include "ui/image_view.h"
 #include "ui/interpolation_dock.h"
@@ -116,10 +115,7 @@ class TestInterpolationPanel : public QObject {
 
 void TestInterpolationPanel::initTestCase() {
   QVERIFY(m_dir.isValid());
-  QStandardPaths::setTestModeEnabled(true);
-  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath("settings"));
-  QCoreApplication::setOrganizationName("LatentLab-test");
-  QCoreApplication::setApplicationName("test_interpolation_panel");
+  isolateSettings(m_dir.path(), "test_interpolation_panel");
   // Grey images: the GIF's grey palette is lossless, so every export compares exactly.
   m_path = m_dir.filePath("grey.llckpt");
   saveTinyVae(m_path, {1, 12, 12}, kDim);
@@ -127,14 +123,9 @@ void TestInterpolationPanel::initTestCase() {
 
 void TestInterpolationPanel::init() {
   m_messages.clear();
-  m_window = std::make_unique<MainWindow>("cpu");
-  m_window->setMessageHandler([this](const QString&, const QString& text) { m_messages << text; });
+  m_window = newTestWindow(&m_messages);
   m_window->resize(1400, 900);
-  m_window->show();
-  QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
-  m_window->openCheckpoint(m_path);
-  QVERIFY(changed.wait(20000));
-  QVERIFY(waitForImage());
+  QVERIFY(openAndWait(*m_window, m_path));
 }
 
 void TestInterpolationPanel::cleanup() { m_window.reset(); }
@@ -390,9 +381,7 @@ void TestInterpolationPanel::anotherModelClearsTheEndpoints() {
   QVERIFY(!panel()->stripLatents().empty());
   const QString other = m_dir.filePath("other.llckpt");
   saveTinyVae(other, {3, 8, 8}, 6, {}, /*seed=*/5);
-  QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
-  m_window->openCheckpoint(other);
-  QVERIFY(changed.wait(20000));
+  QVERIFY(openAndWait(*m_window, other));
   QVERIFY(!panel()->endpoint(InterpolationPanel::A) && !panel()->endpoint(InterpolationPanel::B));
   QVERIFY(panel()->stripLatents().empty());
   QCOMPARE(panel()->stripView()->count(), 0);
@@ -418,9 +407,7 @@ void TestInterpolationPanel::aGanProjectsADroppedImageWithProgress() {
       if (p.value().dim() == 4) torch::nn::init::kaiming_normal_(p.value());
     save_checkpoint(gan.toStdString(), model, ModelInfo{});
   }
-  QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
-  m_window->openCheckpoint(gan);
-  QVERIFY(changed.wait(20000));
+  QVERIFY(openAndWait(*m_window, gan));
 
   // The target: an image the generator made from a known latent, as a PNG file.
   LoadedModel loaded = load_model(gan.toStdString(), "cpu");

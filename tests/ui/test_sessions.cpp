@@ -3,9 +3,7 @@
 // sessions give a message and change nothing; autosave writes after an edit, is removed by a
 // clean exit, and is offered back after a crash.
 #include <QDir>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
@@ -14,6 +12,7 @@
 #include "core/atomic_file.h"
 #include "core/session.h"
 #include "tests/ui/ui_test_support.h"
+#include "tests/ui/window_test_support.h"
 #include "ui/attribute_panel.h"
 #include "ui/image_view.h"
 #include "ui/interpolation_dock.h"
@@ -67,10 +66,7 @@ class TestSessions : public QObject {
 
 void TestSessions::initTestCase() {
   QVERIFY(m_dir.isValid());
-  QStandardPaths::setTestModeEnabled(true);
-  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath("settings"));
-  QCoreApplication::setOrganizationName("LatentLab-test");
-  QCoreApplication::setApplicationName("test_sessions");
+  isolateSettings(m_dir.path(), "test_sessions");
   m_path = m_dir.filePath("tiny.llckpt");
   saveTinyVae(m_path, {3, 16, 16}, 5, {{"Smiling", {1.0f, -0.5f, 0.25f, 0.0f, 0.75f}}, {"Beard", std::vector<float>(5, -0.3f)}});
   m_other = m_dir.filePath("other.llckpt");
@@ -78,20 +74,16 @@ void TestSessions::initTestCase() {
 }
 
 std::unique_ptr<MainWindow> TestSessions::newWindow() {
-  auto window = std::make_unique<MainWindow>("cpu");
-  window->setMessageHandler([this](const QString&, const QString& text) { m_messages << text; });
+  auto window = newTestWindow(&m_messages);
   window->sessions()->setQuestionHandler([this](const QString&, const QString& text) {
     m_questions << text;
     return true;
   });
-  window->show();
   return window;
 }
 
 bool TestSessions::open(MainWindow* window, const QString& path) {
-  QSignalSpy changed(window, &MainWindow::modelChanged);
-  window->openCheckpoint(path);
-  return changed.wait(20000) && settle(window);
+  return openAndWait(*window, path) && settle(window);
 }
 
 void TestSessions::init() {
