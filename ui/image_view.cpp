@@ -53,17 +53,22 @@ void ImageView::paintEvent(QPaintEvent* event) {
     return;
   }
   painter.setRenderHint(QPainter::SmoothPixmapTransform, m_smooth);
-  const QRect area = rect().adjusted(kMargin, kMargin, -kMargin, -kMargin);
-  if (m_original.isNull()) {
-    painter.drawImage(fitRect(m_image.size(), area), m_image);
-    return;
-  }
+  painter.drawImage(imageRect(), m_image);
+  if (!m_original.isNull()) painter.drawImage(fitRect(m_original.size(), area(/*original=*/true)), m_original);
+}
+
+QRect ImageView::imageRect() const {
+  if (!m_message.isEmpty() || m_image.isNull()) return {};
+  return fitRect(m_image.size(), area(/*original=*/false));
+}
+
+QRect ImageView::area(bool original) const {
+  const QRect all = rect().adjusted(kMargin, kMargin, -kMargin, -kMargin);
+  if (m_original.isNull()) return all;
   // Two halves: original on the left, reconstruction on the right, at the same scale.
-  const int half = (area.width() - kGap) / 2;
-  const QRect left(area.left(), area.top(), half, area.height());
-  const QRect right(area.right() - half + 1, area.top(), half, area.height());
-  painter.drawImage(fitRect(m_original.size(), left), m_original);
-  painter.drawImage(fitRect(m_image.size(), right), m_image);
+  const int half = (all.width() - kGap) / 2;
+  return original ? QRect(all.left(), all.top(), half, all.height())
+                  : QRect(all.right() - half + 1, all.top(), half, all.height());
 }
 
 }  // namespace latentlab::ui

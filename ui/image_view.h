@@ -17,6 +17,8 @@ class ImageView : public QWidget {
   QImage original() const { return m_original; }  // null unless the latent came from an image
   bool smoothScaling() const { return m_smooth; }
   QString message() const { return m_message; }
+  // Where the decoded image is drawn, in this widget's coordinates; empty while none is shown.
+  QRect imageRect() const;
 
  public slots:
   void setImage(const QImage& image);
@@ -34,6 +36,8 @@ class ImageView : public QWidget {
   QSize minimumSizeHint() const override { return {128, 128}; }
 
  private:
+  QRect area(bool original) const;  // what the decoded image (or the original) is fitted into
+
   QImage m_image;
   QImage m_original;
   QString m_message;

@@ -7,6 +7,7 @@
 #include <QThread>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "ui/latent_edit_command.h"
@@ -14,6 +15,7 @@
 
 class QDockWidget;
 class QLabel;
+class QAction;
 class QMenu;
 class QTimer;
 class QUndoStack;
@@ -26,6 +28,7 @@ class ImageFileActions;
 class ImageView;
 class InterpolationDock;
 class LatentPanel;
+class RealismMeter;
 class RenderWorker;
 class SessionKeeper;
 
@@ -59,6 +62,8 @@ class MainWindow : public QMainWindow {
   void loadState(const LatentState& state, const QString& undoText);
   // True when the newest render request has been shown (or failed).
   bool renderSettled() const { return m_settledId >= m_requestedId; }
+  // The id of the newest render request (ids rise by one per request; frameShown reports them).
+  quint64 lastRequestId() const { return m_requestedId; }
 
   ImageView* imageView() const { return m_view; }
   LatentPanel* latentPanel() const { return m_latent; }
@@ -73,6 +78,7 @@ class MainWindow : public QMainWindow {
   void modelChanged();                                        // a new model is in place
   void latentChanged();  // currentLatent() changed (live while a slider is dragged)
   void loadFailed(const QString& path, const QString& message);
+  void frameShown(quint64 requestId);  // the image of that render request is on screen
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -99,6 +105,11 @@ class MainWindow : public QMainWindow {
   void showAbout();
   void restoreLayout();
   void saveLayout();
+  // main_window_model.cpp: the Model menu (info, device, project image), the GAN realism meter
+  void createModelMenu();
+  void updateModelMenu();
+  void showModelInfo();
+  void switchDevice(const QString& device);
 
   QString m_device;
   ModelSummary m_model;
@@ -129,6 +140,14 @@ class MainWindow : public QMainWindow {
   quint64 m_shownId = 0;      // newest image shown; older results are dropped
   quint64 m_settledId = 0;    // newest request shown or failed
   MessageHandler m_showMessage;
+
+  QAction* m_infoAction = nullptr;
+  QAction* m_projectAction = nullptr;
+  QMenu* m_deviceMenu = nullptr;
+  RealismMeter* m_realism = nullptr;
+  quint64 m_scoredId = 0;                    // the render request the realism meter shows
+  std::optional<LatentState> m_reloadState;  // put back once a device switch has reloaded
+  QString m_reloadPath;
 };
 
 }  // namespace latentlab::ui

@@ -69,6 +69,8 @@ void MainWindow::createMenus() {
   QAction* reset = latent->addAction(tr("Re&set"), m_latent, &LatentPanel::reset);
   reset->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
 
+  createModelMenu();
+
   QMenu* view = menuBar()->addMenu(tr("&View"));
   QAction* smooth = view->addAction(tr("&Smooth Scaling"));
   smooth->setCheckable(true);

@@ -97,6 +97,14 @@ void RenderWorker::renderPending() {
     ++m_renderCount;
     s.lastError.clear();
     emit imageReady(id, s.buffer.copy(), double(timer.nsecsElapsed()) / 1e6);
+    if (s.model->can_discriminate()) {
+      bool newerWaiting = false;
+      {
+        QMutexLocker lock(&m_mutex);
+        newerWaiting = m_hasPending;
+      }
+      if (!newerWaiting) emit realismScored(id, s.model->discriminate(images)[0].item<double>());
+    }
   } catch (const c10::Error& e) {
     reportFailure(id, QString::fromStdString(e.what_without_backtrace()));
   } catch (const std::exception& e) {

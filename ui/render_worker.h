@@ -42,6 +42,10 @@ class RenderWorker : public QObject {
   void imageReady(quint64 id, const QImage& image, double milliseconds);
   // A render that threw. The same message repeated by following renders is reported once.
   void failed(quint64 id, const QString& message);
+  // A GAN with a discriminator: the realism logit D(image) of render `id`. Scored after the image
+  // is out and only when no newer request waits, so a fast drag is not slowed and its last
+  // frame is always scored.
+  void realismScored(quint64 id, double logit);
   void modelLoaded(const latentlab::ui::ModelSummary& summary);
   void loadFailed(const QString& path, const QString& message);
 

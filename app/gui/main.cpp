@@ -8,6 +8,7 @@
 
 #include "core/device.h"
 #include "ui/main_window.h"
+#include "ui/screenshot_hook.h"
 #include "ui/session_keeper.h"
 
 namespace {
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   latentlab::configure_threads();
   latentlab::ui::MainWindow window(parser.value(device));
   window.show();
+  latentlab::ui::installScreenshotHook(window);  // only with LATENTLAB_SCREENSHOT (tests)
   const QStringList args = parser.positionalArguments();
   const QString path = args.isEmpty() ? defaultModel() : args.first();
   // An autosave left by a run that crashed is offered first; restoring it opens its model.

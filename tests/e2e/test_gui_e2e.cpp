@@ -1,0 +1,87 @@
+// The real `latentlab` binary end to end, on a virtual X display (xvfb-run; CI has no screen):
+// it opens the bundled fashion-vae, renders, grabs its window through the LATENTLAB_SCREENSHOT
+// hook (ui/screenshot_hook.h) and quits. The PNG must be a real window: window-sized, many
+// colours, and where the decoded image lies, core's decode of the starting latent (z = 0)
+// enlarged with crisp pixels.
+#include <QImage>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <set>
+
+#include "tests/ui/ui_test_support.h"
+
+using namespace latentlab::test;
+
+class TestGuiEndToEnd : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void screenshotOfTheBundledModel();
+};
+
+void TestGuiEndToEnd::screenshotOfTheBundledModel() {
+  const QString xvfb = QStandardPaths::findExecutable("xvfb-run");
+  if (xvfb.isEmpty()) QFAIL("xvfb-run is missing: install the xvfb package (scripts/install-deps.sh lists it)");
+  const QString model = QStringLiteral(LATENTLAB_MODELS_DIR "/fashion-vae.llckpt");
+  QVERIFY2(QFileInfo(model).isFile(), qPrintable(model));
+  QTemporaryDir home;
+  QVERIFY(home.isValid());
+  // Kept in the build folder so a person can look at it.
+  const QString shotPath = QStringLiteral(LATENTLAB_BINARY_DIR "/e2e-fashion-vae.png");
+  QFile::remove(shotPath);
+
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.remove("QT_QPA_PLATFORM");  // the app must use xvfb's X display, not offscreen
+  env.remove("DISPLAY");
+  // A fresh home: no saved layout, recent files or autosave of the user's.
+  for (const char* name : {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"})
+    env.insert(name, home.path());
+  env.insert("LATENTLAB_SCREENSHOT", shotPath);
+  env.insert("LATENTLAB_QUIT_AFTER_MS", "90000");
+  QProcess app;
+  app.setProcessEnvironment(env);
+  app.setProcessChannelMode(QProcess::MergedChannels);
+  app.start(xvfb, {"-a", "-s", "-screen 0 1600x1000x24", QStringLiteral(LATENTLAB_GUI), "--device", "cpu", model});
+  QVERIFY2(app.waitForFinished(150000), "latentlab did not quit");
+  const QString output = QString::fromLocal8Bit(app.readAll());
+  QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0, qPrintable(output));
+
+  QImage shot(shotPath);
+  QVERIFY2(!shot.isNull(), qPrintable(shotPath));
+  QVERIFY2(shot.width() >= 800 && shot.height() >= 500,
+           qPrintable(QString("%1x%2").arg(shot.width()).arg(shot.height())));
+  std::set<QRgb> colours;
+  for (int y = 0; y < shot.height(); y += 3)
+    for (int x = 0; x < shot.width(); x += 3) colours.insert(shot.pixel(x, y));
+  QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+
+  // Where the decoded 28x28 image lies, as the app saw it.
+  const QStringList r = shot.text("latentlab.imageRect").split(',');
+  QCOMPARE(r.size(), 4);
+  const QRect rect(r[0].toInt(), r[1].toInt(), r[2].toInt(), r[3].toInt());
+  QVERIFY2(rect.width() >= 28 && shot.rect().contains(rect), qPrintable(shot.text("latentlab.imageRect")));
+  const QImage expected = referenceImage(model, std::vector<float>(16, 0.0f));
+  QCOMPARE(expected.size(), QSize(28, 28));
+  const int scale = rect.width() / 28;
+  QCOMPARE(rect.size(), QSize(28 * scale, 28 * scale));
+  int mismatches = 0, sum = 0, sumSquares = 0;
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 28; ++x) {
+      // The centre of each enlarged model pixel.
+      const QRgb shown = shot.pixel(rect.x() + x * scale + scale / 2, rect.y() + y * scale + scale / 2);
+      const int want = qGray(expected.pixel(x, y));
+      if (std::abs(qRed(shown) - want) > 1 || qRed(shown) != qGreen(shown) || qGreen(shown) != qBlue(shown))
+        ++mismatches;
+      sum += qRed(shown);
+      sumSquares += qRed(shown) * qRed(shown);
+    }
+  QCOMPARE(mismatches, 0);
+  const double mean = sum / 784.0;
+  const double variance = sumSquares / 784.0 - mean * mean;
+  QVERIFY2(variance > 100.0, qPrintable(QString("the decoded image is nearly blank: variance %1").arg(variance)));
+}
+
+QTEST_MAIN(TestGuiEndToEnd)
+#include "test_gui_e2e.moc"
