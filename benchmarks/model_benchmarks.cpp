@@ -4,15 +4,14 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <filesystem>
 
 #include "benchmarks/suite.h"
 #include "core/interpolation.h"
 #include "core/pixels.h"
 #include "core/sampling.h"
+#include "core/statistics.h"
 #include "core/trainer.h"
 
 namespace latentlab::bench {
@@ -33,14 +32,7 @@ constexpr int64_t kTrainStepsSmall = 10;  // up to 32x32 images
 constexpr int64_t kTrainStepsLarge = 3;
 constexpr int64_t kSgemmSize = 1024;
 
-double p95(const std::vector<double>& values) {
-  auto v = values;
-  std::sort(v.begin(), v.end());
-  const double rank = 0.95 * double(v.size() - 1);
-  const auto lo = size_t(std::floor(rank));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (rank - double(lo)) * (v[hi] - v[lo]);
-}
+double p95(const std::vector<double>& values) { return percentile(values, 0.95); }
 
 // Runs `call` once per repetition; the first repetition warms up untimed (allocations, lazy
 // initialisation, OpenMP threads).

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -15,6 +14,7 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/sampling.h"
+#include "core/statistics.h"
 
 namespace latentlab::cli {
 namespace {
@@ -29,15 +29,6 @@ struct BenchArgs {
   int64_t iterations = 50;
   bool json = false;
 };
-
-// Linear interpolation between the closest ranks (NumPy's default), so p95 >= median always.
-double percentile(std::vector<double> sorted, double q) {
-  std::sort(sorted.begin(), sorted.end());
-  const double rank = q * double(sorted.size() - 1);
-  const auto lo = size_t(std::floor(rank));
-  const auto hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (rank - double(lo)) * (sorted[hi] - sorted[lo]);
-}
 
 // Times `call` `iterations` times after a warm-up (first calls pay for allocation and lazy
 // initialisation); returns {median_ms, p95_ms, images_per_second}.
