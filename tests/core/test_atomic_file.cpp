@@ -1,0 +1,35 @@
+// Atomic writes: the orphaned temporaries of killed writers are cleaned up by the next write of
+// the same target; a live writer's temporary and unrelated files are left alone.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/atomic_file.h"
+#include "tests/core/temp_dir.h"
+
+using namespace latentlab;
+namespace fs = std::filesystem;
+
+TEST(AtomicFile, NextWriteRemovesOrphanedTemporariesOnly) {
+  TempDir dir;
+  // A pid above Linux's pid_max (2^22) never runs; ours does.
+  const std::string orphan = dir.file(".strip.tmp-999999999-17.png");
+  const std::string live = dir.file(".strip.tmp-" + std::to_string(::getpid()) + "-5.png");
+  const std::string other_target = dir.file(".other.tmp-999999999-17.png");
+  const std::string other_extension = dir.file(".strip.tmp-999999999-17.gif");
+  for (const auto& p : {orphan, live, other_target, other_extension}) write_file_atomically(p, "x");
+
+  write_file_atomically(dir.file("strip.png"), "new");
+  EXPECT_EQ(read_file(dir.file("strip.png")), "new");
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_TRUE(fs::exists(live));
+  EXPECT_TRUE(fs::exists(other_target));
+  EXPECT_TRUE(fs::exists(other_extension));
+
+  // write_via_temporary (video encoders) cleans up the same way.
+  write_file_atomically(orphan, "x");
+  write_via_temporary(dir.file("strip.png"), [](const std::string& temp) { write_file_atomically(temp, "v"); });
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_EQ(read_file(dir.file("strip.png")), "v");
+}
