@@ -151,7 +151,8 @@ void GmmPanel::fit() {
   const bool started = m_fitJob->start([means, options, source, result](BackgroundJob&) {
     GmmFit fit = fit_gmm(means, options);
     *result = std::make_shared<const AnalysisGmm>(
-        AnalysisGmm{std::move(fit.model), source, false, fit.labels, std::get<0>(fit.log_likelihoods.sort())});
+        AnalysisGmm{std::move(fit.model), source, false, newGmmSerial(), fit.labels,
+                    std::get<0>(fit.log_likelihoods.sort())});
   });
   if (!started) return;
   m_fit->setEnabled(false);
@@ -170,7 +171,8 @@ void GmmPanel::onGmmChanged() {
                               .arg(QString::fromStdString(to_string(gmm->model.covariance_type())))
                               .arg(gmm->source)
                         : tr("No mixture: encode a data set in the Latent map, then fit one."));
-  decodeMeans();
+  // Its values on the points arriving later (the same mixture) need no new thumbnails.
+  if (!has || gmm->serial != m_shownSerial) decodeMeans();
   updateMeter();
 }
 
@@ -178,6 +180,7 @@ void GmmPanel::decodeMeans() {
   const quint64 generation = ++m_decodeGeneration;
   const auto gmm = m_analysis->data().gmm;
   const std::shared_ptr<Model> model = m_analysis->model().model;
+  m_shownSerial = gmm ? gmm->serial : 0;
   if (!gmm || !model) {
     m_components->setItems({});
     emit componentsShown();
@@ -190,6 +193,7 @@ void GmmPanel::decodeMeans() {
   connect(job, &BackgroundJob::succeeded, this, [this, generation, items] {
     if (generation != m_decodeGeneration) return;
     m_components->setItems(*items);
+    m_components->setCurrentRow(0);  // "Sample from component" always has one
     emit componentsShown();
   });
   connect(job, &BackgroundJob::failed, this, [this](const QString& message) {
@@ -230,7 +234,7 @@ void GmmPanel::updateMeter() {
   m_logLikelihood->setText(tr("log p(z) = %1").arg(ll, 0, 'f', 2));
   if (percentile < 0) {
     m_meter->setValue(0);
-    m_meter->setFormat(tr("encode a data set to compare"));
+    m_meter->setFormat(m_analysis->detailsPending() ? tr("evaluating the data set…") : tr("encode a data set to compare"));
   } else {
     m_meter->setValue(int(percentile * 10));
     m_meter->setFormat(tr("%1 % of the data set is less likely").arg(percentile, 0, 'f', 1));

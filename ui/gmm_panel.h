@@ -54,6 +54,7 @@ class GmmPanel : public QWidget {
   LatentAnalysis* m_analysis;
   std::vector<float> m_current;
   quint64 m_decodeGeneration = 0;
+  quint64 m_shownSerial = 0;  // the mixture whose means are decoded (AnalysisGmm::serial)
   quint64 m_sampleSeed = 0;
 
   QSpinBox* m_k;

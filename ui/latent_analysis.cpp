@@ -4,6 +4,7 @@
 
 #include <QSettings>
 #include <algorithm>
+#include <atomic>
 
 #include "core/model.h"
 #include "core/model_info.h"
@@ -21,12 +22,23 @@ torch::Tensor latentTensor(const std::vector<float>& latent) { return torch::ten
 
 }  // namespace
 
+quint64 newGmmSerial() {
+  static std::atomic<quint64> last{0};
+  return ++last;
+}
+
 std::shared_ptr<const AnalysisGmm> makeAnalysisGmm(Gmm gmm, const QString& source, bool stored,
                                                    const torch::Tensor& latents) {
-  auto out = std::make_shared<AnalysisGmm>(AnalysisGmm{std::move(gmm), source, stored, {}, {}});
+  return reevaluate(AnalysisGmm{std::move(gmm), source, stored, newGmmSerial(), {}, {}}, latents);
+}
+
+std::shared_ptr<const AnalysisGmm> reevaluate(const AnalysisGmm& gmm, const torch::Tensor& latents) {
+  auto out = std::make_shared<AnalysisGmm>(AnalysisGmm{gmm.model, gmm.source, gmm.stored, gmm.serial, {}, {}});
   if (latents.defined() && latents.size(0) > 0) {
-    out->labels = out->model.predict(latents);
-    out->sortedLogLikelihoods = std::get<0>(out->model.log_likelihood(latents).sort());
+    // One pass over the points for both (as fit_gmm does): each costs as much as the other.
+    const auto densities = out->model.component_log_densities(latents);
+    out->labels = densities.argmax(1);
+    out->sortedLogLikelihoods = std::get<0>(torch::logsumexp(densities, 1).sort());
   }
   return out;
 }
@@ -43,11 +55,12 @@ void LatentAnalysis::setModel(const ModelSummary& model) {
   m_model = model;
   m_spec.clear();
   m_pending.reset();
-  m_pendingGmm.reset();
+  ++m_detailsGeneration;  // a running details job belongs to the old model too
+  m_detailsPending = false;
   *m_data = LatentAnalysisData();
   if (model.info && model.info->gmm) {
     try {
-      m_data->gmm = makeAnalysisGmm(Gmm::from_info(*model.info->gmm), tr("stored in the checkpoint"), true, {});
+      m_data->gmm = makeAnalysisGmm(Gmm::from_info(*model.info->gmm), tr("stored in the checkpoint"), true);
     } catch (const std::exception&) {
       // A checkpoint whose mixture is unusable opens anyway: the panels simply show no GMM.
     }
@@ -81,17 +94,14 @@ bool LatentAnalysis::encode(const QString& spec, QString* why) {
 
   auto result = std::make_shared<LatentAnalysisData>();
   m_pending = result;
-  m_pendingGmm = m_data->gmm;
   const std::shared_ptr<Model> model = m_model.model;
-  const std::shared_ptr<const AnalysisGmm> gmm = m_data->gmm;
   const EmbeddingKey key{m_model.path.toStdString(), spec.trimmed().toStdString(), dataset_options_for(*model)};
   m_encodeJob->setProperty("spec", spec.trimmed());
   m_encodeJob->setProperty("generation", m_model.generation);
-  m_encodeJob->start([result, model, gmm, key](BackgroundJob& job) {
-    std::shared_ptr<const Dataset> data;
-    const auto open = [&data, &key] {
-      data = open_dataset(key.data_spec, key.data_options);
-      return data;
+  m_encodeJob->start([result, model, key](BackgroundJob& job) {
+    const auto open = [&result, &key] {
+      result->dataset = open_dataset(key.data_spec, key.data_options);
+      return result->dataset;
     };
     EmbedOptions options;
     options.progress = [&job](int64_t done, int64_t total) {
@@ -100,31 +110,60 @@ bool LatentAnalysis::encode(const QString& spec, QString* why) {
       return !job.isCancelled();
     };
     result->embedding = embed_dataset(*model, key, open, options);
-    if (!data) open();  // a cache hit skipped it; thumbnails still need the images
-    result->dataset = data;
-    if (gmm) result->gmm = makeAnalysisGmm(gmm->model, gmm->source, gmm->stored, result->embedding.means);
+    if (result->embedding.means.size(0) >= 2) result->pca = fit_pca(result->embedding.means, 2);
   });
   return true;
 }
 
 void LatentAnalysis::onEncoded() {
   if (!m_pending || m_encodeJob->property("generation").toULongLong() != m_model.generation) return;
-  const std::shared_ptr<const AnalysisGmm> active = m_data->gmm;
-  LatentAnalysisData next = std::move(*m_pending);
+  const std::shared_ptr<const AnalysisGmm> gmm = m_data->gmm;
+  *m_data = std::move(*m_pending);
   m_pending.reset();
-  // The job evaluated the GMM that was active when it started; one fitted meanwhile is evaluated
-  // on the new points here.
-  if (active != m_pendingGmm)
-    next.gmm = active ? makeAnalysisGmm(active->model, active->source, active->stored, next.embedding.means) : nullptr;
-  m_pendingGmm.reset();
-  *m_data = std::move(next);
+  // The mixture stays; its per-point values belong to the old points and come back with the details.
+  if (gmm) m_data->gmm = reevaluate(*gmm, {});
   m_spec = m_encodeJob->property("spec").toString();
   QSettings settings;
   QVariantMap remembered = settings.value(kDatasetsKey).toMap();
   remembered.insert(m_model.path, m_spec);
   settings.setValue(kDatasetsKey, remembered);
+  m_detailsPending = true;
   emit embeddingChanged();
   emit gmmChanged();
+  startDetails();
+}
+
+void LatentAnalysis::startDetails() {
+  const quint64 generation = ++m_detailsGeneration;
+  const auto gmm = m_data->gmm;
+  const torch::Tensor means = m_data->embedding.means;
+  const std::shared_ptr<const Dataset> opened = m_data->dataset;
+  const EmbeddingKey key{m_model.path.toStdString(), m_spec.toStdString(), dataset_options_for(*m_model.model)};
+  auto result = std::make_shared<LatentAnalysisData>();
+  auto* job = new BackgroundJob(this);
+  connect(job, &BackgroundJob::succeeded, this, [this, generation, gmm, result] {
+    if (generation != m_detailsGeneration) return;
+    m_data->dataset = result->dataset;
+    // A mixture fitted meanwhile came with its own values.
+    const bool evaluated = result->gmm && m_data->gmm == gmm;
+    if (evaluated) m_data->gmm = result->gmm;
+    m_detailsPending = false;
+    emit detailsReady();
+    if (evaluated) emit gmmChanged();
+  });
+  connect(job, &BackgroundJob::failed, this, [this, generation](const QString& message) {
+    if (generation != m_detailsGeneration) return;
+    m_detailsPending = false;
+    emit detailsReady();  // the map works without thumbnails
+    emit detailsFailed(message);
+  });
+  connect(job, &BackgroundJob::succeeded, job, &QObject::deleteLater);
+  connect(job, &BackgroundJob::failed, job, &QObject::deleteLater);
+  connect(job, &BackgroundJob::cancelled, job, &QObject::deleteLater);
+  job->start([result, gmm, means, opened, key](BackgroundJob&) {
+    result->dataset = opened ? opened : std::shared_ptr<const Dataset>(open_dataset(key.data_spec, key.data_options));
+    if (gmm) result->gmm = reevaluate(*gmm, means);
+  });
 }
 
 bool LatentAnalysis::hasEmbedding() const { return m_data->embedding.means.defined(); }

@@ -58,6 +58,7 @@ struct LatentMapPanel::State {
 LatentMapPanel::LatentMapPanel(LatentAnalysis* analysis, QWidget* parent)
     : QWidget(parent), m_analysis(analysis), m_state(std::make_unique<State>()),
       m_encodeClock(std::make_unique<QElapsedTimer>()) {
+  m_encodeClock->start();
   m_view = new LatentScatterView(this);
   m_view->setMinimumSize(320, 260);
   m_neighbourCount = new QSpinBox(this);
@@ -109,6 +110,15 @@ LatentMapPanel::LatentMapPanel(LatentAnalysis* analysis, QWidget* parent)
   });
   connect(m_analysis, &LatentAnalysis::embeddingChanged, this, &LatentMapPanel::onEmbeddingChanged);
   connect(m_analysis, &LatentAnalysis::gmmChanged, this, &LatentMapPanel::onGmmChanged);
+  connect(m_analysis, &LatentAnalysis::detailsReady, this, [this] {
+    updateStatus();
+    updateNeighbours();
+  });
+  connect(m_analysis, &LatentAnalysis::detailsFailed, this, [this](const QString& message) {
+    m_encodedText += tr(" · no thumbnails");
+    m_status->setToolTip(message);
+    updateStatus();
+  });
   connect(m_view, &LatentScatterView::pointHovered, this, &LatentMapPanel::onHover);
   connect(m_view, &LatentScatterView::pointClicked, this, &LatentMapPanel::onPointClicked);
   connect(m_view, &LatentScatterView::rectangleSelected, this, &LatentMapPanel::onRectangle);
@@ -274,6 +284,7 @@ void LatentMapPanel::encode() {
   m_progress->show();
   m_cancel->show();
   m_status->clear();
+  m_status->setToolTip(QString());
 }
 
 void LatentMapPanel::onEmbeddingChanged() {
@@ -295,19 +306,25 @@ void LatentMapPanel::onEmbeddingChanged() {
   m_view->setSelection({});
   updateSelectionButtons();
   if (has)
-    m_status->setText(m_analysis->fromCache()
-                          ? tr("%L1 points, from the cache (%2 s)").arg(m_analysis->size()).arg(m_encodeClock->elapsed() / 1000.0, 0, 'f', 2)
-                          : tr("%L1 points, encoded in %2 s").arg(m_analysis->size()).arg(m_encodeClock->elapsed() / 1000.0, 0, 'f', 1));
+    m_encodedText = m_analysis->fromCache()
+                        ? tr("%L1 points, from the cache (%2 s)").arg(m_analysis->size()).arg(m_encodeClock->elapsed() / 1000.0, 0, 'f', 2)
+                        : tr("%L1 points, encoded in %2 s").arg(m_analysis->size()).arg(m_encodeClock->elapsed() / 1000.0, 0, 'f', 1);
   else
-    m_status->setText(model.isValid() && !model.canEncode ? tr("A GAN has no encoder: no data set map")
-                                                            : tr("Not encoded yet"));
+    m_encodedText = model.isValid() && !model.canEncode ? tr("A GAN has no encoder: no data set map") : tr("Not encoded yet");
+  updateStatus();
   fillColourBox();
   updateProjection();
   updateNeighbours();
 }
 
+void LatentMapPanel::updateStatus() {
+  m_status->setText(m_analysis->detailsPending() ? tr("%1 · reading the images…").arg(m_encodedText) : m_encodedText);
+}
+
 void LatentMapPanel::onGmmChanged() {
+  const QString before = colouring();
   fillColourBox();
+  if (colouring() != before || colouring() == QLatin1String("gmm")) updateColours();
   updateEllipses();
 }
 
@@ -326,8 +343,6 @@ void LatentMapPanel::fillColourBox() {
   if (index < 0 || previous == QLatin1String("none")) index = std::max(0, m_colour->findData(QStringLiteral("class")));
   if (index == 0 && m_colour->count() > 1) index = 1;
   m_colour->setCurrentIndex(index);
-  block.unblock();
-  updateColours();
 }
 
 void LatentMapPanel::setProjection(const QString& spec) {
@@ -366,7 +381,9 @@ void LatentMapPanel::updateProjection() {
   const auto& means = m_analysis->data().embedding.means;
   QString xLabel, yLabel;
   try {
-    m_state->projection = make_projection(projection().toStdString(), means);
+    // The PCA plane comes with the embedding, fitted off the UI thread.
+    const auto& pca = m_analysis->data().pca;
+    m_state->projection = projection() == QLatin1String("pca") && pca ? *pca : make_projection(projection().toStdString(), means);
   } catch (const std::exception& e) {
     emit messageRequested(tr("Cannot project the latents"), QString::fromStdString(e.what()));
     return;
@@ -464,6 +481,7 @@ void LatentMapPanel::updateMarker() {
 }
 
 void LatentMapPanel::updateNeighbours() {
+  if (m_analysis->detailsPending()) return;  // detailsReady brings the images and calls again
   if (!m_analysis->hasEmbedding() || int64_t(m_current.size()) != m_analysis->data().embedding.means.size(1)) {
     m_neighbours->setItems({});
     return;

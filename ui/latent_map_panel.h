@@ -68,7 +68,8 @@ class LatentMapPanel : public QWidget {
   QWidget* createSelectionRow();
   void onEmbeddingChanged();
   void onGmmChanged();
-  void fillColourBox();
+  void updateStatus();
+  void fillColourBox();  // the offered colourings; redrawing is left to the caller
   void updateProjection();
   void updateColours();
   void updateEllipses();
@@ -89,6 +90,7 @@ class LatentMapPanel : public QWidget {
   std::vector<int> m_neighbourIndices;
   int m_hovered = -1;
   int m_attributeCount = 0;
+  QString m_encodedText;  // how the points were obtained, for the status label
 
   QComboBox* m_dataset;
   QPushButton* m_encode;

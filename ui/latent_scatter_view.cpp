@@ -15,7 +15,9 @@ namespace latentlab::ui {
 
 namespace {
 
-constexpr double kPointSize = 4.0;  // pixels: visible, yet 70,000 of them do not merge into a blob
+constexpr double kPointSize = 3.0;  // pixels: visible, yet 70,000 of them do not merge into a blob
+constexpr int kPointAlpha = 150;    // dense regions look denser; a lone point still shows its colour
+constexpr size_t kLayers = 4;       // interleaved draw order of the groups (see setGroups)
 constexpr int kClickSlop = 4;       // pixels the mouse may move and still make a click
 const QColor kMarkerColour(220, 20, 60);
 
@@ -80,7 +82,9 @@ void LatentScatterView::setPoints(std::vector<double> x, std::vector<double> y, 
   m_plot->xAxis->setLabel(xLabel);
   m_plot->yAxis->setLabel(yLabel);
   m_hovered = -1;
-  setGroups(std::vector<int>(m_x.size(), 0), {{tr("data"), QColor(60, 60, 60)}});
+  clearGraphs(m_groupGraphs);  // drawn again by setGroups, which the caller calls next
+  m_group.assign(m_x.size(), -1);
+  m_groups.clear();
   rescale();
 }
 
@@ -94,16 +98,27 @@ void LatentScatterView::setGroups(const std::vector<int>& group, const QVector<G
   m_group = group;
   m_group.resize(m_x.size(), -1);
   m_groups = groups;
-  std::vector<QVector<QCPGraphData>> data(size_t(groups.size()));
-  for (size_t i = 0; i < m_x.size() && i < group.size(); ++i)
-    if (group[i] >= 0 && group[i] < groups.size()) data[size_t(group[i])].append({m_x[i], m_y[i]});
-  for (int g = 0; g < groups.size(); ++g) {
-    const QColor colour = groups[g].colour;
+  // Each group is split into kLayers graphs by point index, drawn layer by layer (every group's
+  // first part, then every group's second, ...), so no class is buried under the classes drawn
+  // after it and overlaps look mixed, as in a plot of shuffled points.
+  const size_t parts = size_t(groups.size()) * kLayers;
+  std::vector<QVector<QCPGraphData>> data(parts);
+  for (size_t i = 0; i < m_x.size(); ++i)
+    if (m_group[i] >= 0 && m_group[i] < groups.size())
+      data[(i % kLayers) * size_t(groups.size()) + size_t(m_group[i])].append({m_x[i], m_y[i]});
+  for (size_t part = 0; part < parts; ++part) {
+    const int g = int(part % size_t(groups.size()));
+    QColor colour = groups[g].colour;
+    colour.setAlpha(kPointAlpha);
     QCPGraph* graph = addScatterGraph(m_plot, m_plot->layer(QStringLiteral("main")),
                                       QCPScatterStyle(QCPScatterStyle::ssSquare, colour, colour, kPointSize));
     graph->setName(groups[g].name);
-    graph->data()->set(data[size_t(g)], /*alreadySorted=*/false);
-    if (auto* item = m_plot->legend->itemWithPlottable(graph)) item->setTextColor(colour.darker(130));
+    graph->data()->set(data[part], /*alreadySorted=*/false);
+    if (part < size_t(groups.size())) {
+      if (auto* item = m_plot->legend->itemWithPlottable(graph)) item->setTextColor(groups[g].colour.darker(130));
+    } else {
+      graph->removeFromLegend();
+    }
     m_groupGraphs.push_back(graph);
   }
   m_plot->replot(QCustomPlot::rpQueuedReplot);

@@ -33,7 +33,7 @@ class LatentScatterView : public QWidget {
 
   explicit LatentScatterView(QWidget* parent = nullptr);
 
-  // New points (x[i], y[i]), axes rescaled to show them all; one grey group until setGroups.
+  // New points (x[i], y[i]), axes rescaled to show them all; drawn once setGroups colours them.
   void setPoints(std::vector<double> x, std::vector<double> y, const QString& xLabel, const QString& yLabel);
   // Colours: point i is drawn in groups[group[i]] (one legend entry per group).
   void setGroups(const std::vector<int>& group, const QVector<Group>& groups);

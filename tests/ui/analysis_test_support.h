@@ -72,8 +72,9 @@ inline bool openAndEncode(ui::MainWindow& window, const QString& modelPath, cons
   if (!changed.wait(20000)) return false;
   ui::LatentAnalysis* analysis = window.analysisDocks()->analysis();
   QSignalSpy encoded(analysis, &ui::LatentAnalysis::embeddingChanged);
+  QSignalSpy details(analysis, &ui::LatentAnalysis::detailsReady);
   if (!analysis->encode(spec)) return false;
-  return encoded.wait(30000) && analysis->hasEmbedding();
+  return encoded.wait(30000) && analysis->hasEmbedding() && (details.count() > 0 || details.wait(30000));
 }
 
 }  // namespace latentlab::test

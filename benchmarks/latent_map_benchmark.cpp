@@ -1,0 +1,182 @@
+// latentlab_map_benchmark: the Latent map and GMM docks on the bundled Fashion-MNIST model, for
+// the numbers a unit test must not time: encoding the 60,000 training images through the panel
+// (cold cache, then cached), full replots of 60,000 and 70,000 points (train + test), moving the
+// current-latent marker, and hover hit tests. With --screenshots DIR it also saves grabs of the
+// window, the map (by class and by GMM component) and the GMM panel.
+//   xvfb-run -a -s "-screen 0 1600x1000x24" build/benchmarks/latentlab_map_benchmark [--screenshots DIR]
+#include <torch/torch.h>
+
+#include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+#include "core/device.h"
+#include "core/embedding.h"
+#include "core/model_file.h"
+#include "core/projection.h"
+#include "ui/analysis_docks.h"
+#include "ui/background_job.h"
+#include "ui/gmm_panel.h"
+#include "ui/group_palette.h"
+#include "ui/latent_analysis.h"
+#include "ui/latent_analysis_data.h"
+#include "ui/latent_map_panel.h"
+#include "ui/latent_scatter_view.h"
+#include "ui/main_window.h"
+
+using namespace latentlab;
+using namespace latentlab::ui;
+
+namespace {
+
+constexpr int kReplots = 15;
+constexpr int kMarkerMoves = 200;
+
+// Runs the event loop until signal fires (or timeoutMs passes); returns the elapsed ms, or -1.
+template <typename Sender, typename Signal>
+double waitFor(Sender* sender, Signal signal, const std::function<void()>& start, int timeoutMs = 600000) {
+  QEventLoop loop;
+  QTimer timeout;
+  timeout.setSingleShot(true);
+  bool fired = false;
+  auto connection = QObject::connect(sender, signal, &loop, [&] {
+    fired = true;
+    loop.quit();
+  });
+  QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+  QElapsedTimer clock;
+  clock.start();
+  start();
+  timeout.start(timeoutMs);
+  if (!fired) loop.exec();
+  QObject::disconnect(connection);
+  return fired ? double(clock.nsecsElapsed()) / 1e6 : -1.0;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+void settle(int ms) {
+  QElapsedTimer t;
+  t.start();
+  while (t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 20);
+}
+
+void grab(QWidget* widget, const QString& dir, const QString& name) {
+  if (dir.isEmpty()) return;
+  settle(300);
+  const QString path = QDir(dir).filePath(name);
+  widget->grab().save(path);
+  std::printf("screenshot: %s\n", qPrintable(path));
+}
+
+QDockWidget* floatDock(QWidget* panel, QSize size) {
+  auto* dock = qobject_cast<QDockWidget*>(panel->parentWidget());
+  dock->setFloating(true);
+  dock->resize(size);
+  dock->show();
+  dock->raise();
+  return dock;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  configure_threads();
+  const QStringList args = app.arguments();
+  const int shotsAt = int(args.indexOf(QStringLiteral("--screenshots")));
+  const QString shots = shotsAt > 0 && shotsAt + 1 < args.size() ? args[shotsAt + 1] : QString();
+  if (!shots.isEmpty()) QDir().mkpath(shots);
+
+  // A cold embedding cache and settings of our own: the user's are left alone.
+  QTemporaryDir scratch;
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, scratch.filePath("settings"));
+  QApplication::setOrganizationName(QStringLiteral("LatentLab-bench"));
+  qputenv("LATENTLAB_CACHE_DIR", scratch.filePath("cache").toUtf8());
+
+  const QString model = QStringLiteral(LATENTLAB_MODELS_DIR "/fashion-vae.llckpt");
+  MainWindow window(QStringLiteral("cpu"));
+  window.resize(1600, 1000);
+  window.show();
+  if (waitFor(&window, &MainWindow::modelChanged, [&] { window.openCheckpoint(model); }) < 0) return 1;
+
+  LatentAnalysis* analysis = window.analysisDocks()->analysis();
+  LatentMapPanel* map = window.analysisDocks()->map();
+  for (const char* when : {"first (cold cache)", "second (cached)"}) {
+    QElapsedTimer clock;
+    clock.start();
+    const double shown = waitFor(analysis, &LatentAnalysis::embeddingChanged, [&] { map->encode(); });
+    settle(1);  // the map draws the points on embeddingChanged
+    const double drawn = double(clock.nsecsElapsed()) / 1e6;
+    if (analysis->detailsPending()) waitFor(analysis, &LatentAnalysis::detailsReady, [] {});
+    const double details = double(clock.nsecsElapsed()) / 1e6 - drawn;
+    std::printf("encode fashion-mnist:train through the panel, %s: points in %.0f ms, drawn %.0f ms, "
+                "thumbnails and GMM values +%.0f ms (%d points)\n",
+                when, shown, drawn, details, analysis->size());
+  }
+  window.loadLatent(analysis->latent(7), QStringLiteral("benchmark"), analysis->image(7));
+  settle(500);
+  grab(&window, shots, QStringLiteral("window.png"));
+  floatDock(map, {1200, 900});
+  grab(map, shots, QStringLiteral("map-class.png"));
+  map->setColouring(QStringLiteral("gmm"));
+  grab(map, shots, QStringLiteral("map-gmm.png"));
+  map->setColouring(QStringLiteral("class"));
+  floatDock(window.analysisDocks()->gmm(), {760, 620});
+  grab(window.analysisDocks()->gmm(), shots, QStringLiteral("gmm.png"));
+
+  LatentScatterView* view = map->view();
+  auto timeReplots = [&](const char* what) {
+    std::vector<double> ms;
+    for (int i = 0; i < kReplots; ++i) ms.push_back(view->timedReplot());
+    std::printf("full replot, %s: median %.1f ms, min %.1f ms (%d replots, %d points)\n", what, median(ms),
+                *std::min_element(ms.begin(), ms.end()), kReplots, view->pointCount());
+  };
+  timeReplots("60,000 training points by class");
+
+  // 70,000 points: the test set projected into the training set's PCA plane beside them.
+  const LoadedModel loaded = load_model(model.toStdString(), "cpu");
+  const EmbeddingKey key{model.toStdString(), "fashion-mnist:test", dataset_options_for(*loaded.model)};
+  const Embedding test = embed_dataset(*loaded.model, key, [&key] {
+    return std::shared_ptr<const Dataset>(open_dataset(key.data_spec, key.data_options));
+  });
+  const auto& train = analysis->data().embedding;
+  const auto means = torch::cat({train.means, test.means});
+  const auto labels = torch::cat({train.labels, test.labels}).contiguous();
+  const auto xy = fit_pca(train.means, 2).project(means).contiguous();
+  std::vector<double> x(size_t(xy.size(0))), y(size_t(xy.size(0)));
+  for (int64_t i = 0; i < xy.size(0); ++i) x[size_t(i)] = xy[i][0].item<double>(), y[size_t(i)] = xy[i][1].item<double>();
+  std::vector<int> group(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + labels.numel());
+  QVector<LatentScatterView::Group> groups;
+  for (size_t c = 0; c < train.class_names.size(); ++c)
+    groups.append({QString::fromStdString(train.class_names[c]), groupColour(int(c))});
+  view->setPoints(std::move(x), std::move(y), QStringLiteral("PC1"), QStringLiteral("PC2"));
+  view->setGroups(group, groups);
+  timeReplots("70,000 points (train + test) by class");
+
+  std::vector<double> markerMs, hoverMs;
+  QElapsedTimer clock;
+  for (int i = 0; i < kMarkerMoves; ++i) {
+    const QPointF p = view->point(i * 97 % view->pointCount());
+    clock.start();
+    view->setMarker(p);
+    markerMs.push_back(double(clock.nsecsElapsed()) / 1e6);
+    clock.start();
+    (void)view->pointAt(view->pixelOf(p));
+    hoverMs.push_back(double(clock.nsecsElapsed()) / 1e6);
+  }
+  std::printf("marker move (its buffered layer only), 70,000 points: median %.2f ms\n", median(markerMs));
+  std::printf("hover hit test over 70,000 points: median %.2f ms\n", median(hoverMs));
+  return 0;
+}
