@@ -15,6 +15,7 @@ constexpr int kPadding = 4;
 
 EndpointView::EndpointView(const QString& title, QWidget* parent) : QFrame(parent), m_title(title) {
   setFrameShape(QFrame::StyledPanel);
+  setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   setAcceptDrops(true);
   setToolTip(tr("Endpoint %1. Drop an image file here to encode it.").arg(title));
 }

@@ -27,8 +27,8 @@ class EndpointView : public QFrame {
   void paintEvent(QPaintEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
-  QSize sizeHint() const override { return {112, 128}; }
-  QSize minimumSizeHint() const override { return {72, 88}; }
+  QSize sizeHint() const override { return {112, 112}; }
+  QSize minimumSizeHint() const override { return {72, 72}; }
 
  private:
   QString m_title;

@@ -4,10 +4,10 @@
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QImageReader>
+#include <QLabel>
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
@@ -118,15 +118,18 @@ QWidget* InterpolationPanel::createEndpointColumn(int which, const QString& titl
   connect(seed, &QToolButton::clicked, this,
           [this, which] { setEndpointFromSeed(which, quint64(m_endpoints[size_t(which)].seed->value())); });
 
+  // The buttons beside the thumbnail: the dock is wide and low, and the thumbnail gets its height.
   auto* column = new QWidget;
   auto* grid = new QGridLayout(column);
   grid->setContentsMargins(0, 0, 0, 0);
-  grid->addWidget(slot.view, 0, 0, 1, 2);
-  grid->addWidget(current, 1, 0);
+  grid->setVerticalSpacing(2);
+  grid->addWidget(slot.view, 0, 0, 5, 1);
+  grid->addWidget(current, 0, 1);
   grid->addWidget(image, 1, 1);
-  grid->addWidget(slot.seed, 2, 0);
-  grid->addWidget(seed, 2, 1);
-  grid->setRowStretch(0, 1);
+  grid->addWidget(slot.seed, 2, 1);
+  grid->addWidget(seed, 3, 1);
+  grid->setRowStretch(4, 1);
+  for (QToolButton* button : {current, image, seed}) button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   return column;
 }
 
@@ -188,22 +191,29 @@ QWidget* InterpolationPanel::createControls() {
   m_cancel->hide();
   connect(m_cancel, &QToolButton::clicked, this, &InterpolationPanel::cancelWork);
 
+  // Two settings per row and the buttons below: the dock spans the window's width, so its
+  // height is what it costs the other panels.
   auto* controls = new QWidget;
-  auto* form = new QFormLayout(controls);
-  form->setContentsMargins(0, 0, 0, 0);
-  form->addRow(tr("Steps"), m_steps);
-  form->addRow(tr("Path"), m_method);
-  form->addRow(tr("Speed"), m_fps);
-  form->addRow(tr("Export size"), m_scale);
+  auto* grid = new QGridLayout(controls);
+  grid->setContentsMargins(0, 0, 0, 0);
+  grid->addWidget(new QLabel(tr("Steps")), 0, 0);
+  grid->addWidget(m_steps, 0, 1);
+  grid->addWidget(new QLabel(tr("Path")), 0, 2);
+  grid->addWidget(m_method, 0, 3);
+  grid->addWidget(new QLabel(tr("Speed")), 1, 0);
+  grid->addWidget(m_fps, 1, 1);
+  grid->addWidget(new QLabel(tr("Export")), 1, 2);
+  grid->addWidget(m_scale, 1, 3);
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(m_render);
   buttons->addWidget(m_animate);
   buttons->addWidget(m_export);
-  form->addRow(buttons);
+  grid->addLayout(buttons, 2, 0, 1, 4);
   auto* progress = new QHBoxLayout;
   progress->addWidget(m_progress, 1);
   progress->addWidget(m_cancel);
-  form->addRow(progress);
+  grid->addLayout(progress, 3, 0, 1, 4);
+  grid->setRowStretch(4, 1);
   return controls;
 }
 
