@@ -59,6 +59,7 @@ void MainWindow::createModelMenu() {
   connect(this, &MainWindow::modelChanged, this, [this] {
     if (m_reloadState && m_reloadPath == m_model.path) applyState(*m_reloadState);  // a device switch
     m_reloadState.reset();
+    for (auto* dialog : findChildren<ModelInfoDialog*>()) dialog->close();  // they describe the old model
     updateModelMenu();
   });
   connect(this, &MainWindow::loadFailed, this, [this] {

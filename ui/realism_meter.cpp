@@ -27,6 +27,7 @@ RealismMeter::RealismMeter(QWidget* parent) : QWidget(parent) {
   layout->addWidget(title);
   layout->addWidget(m_bar);
   layout->addWidget(m_text);
+  layout->addStretch(1);  // spare width after the text, not between the parts
   clear();
 }
 
