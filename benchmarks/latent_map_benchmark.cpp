@@ -2,11 +2,15 @@
 // the numbers a unit test must not time: encoding the 60,000 training images through the panel
 // (cold cache, then cached), full replots of 60,000 and 70,000 points (train + test), moving the
 // current-latent marker, and hover hit tests. With --screenshots DIR it also saves grabs of the
-// window, the map (by class and by GMM component) and the GMM panel.
-//   xvfb-run -a -s "-screen 0 1600x1000x24" build/benchmarks/latentlab_map_benchmark [--screenshots DIR]
+// window, the map (by class or --colour KEY, and by GMM component) and the GMM panel; --model PATH
+// and --data SPEC take the screenshots of another model (the timings need Fashion-MNIST).
+//   xvfb-run -a -s "-screen 0 1600x1000x24" build/benchmarks/latentlab_map_benchmark [--screenshots
+//   DIR]
+//       [--model PATH --data SPEC --colour class|gmm|attribute:NAME]
 #include <torch/torch.h>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -42,7 +46,8 @@ constexpr int kMarkerMoves = 200;
 
 // Runs the event loop until signal fires (or timeoutMs passes); returns the elapsed ms, or -1.
 template <typename Sender, typename Signal>
-double waitFor(Sender* sender, Signal signal, const std::function<void()>& start, int timeoutMs = 600000) {
+double waitFor(Sender* sender, Signal signal, const std::function<void()>& start,
+               int timeoutMs = 600000) {
   QEventLoop loop;
   QTimer timeout;
   timeout.setSingleShot(true);
@@ -95,9 +100,17 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   configure_threads();
   const QStringList args = app.arguments();
-  const int shotsAt = int(args.indexOf(QStringLiteral("--screenshots")));
-  const QString shots = shotsAt > 0 && shotsAt + 1 < args.size() ? args[shotsAt + 1] : QString();
+  auto option = [&args](const char* name, const QString& fallback) {
+    const int at = int(args.indexOf(QLatin1String(name)));
+    return at > 0 && at + 1 < args.size() ? args[at + 1] : fallback;
+  };
+  const QString shots = option("--screenshots", QString());
   if (!shots.isEmpty()) QDir().mkpath(shots);
+  const QString model =
+      option("--model", QStringLiteral(LATENTLAB_MODELS_DIR "/fashion-vae.llckpt"));
+  const QString data = option("--data", QStringLiteral("fashion-mnist:train"));
+  const QString colour = option("--colour", QStringLiteral("class"));
+  const bool fashion = data == QLatin1String("fashion-mnist:train");
 
   // A cold embedding cache and settings of our own: the user's are left alone.
   QTemporaryDir scratch;
@@ -105,34 +118,40 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("LatentLab-bench"));
   qputenv("LATENTLAB_CACHE_DIR", scratch.filePath("cache").toUtf8());
 
-  const QString model = QStringLiteral(LATENTLAB_MODELS_DIR "/fashion-vae.llckpt");
   MainWindow window(QStringLiteral("cpu"));
   window.resize(1600, 1000);
   window.show();
-  if (waitFor(&window, &MainWindow::modelChanged, [&] { window.openCheckpoint(model); }) < 0) return 1;
+  if (waitFor(&window, &MainWindow::modelChanged, [&] { window.openCheckpoint(model); }) < 0)
+    return 1;
 
   LatentAnalysis* analysis = window.analysisDocks()->analysis();
   LatentMapPanel* map = window.analysisDocks()->map();
+  map->findChild<QComboBox*>(QStringLiteral("dataset"))->setCurrentText(data);
   for (const char* when : {"first (cold cache)", "second (cached)"}) {
     QElapsedTimer clock;
     clock.start();
-    const double shown = waitFor(analysis, &LatentAnalysis::embeddingChanged, [&] { map->encode(); });
+    const double shown =
+        waitFor(analysis, &LatentAnalysis::embeddingChanged, [&] { map->encode(); });
     settle(1);  // the map draws the points on embeddingChanged
     const double drawn = double(clock.nsecsElapsed()) / 1e6;
     if (analysis->detailsPending()) waitFor(analysis, &LatentAnalysis::detailsReady, [] {});
     const double details = double(clock.nsecsElapsed()) / 1e6 - drawn;
-    std::printf("encode fashion-mnist:train through the panel, %s: points in %.0f ms, drawn %.0f ms, "
-                "thumbnails and GMM values +%.0f ms (%d points)\n",
-                when, shown, drawn, details, analysis->size());
+    std::printf(
+        "encode %s through the panel, %s: points in %.0f ms, drawn %.0f ms, "
+        "thumbnails and GMM values +%.0f ms (%d points)\n",
+        qPrintable(data), when, shown, drawn, details, analysis->size());
   }
   window.loadLatent(analysis->latent(7), QStringLiteral("benchmark"), analysis->image(7));
   settle(500);
   grab(&window, shots, QStringLiteral("window.png"));
   floatDock(map, {1200, 900});
-  grab(map, shots, QStringLiteral("map-class.png"));
+  map->setColouring(colour);
+  grab(map, shots,
+       QStringLiteral("map-%1.png")
+           .arg(QString(colour).replace(QLatin1Char(':'), QLatin1Char('-'))));
   map->setColouring(QStringLiteral("gmm"));
   grab(map, shots, QStringLiteral("map-gmm.png"));
-  map->setColouring(QStringLiteral("class"));
+  map->setColouring(colour);
   floatDock(window.analysisDocks()->gmm(), {760, 620});
   grab(window.analysisDocks()->gmm(), shots, QStringLiteral("gmm.png"));
 
@@ -140,14 +159,16 @@ int main(int argc, char** argv) {
   auto timeReplots = [&](const char* what) {
     std::vector<double> ms;
     for (int i = 0; i < kReplots; ++i) ms.push_back(view->timedReplot());
-    std::printf("full replot, %s: median %.1f ms, min %.1f ms (%d replots, %d points)\n", what, median(ms),
-                *std::min_element(ms.begin(), ms.end()), kReplots, view->pointCount());
+    std::printf("full replot, %s: median %.1f ms, min %.1f ms (%d replots, %d points)\n", what,
+                median(ms), *std::min_element(ms.begin(), ms.end()), kReplots, view->pointCount());
   };
-  timeReplots("60,000 training points by class");
+  timeReplots("the map as shown");
+  if (!fashion) return 0;
 
   // 70,000 points: the test set projected into the training set's PCA plane beside them.
   const LoadedModel loaded = load_model(model.toStdString(), "cpu");
-  const EmbeddingKey key{model.toStdString(), "fashion-mnist:test", dataset_options_for(*loaded.model)};
+  const EmbeddingKey key{model.toStdString(), "fashion-mnist:test",
+                         dataset_options_for(*loaded.model)};
   const Embedding test = embed_dataset(*loaded.model, key, [&key] {
     return std::shared_ptr<const Dataset>(open_dataset(key.data_spec, key.data_options));
   });
@@ -156,7 +177,8 @@ int main(int argc, char** argv) {
   const auto labels = torch::cat({train.labels, test.labels}).contiguous();
   const auto xy = fit_pca(train.means, 2).project(means).contiguous();
   std::vector<double> x(size_t(xy.size(0))), y(size_t(xy.size(0)));
-  for (int64_t i = 0; i < xy.size(0); ++i) x[size_t(i)] = xy[i][0].item<double>(), y[size_t(i)] = xy[i][1].item<double>();
+  for (int64_t i = 0; i < xy.size(0); ++i)
+    x[size_t(i)] = xy[i][0].item<double>(), y[size_t(i)] = xy[i][1].item<double>();
   std::vector<int> group(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + labels.numel());
   QVector<LatentScatterView::Group> groups;
   for (size_t c = 0; c < train.class_names.size(); ++c)
@@ -176,7 +198,8 @@ int main(int argc, char** argv) {
     (void)view->pointAt(view->pixelOf(p));
     hoverMs.push_back(double(clock.nsecsElapsed()) / 1e6);
   }
-  std::printf("marker move (its buffered layer only), 70,000 points: median %.2f ms\n", median(markerMs));
+  std::printf("marker move (its buffered layer only), 70,000 points: median %.2f ms\n",
+              median(markerMs));
   std::printf("hover hit test over 70,000 points: median %.2f ms\n", median(hoverMs));
   return 0;
 }

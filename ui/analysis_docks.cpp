@@ -28,7 +28,8 @@ AnalysisDocks::AnalysisDocks(MainWindow* window)
   window->tabifyDockWidget(m_mapDock, m_gmmDock);
   m_mapDock->raise();
 
-  connect(window, &MainWindow::modelChanged, this, [this] { m_analysis->setModel(m_window->model()); });
+  connect(window, &MainWindow::modelChanged, this,
+          [this] { m_analysis->setModel(m_window->model()); });
   connect(window, &MainWindow::latentChanged, this, [this] {
     const std::vector<float> z = m_window->currentLatent();
     m_map->setCurrentLatent(z);
@@ -36,7 +37,8 @@ AnalysisDocks::AnalysisDocks(MainWindow* window)
   });
   connect(m_map, &LatentMapPanel::latentRequested, window, &MainWindow::loadLatent);
   connect(m_gmm, &GmmPanel::latentRequested, window, &MainWindow::loadLatent);
-  connect(m_map, &LatentMapPanel::attributeCreated, window->attributePanel(), &AttributePanel::addAttribute);
+  connect(m_map, &LatentMapPanel::attributeCreated, window->attributePanel(),
+          &AttributePanel::addAttribute);
   connect(m_map, &LatentMapPanel::messageRequested, window, &MainWindow::showMessage);
   connect(m_gmm, &GmmPanel::messageRequested, window, &MainWindow::showMessage);
   // Looked up when used: the window may create its Interpolation dock after this one.

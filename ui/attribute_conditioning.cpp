@@ -6,7 +6,8 @@
 
 namespace latentlab::ui {
 
-std::vector<std::vector<float>> conditionedDirections(const std::vector<std::vector<float>>& directions) {
+std::vector<std::vector<float>> conditionedDirections(
+    const std::vector<std::vector<float>>& directions) {
   std::vector<torch::Tensor> tensors;
   tensors.reserve(directions.size());
   for (const auto& d : directions) tensors.push_back(torch::tensor(d, torch::kFloat32));

@@ -9,6 +9,7 @@ namespace latentlab::ui {
 
 // For each direction i: condition_direction(directions[i], every other direction). Directions
 // must all have the same length. Throws InputError otherwise.
-std::vector<std::vector<float>> conditionedDirections(const std::vector<std::vector<float>>& directions);
+std::vector<std::vector<float>> conditionedDirections(
+    const std::vector<std::vector<float>>& directions);
 
 }  // namespace latentlab::ui

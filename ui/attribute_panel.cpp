@@ -43,7 +43,8 @@ AttributePanel::AttributePanel(QWidget* parent) : QWidget(parent) {
   setAttributes({}, {});
 }
 
-void AttributePanel::setAttributes(const QStringList& names, const std::vector<std::vector<float>>& directions) {
+void AttributePanel::setAttributes(const QStringList& names,
+                                   const std::vector<std::vector<float>>& directions) {
   for (ValueSlider* row : m_rows) delete row;
   m_rows.clear();
   m_names.clear();
@@ -59,7 +60,8 @@ void AttributePanel::setAttributes(const QStringList& names, const std::vector<s
 void AttributePanel::addAttribute(const QString& name, const std::vector<float>& direction) {
   m_names << name;
   m_directions.push_back(direction);
-  addRow(name, tr("A user-defined attribute: add this much of the %1 direction to the latent").arg(name));
+  addRow(name,
+         tr("A user-defined attribute: add this much of the %1 direction to the latent").arg(name));
   updateApplied();
   emit attributesChanged();
 }
@@ -76,7 +78,8 @@ void AttributePanel::addRow(const QString& name, const QString& tip) {
 void AttributePanel::updateApplied() {
   // Gram-Schmidt against all other attributes; cheap (a few vectors of latent size), and done only
   // when the set or the toggle changes, not per slider move.
-  m_applied = holdOthersFixed() && m_directions.size() > 1 ? conditionedDirections(m_directions) : m_directions;
+  m_applied = holdOthersFixed() && m_directions.size() > 1 ? conditionedDirections(m_directions)
+                                                           : m_directions;
   m_empty->setVisible(m_names.isEmpty());
   m_reset->setEnabled(!m_names.isEmpty());
   m_hold->setEnabled(m_names.size() > 1);
@@ -87,7 +90,8 @@ void AttributePanel::addTo(std::vector<float>& latent) const {
     const float amount = float(m_rows[a]->value());
     if (amount == 0.0f) continue;
     const auto& direction = m_applied[a];
-    for (size_t i = 0; i < latent.size() && i < direction.size(); ++i) latent[i] += amount * direction[i];
+    for (size_t i = 0; i < latent.size() && i < direction.size(); ++i)
+      latent[i] += amount * direction[i];
   }
 }
 
@@ -103,7 +107,8 @@ std::vector<float> AttributePanel::amounts() const {
 }
 
 void AttributePanel::setAmounts(const std::vector<float>& amounts) {
-  for (size_t i = 0; i < m_rows.size(); ++i) m_rows[i]->setValue(i < amounts.size() ? amounts[i] : 0.0);
+  for (size_t i = 0; i < m_rows.size(); ++i)
+    m_rows[i]->setValue(i < amounts.size() ? amounts[i] : 0.0);
   emit amountsChanged();
 }
 

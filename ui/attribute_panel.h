@@ -3,7 +3,8 @@
 // stored in the checkpoint and user-defined ones (e.g. from two selections in the latent map).
 // The window renders base latent + sum(amount * applied direction). With "hold other attributes
 // fixed" the applied direction is the attribute's own minus its components along all the others
-// (conditional editing), so raising Smiling does not also add the Male direction it correlates with.
+// (conditional editing), so raising Smiling does not also add the Male direction it correlates
+// with.
 #include <QStringList>
 #include <QWidget>
 #include <vector>
@@ -32,7 +33,9 @@ class AttributePanel : public QWidget {
   QStringList attributes() const { return m_names; }
   const std::vector<float>& direction(int index) const { return m_directions.at(size_t(index)); }
   // What one unit of attribute index adds to the latent (see the class comment).
-  const std::vector<float>& appliedDirection(int index) const { return m_applied.at(size_t(index)); }
+  const std::vector<float>& appliedDirection(int index) const {
+    return m_applied.at(size_t(index));
+  }
   // latent += sum(amount * applied direction).
   void addTo(std::vector<float>& latent) const;
 

@@ -36,7 +36,9 @@ std::vector<float> toVector(const torch::Tensor& t) {
 }  // namespace
 
 GmmPanel::GmmPanel(LatentAnalysis* analysis, QWidget* parent)
-    : QWidget(parent), m_analysis(analysis), m_fitJob(new BackgroundJob(this)),
+    : QWidget(parent),
+      m_analysis(analysis),
+      m_fitJob(new BackgroundJob(this)),
       m_fitResult(std::make_shared<std::shared_ptr<const AnalysisGmm>>()) {
   m_k = new QSpinBox(this);
   m_k->setObjectName(QStringLiteral("components"));
@@ -60,20 +62,23 @@ GmmPanel::GmmPanel(LatentAnalysis* analysis, QWidget* parent)
   m_source = new QLabel(this);
   m_source->setWordWrap(true);
   m_components = new ThumbnailList(56, /*wrap=*/true, this);
-  m_components->setToolTip(tr("Each component's mean, decoded, with its weight; click one to load its mean"));
+  m_components->setToolTip(
+      tr("Each component's mean, decoded, with its weight; click one to load its mean"));
   m_sample = new QPushButton(tr("Sample from component"), this);
   m_sample->setObjectName(QStringLiteral("sample"));
   m_sample->setToolTip(tr("Draw a latent from the selected component and show it"));
   m_store = new QPushButton(tr("Store in checkpoint"), this);
   m_store->setObjectName(QStringLiteral("store"));
-  m_store->setToolTip(tr("Save this mixture into the model file (the encoding cache is rebuilt next time, "
-                         "since the file changes)"));
+  m_store->setToolTip(
+      tr("Save this mixture into the model file (the encoding cache is rebuilt next time, "
+         "since the file changes)"));
   m_logLikelihood = new QLabel(this);
   m_meter = new QProgressBar(this);
   m_meter->setObjectName(QStringLiteral("typicality"));
   m_meter->setRange(0, 1000);
-  m_meter->setToolTip(tr("Typicality of the current latent: the share of data set points whose "
-                         "log-likelihood under the mixture is lower"));
+  m_meter->setToolTip(
+      tr("Typicality of the current latent: the share of data set points whose "
+         "log-likelihood under the mixture is lower"));
 
   auto* fitRow = new QHBoxLayout;
   fitRow->addWidget(new QLabel(tr("K"), this));
@@ -137,14 +142,16 @@ void GmmPanel::setFitOptions(int components, const QString& covariance) {
 
 void GmmPanel::fit() {
   if (!m_analysis->hasEmbedding()) {
-    emit messageRequested(tr("No data set encoded"), tr("Encode a data set in the Latent map first."));
+    emit messageRequested(tr("No data set encoded"),
+                          tr("Encode a data set in the Latent map first."));
     return;
   }
   GmmFitOptions options;
   options.components = m_k->value();
   options.covariance = parse_covariance_type(m_covariance->currentData().toString().toStdString());
   const torch::Tensor means = m_analysis->data().embedding.means;
-  const QString source = tr("fitted on %1 (%L2 points)").arg(m_analysis->spec()).arg(m_analysis->size());
+  const QString source =
+      tr("fitted on %1 (%L2 points)").arg(m_analysis->spec()).arg(m_analysis->size());
   auto result = m_fitResult;
   result->reset();
   // EM cannot stop midway: a cancelled fit runs to its end and BackgroundJob drops the result.
@@ -204,12 +211,14 @@ void GmmPanel::decodeMeans() {
   connect(job, &BackgroundJob::failed, job, &QObject::deleteLater);
   job->start([gmm, model, items](BackgroundJob&) {
     std::vector<Latent> means;
-    for (int64_t k = 0; k < gmm->model.components(); ++k) means.push_back(toVector(gmm->model.means()[k]));
+    for (int64_t k = 0; k < gmm->model.components(); ++k)
+      means.push_back(toVector(gmm->model.means()[k]));
     const std::vector<QImage> images = decodeLatents(*model, means);
     for (size_t k = 0; k < images.size(); ++k) {
       const double w = gmm->model.weights()[int64_t(k)].item<double>();
-      items->append({images[k], tr("#%1\nw %2").arg(k).arg(w, 0, 'f', 3),
-                     tr("Component %1, weight %2: click to load its mean").arg(k).arg(w, 0, 'f', 4)});
+      items->append(
+          {images[k], tr("#%1\nw %2").arg(k).arg(w, 0, 'f', 3),
+           tr("Component %1, weight %2: click to load its mean").arg(k).arg(w, 0, 'f', 4)});
     }
   });
 }
@@ -234,7 +243,8 @@ void GmmPanel::updateMeter() {
   m_logLikelihood->setText(tr("log p(z) = %1").arg(ll, 0, 'f', 2));
   if (percentile < 0) {
     m_meter->setValue(0);
-    m_meter->setFormat(m_analysis->detailsPending() ? tr("evaluating the data set…") : tr("encode a data set to compare"));
+    m_meter->setFormat(m_analysis->detailsPending() ? tr("evaluating the data set…")
+                                                    : tr("encode a data set to compare"));
   } else {
     m_meter->setValue(int(percentile * 10));
     m_meter->setFormat(tr("%1 % of the data set is less likely").arg(percentile, 0, 'f', 1));
@@ -248,14 +258,15 @@ void GmmPanel::sampleFromComponent() {
   if (k >= gmm->model.components()) return;
   const quint64 seed = m_sampleSeed++;
   const auto z = gmm->model.sample(1, seed, k)[0];
-  emit latentRequested(toVector(z), tr("Sample from GMM component %1 (seed %2)").arg(k).arg(seed), QImage());
+  emit latentRequested(toVector(z), tr("Sample from GMM component %1 (seed %2)").arg(k).arg(seed),
+                       QImage());
 }
 
 void GmmPanel::loadMean(int component) {
   const auto& gmm = m_analysis->data().gmm;
   if (!gmm || component < 0 || component >= gmm->model.components()) return;
-  emit latentRequested(toVector(gmm->model.means()[component]), tr("Load GMM component %1's mean").arg(component),
-                       QImage());
+  emit latentRequested(toVector(gmm->model.means()[component]),
+                       tr("Load GMM component %1's mean").arg(component), QImage());
 }
 
 void GmmPanel::storeInCheckpoint() {

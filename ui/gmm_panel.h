@@ -40,7 +40,8 @@ class GmmPanel : public QWidget {
   void sampleFromComponent();
 
  signals:
-  void latentRequested(const std::vector<float>& latent, const QString& text, const QImage& original);
+  void latentRequested(const std::vector<float>& latent, const QString& text,
+                       const QImage& original);
   void messageRequested(const QString& title, const QString& text);
   void componentsShown();  // the thumbnails of the active mixture are in place
 

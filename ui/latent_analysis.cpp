@@ -18,7 +18,9 @@ namespace {
 
 const char* const kDatasetsKey = "analysis/datasets";  // model path -> data set spec
 
-torch::Tensor latentTensor(const std::vector<float>& latent) { return torch::tensor(latent, torch::kFloat32); }
+torch::Tensor latentTensor(const std::vector<float>& latent) {
+  return torch::tensor(latent, torch::kFloat32);
+}
 
 }  // namespace
 
@@ -32,8 +34,10 @@ std::shared_ptr<const AnalysisGmm> makeAnalysisGmm(Gmm gmm, const QString& sourc
   return reevaluate(AnalysisGmm{std::move(gmm), source, stored, newGmmSerial(), {}, {}}, latents);
 }
 
-std::shared_ptr<const AnalysisGmm> reevaluate(const AnalysisGmm& gmm, const torch::Tensor& latents) {
-  auto out = std::make_shared<AnalysisGmm>(AnalysisGmm{gmm.model, gmm.source, gmm.stored, gmm.serial, {}, {}});
+std::shared_ptr<const AnalysisGmm> reevaluate(const AnalysisGmm& gmm,
+                                              const torch::Tensor& latents) {
+  auto out = std::make_shared<AnalysisGmm>(
+      AnalysisGmm{gmm.model, gmm.source, gmm.stored, gmm.serial, {}, {}});
   if (latents.defined() && latents.size(0) > 0) {
     // One pass over the points for both (as fit_gmm does): each costs as much as the other.
     const auto densities = out->model.component_log_densities(latents);
@@ -44,7 +48,9 @@ std::shared_ptr<const AnalysisGmm> reevaluate(const AnalysisGmm& gmm, const torc
 }
 
 LatentAnalysis::LatentAnalysis(QObject* parent)
-    : QObject(parent), m_data(std::make_unique<LatentAnalysisData>()), m_encodeJob(new BackgroundJob(this)) {
+    : QObject(parent),
+      m_data(std::make_unique<LatentAnalysisData>()),
+      m_encodeJob(new BackgroundJob(this)) {
   connect(m_encodeJob, &BackgroundJob::succeeded, this, &LatentAnalysis::onEncoded);
 }
 
@@ -60,7 +66,8 @@ void LatentAnalysis::setModel(const ModelSummary& model) {
   *m_data = LatentAnalysisData();
   if (model.info && model.info->gmm) {
     try {
-      m_data->gmm = makeAnalysisGmm(Gmm::from_info(*model.info->gmm), tr("stored in the checkpoint"), true);
+      m_data->gmm =
+          makeAnalysisGmm(Gmm::from_info(*model.info->gmm), tr("stored in the checkpoint"), true);
     } catch (const std::exception&) {
       // A checkpoint whose mixture is unusable opens anyway: the panels simply show no GMM.
     }
@@ -86,16 +93,19 @@ bool LatentAnalysis::encode(const QString& spec, QString* why) {
   };
   if (!m_model.isValid() || !m_model.model) return refuse(tr("Open a model first."));
   if (!m_model.canEncode)
-    return refuse(tr("%1 has no encoder (a GAN), so data set images have no place in its latent space.")
-                      .arg(m_model.name));
+    return refuse(
+        tr("%1 has no encoder (a GAN), so data set images have no place in its latent space.")
+            .arg(m_model.name));
   if (spec.trimmed().isEmpty())
-    return refuse(tr("Type a data set: fashion-mnist:train, idx:IMAGES[:LABELS], folder:DIR or celeba:DIR."));
+    return refuse(
+        tr("Type a data set: fashion-mnist:train, idx:IMAGES[:LABELS], folder:DIR or celeba:DIR."));
   if (m_encodeJob->isRunning()) return refuse(tr("An encoding is still running."));
 
   auto result = std::make_shared<LatentAnalysisData>();
   m_pending = result;
   const std::shared_ptr<Model> model = m_model.model;
-  const EmbeddingKey key{m_model.path.toStdString(), spec.trimmed().toStdString(), dataset_options_for(*model)};
+  const EmbeddingKey key{m_model.path.toStdString(), spec.trimmed().toStdString(),
+                         dataset_options_for(*model)};
   m_encodeJob->setProperty("spec", spec.trimmed());
   m_encodeJob->setProperty("generation", m_model.generation);
   m_encodeJob->start([result, model, key](BackgroundJob& job) {
@@ -120,7 +130,8 @@ void LatentAnalysis::onEncoded() {
   const std::shared_ptr<const AnalysisGmm> gmm = m_data->gmm;
   *m_data = std::move(*m_pending);
   m_pending.reset();
-  // The mixture stays; its per-point values belong to the old points and come back with the details.
+  // The mixture stays; its per-point values belong to the old points and come back with the
+  // details.
   if (gmm) m_data->gmm = reevaluate(*gmm, {});
   m_spec = m_encodeJob->property("spec").toString();
   QSettings settings;
@@ -138,7 +149,8 @@ void LatentAnalysis::startDetails() {
   const auto gmm = m_data->gmm;
   const torch::Tensor means = m_data->embedding.means;
   const std::shared_ptr<const Dataset> opened = m_data->dataset;
-  const EmbeddingKey key{m_model.path.toStdString(), m_spec.toStdString(), dataset_options_for(*m_model.model)};
+  const EmbeddingKey key{m_model.path.toStdString(), m_spec.toStdString(),
+                         dataset_options_for(*m_model.model)};
   auto result = std::make_shared<LatentAnalysisData>();
   auto* job = new BackgroundJob(this);
   connect(job, &BackgroundJob::succeeded, this, [this, generation, gmm, result] {
@@ -161,7 +173,9 @@ void LatentAnalysis::startDetails() {
   connect(job, &BackgroundJob::failed, job, &QObject::deleteLater);
   connect(job, &BackgroundJob::cancelled, job, &QObject::deleteLater);
   job->start([result, gmm, means, opened, key](BackgroundJob&) {
-    result->dataset = opened ? opened : std::shared_ptr<const Dataset>(open_dataset(key.data_spec, key.data_options));
+    result->dataset =
+        opened ? opened
+               : std::shared_ptr<const Dataset>(open_dataset(key.data_spec, key.data_options));
     if (gmm) result->gmm = reevaluate(*gmm, means);
   });
 }
@@ -170,7 +184,9 @@ bool LatentAnalysis::hasEmbedding() const { return m_data->embedding.means.defin
 
 bool LatentAnalysis::fromCache() const { return m_data->embedding.from_cache; }
 
-int LatentAnalysis::size() const { return hasEmbedding() ? int(m_data->embedding.means.size(0)) : 0; }
+int LatentAnalysis::size() const {
+  return hasEmbedding() ? int(m_data->embedding.means.size(0)) : 0;
+}
 
 QStringList LatentAnalysis::classNames() const {
   QStringList out;
@@ -191,12 +207,15 @@ std::vector<float> LatentAnalysis::latent(int index) const {
 
 std::vector<float> LatentAnalysis::meanLatent(const std::vector<int>& indices) const {
   std::vector<int64_t> rows(indices.begin(), indices.end());
-  const auto mean = m_data->embedding.means.index_select(0, torch::tensor(rows, torch::kInt64)).mean(0).contiguous();
+  const auto mean = m_data->embedding.means.index_select(0, torch::tensor(rows, torch::kInt64))
+                        .mean(0)
+                        .contiguous();
   return {mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel()};
 }
 
 QImage LatentAnalysis::image(int index) const {
-  if (!m_data->dataset || !m_model.model || index < 0 || index >= m_data->dataset->size()) return {};
+  if (!m_data->dataset || !m_model.model || index < 0 || index >= m_data->dataset->size())
+    return {};
   try {
     return tensorToImage(m_data->dataset->image(index), m_model.model->output_range());
   } catch (const std::exception&) {
@@ -234,7 +253,8 @@ double LatentAnalysis::typicality(double logLikelihood) const {
   if (!sorted.defined() || sorted.numel() == 0) return -1.0;
   const double* begin = sorted.data_ptr<double>();
   const double* end = begin + sorted.numel();
-  return 100.0 * double(std::lower_bound(begin, end, logLikelihood) - begin) / double(sorted.numel());
+  return 100.0 * double(std::lower_bound(begin, end, logLikelihood) - begin) /
+         double(sorted.numel());
 }
 
 }  // namespace latentlab::ui

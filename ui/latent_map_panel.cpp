@@ -56,7 +56,9 @@ struct LatentMapPanel::State {
 };
 
 LatentMapPanel::LatentMapPanel(LatentAnalysis* analysis, QWidget* parent)
-    : QWidget(parent), m_analysis(analysis), m_state(std::make_unique<State>()),
+    : QWidget(parent),
+      m_analysis(analysis),
+      m_state(std::make_unique<State>()),
       m_encodeClock(std::make_unique<QElapsedTimer>()) {
   m_encodeClock->start();
   m_view = new LatentScatterView(this);
@@ -67,7 +69,8 @@ LatentMapPanel::LatentMapPanel(LatentAnalysis* analysis, QWidget* parent)
   m_neighbourCount->setToolTip(tr("How many of the nearest data set images to show"));
   m_neighbours = new ThumbnailList(48, /*wrap=*/false, this);
   m_neighbours->setObjectName(QStringLiteral("neighbours"));
-  m_neighbours->setToolTip(tr("The data set images whose latents are nearest to the current latent; click one to load it"));
+  m_neighbours->setToolTip(tr(
+      "The data set images whose latents are nearest to the current latent; click one to load it"));
   m_tip = new QLabel(this, Qt::ToolTip);
   m_tip->setFrameShape(QFrame::Box);
   m_neighbourTimer = new QTimer(this);
@@ -122,9 +125,11 @@ LatentMapPanel::LatentMapPanel(LatentAnalysis* analysis, QWidget* parent)
   connect(m_view, &LatentScatterView::pointHovered, this, &LatentMapPanel::onHover);
   connect(m_view, &LatentScatterView::pointClicked, this, &LatentMapPanel::onPointClicked);
   connect(m_view, &LatentScatterView::rectangleSelected, this, &LatentMapPanel::onRectangle);
-  connect(m_neighbours, &ThumbnailList::thumbnailActivated, this, &LatentMapPanel::onNeighbourClicked);
+  connect(m_neighbours, &ThumbnailList::thumbnailActivated, this,
+          &LatentMapPanel::onNeighbourClicked);
   connect(m_neighbourTimer, &QTimer::timeout, this, &LatentMapPanel::updateNeighbours);
-  connect(m_neighbourCount, qOverload<int>(&QSpinBox::valueChanged), m_neighbourTimer, qOverload<>(&QTimer::start));
+  connect(m_neighbourCount, qOverload<int>(&QSpinBox::valueChanged), m_neighbourTimer,
+          qOverload<>(&QTimer::start));
   onEmbeddingChanged();
 }
 
@@ -138,12 +143,15 @@ QWidget* LatentMapPanel::createEncodeRow() {
   m_dataset->setInsertPolicy(QComboBox::InsertAtTop);
   m_dataset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   m_dataset->setMinimumContentsLength(16);
-  m_dataset->addItems({QStringLiteral("fashion-mnist:train"), QStringLiteral("fashion-mnist:test")});
-  m_dataset->setToolTip(tr("The data set to place in the latent space: fashion-mnist[:train|:test], "
-                           "idx:IMAGES[:LABELS], folder:DIR (labels from sub-folders) or celeba:DIR"));
+  m_dataset->addItems(
+      {QStringLiteral("fashion-mnist:train"), QStringLiteral("fashion-mnist:test")});
+  m_dataset->setToolTip(
+      tr("The data set to place in the latent space: fashion-mnist[:train|:test], "
+         "idx:IMAGES[:LABELS], folder:DIR (labels from sub-folders) or celeba:DIR"));
   m_encode = new QPushButton(tr("Encode"), row);
   m_encode->setObjectName(QStringLiteral("encode"));
-  m_encode->setToolTip(tr("Encode the data set with the model (read from the cache when it was encoded before)"));
+  m_encode->setToolTip(
+      tr("Encode the data set with the model (read from the cache when it was encoded before)"));
   m_progress = new QProgressBar(row);
   m_progress->setRange(0, 1000);
   m_progress->setTextVisible(true);
@@ -174,7 +182,8 @@ QWidget* LatentMapPanel::createViewRow() {
   m_projection->setObjectName(QStringLiteral("projection"));
   m_projection->addItem(tr("PCA plane"), QStringLiteral("pca"));
   m_projection->addItem(tr("Two dimensions"), QStringLiteral("dims"));
-  m_projection->setToolTip(tr("Axes: the data's two principal directions, or two latent dimensions"));
+  m_projection->setToolTip(
+      tr("Axes: the data's two principal directions, or two latent dimensions"));
   m_dimX = new QSpinBox(row);
   m_dimY = new QSpinBox(row);
   for (QSpinBox* s : {m_dimX, m_dimY}) {
@@ -185,7 +194,8 @@ QWidget* LatentMapPanel::createViewRow() {
   m_dimY->setValue(1);
   m_colour = new QComboBox(row);
   m_colour->setObjectName(QStringLiteral("colour"));
-  m_colour->setToolTip(tr("Colour the points by class label, by a binary attribute or by GMM component"));
+  m_colour->setToolTip(
+      tr("Colour the points by class label, by a binary attribute or by GMM component"));
   m_ellipses = new QCheckBox(tr("GMM ellipses"), row);
   m_ellipses->setChecked(true);
   m_ellipses->setToolTip(tr("Each GMM component's 2-sigma ellipse in this projection"));
@@ -213,7 +223,8 @@ QWidget* LatentMapPanel::createViewRow() {
   });
   connect(m_dimX, qOverload<int>(&QSpinBox::valueChanged), this, &LatentMapPanel::updateProjection);
   connect(m_dimY, qOverload<int>(&QSpinBox::valueChanged), this, &LatentMapPanel::updateProjection);
-  connect(m_colour, qOverload<int>(&QComboBox::currentIndexChanged), this, &LatentMapPanel::updateColours);
+  connect(m_colour, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &LatentMapPanel::updateColours);
   connect(m_ellipses, &QCheckBox::toggled, this, &LatentMapPanel::updateEllipses);
   connect(fit, &QToolButton::clicked, m_view, &LatentScatterView::rescale);
   connect(m_export, &QPushButton::clicked, this, &LatentMapPanel::chooseExportFile);
@@ -234,10 +245,14 @@ QWidget* LatentMapPanel::createSelectionRow() {
     b->setToolTip(tip);
     return b;
   };
-  m_endpointA = button(QStringLiteral("endpointA"), tr("→ A"), tr("Use the selection's mean latent as interpolation endpoint A"));
-  m_endpointB = button(QStringLiteral("endpointB"), tr("→ B"), tr("Use the selection's mean latent as interpolation endpoint B"));
-  m_setWith = button(QStringLiteral("setWith"), tr("With"), tr("Keep the selection as the images that have the new attribute"));
-  m_setWithout = button(QStringLiteral("setWithout"), tr("Without"), tr("Keep the selection as the images that lack it"));
+  m_endpointA = button(QStringLiteral("endpointA"), tr("→ A"),
+                       tr("Use the selection's mean latent as interpolation endpoint A"));
+  m_endpointB = button(QStringLiteral("endpointB"), tr("→ B"),
+                       tr("Use the selection's mean latent as interpolation endpoint B"));
+  m_setWith = button(QStringLiteral("setWith"), tr("With"),
+                     tr("Keep the selection as the images that have the new attribute"));
+  m_setWithout = button(QStringLiteral("setWithout"), tr("Without"),
+                        tr("Keep the selection as the images that lack it"));
   m_attributeName = new QLineEdit(row);
   m_attributeName->setObjectName(QStringLiteral("attributeName"));
   m_attributeName->setPlaceholderText(tr("attribute name"));
@@ -249,15 +264,16 @@ QWidget* LatentMapPanel::createSelectionRow() {
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(m_select);
   layout->addWidget(m_selectionLabel, 1);
-  for (QWidget* w : std::initializer_list<QWidget*>{m_endpointA, m_endpointB, m_setWith, m_setWithout,
-                                                    m_attributeName, m_newAttribute})
+  for (QWidget* w : std::initializer_list<QWidget*>{m_endpointA, m_endpointB, m_setWith,
+                                                    m_setWithout, m_attributeName, m_newAttribute})
     layout->addWidget(w);
   connect(m_select, &QToolButton::toggled, m_view, &LatentScatterView::setSelectMode);
   for (int endpoint : {0, 1})
-    connect(endpoint == 0 ? m_endpointA : m_endpointB, &QPushButton::clicked, this, [this, endpoint] {
-      emit endpointRequested(endpoint, m_analysis->meanLatent(m_selection),
-                             tr("mean of %L1 map points").arg(m_selection.size()));
-    });
+    connect(endpoint == 0 ? m_endpointA : m_endpointB, &QPushButton::clicked, this,
+            [this, endpoint] {
+              emit endpointRequested(endpoint, m_analysis->meanLatent(m_selection),
+                                     tr("mean of %L1 map points").arg(m_selection.size()));
+            });
   connect(m_setWith, &QPushButton::clicked, this, [this] {
     m_with = m_selection;
     updateSelectionButtons();
@@ -307,10 +323,16 @@ void LatentMapPanel::onEmbeddingChanged() {
   updateSelectionButtons();
   if (has)
     m_encodedText = m_analysis->fromCache()
-                        ? tr("%L1 points, from the cache (%2 s)").arg(m_analysis->size()).arg(m_encodeClock->elapsed() / 1000.0, 0, 'f', 2)
-                        : tr("%L1 points, encoded in %2 s").arg(m_analysis->size()).arg(m_encodeClock->elapsed() / 1000.0, 0, 'f', 1);
+                        ? tr("%L1 points, from the cache (%2 s)")
+                              .arg(m_analysis->size())
+                              .arg(m_encodeClock->elapsed() / 1000.0, 0, 'f', 2)
+                        : tr("%L1 points, encoded in %2 s")
+                              .arg(m_analysis->size())
+                              .arg(m_encodeClock->elapsed() / 1000.0, 0, 'f', 1);
   else
-    m_encodedText = model.isValid() && !model.canEncode ? tr("A GAN has no encoder: no data set map") : tr("Not encoded yet");
+    m_encodedText = model.isValid() && !model.canEncode
+                        ? tr("A GAN has no encoder: no data set map")
+                        : tr("Not encoded yet");
   updateStatus();
   fillColourBox();
   updateProjection();
@@ -318,7 +340,8 @@ void LatentMapPanel::onEmbeddingChanged() {
 }
 
 void LatentMapPanel::updateStatus() {
-  m_status->setText(m_analysis->detailsPending() ? tr("%1 · reading the images…").arg(m_encodedText) : m_encodedText);
+  m_status->setText(m_analysis->detailsPending() ? tr("%1 · reading the images…").arg(m_encodedText)
+                                                 : m_encodedText);
 }
 
 void LatentMapPanel::onGmmChanged() {
@@ -340,7 +363,8 @@ void LatentMapPanel::fillColourBox() {
     m_colour->addItem(tr("Attribute: %1").arg(name), QStringLiteral("attribute:") + name);
   // Keep the user's choice; else the most telling one (class labels first).
   int index = m_colour->findData(previous);
-  if (index < 0 || previous == QLatin1String("none")) index = std::max(0, m_colour->findData(QStringLiteral("class")));
+  if (index < 0 || previous == QLatin1String("none"))
+    index = std::max(0, m_colour->findData(QStringLiteral("class")));
   if (index == 0 && m_colour->count() > 1) index = 1;
   m_colour->setCurrentIndex(index);
 }
@@ -383,7 +407,9 @@ void LatentMapPanel::updateProjection() {
   try {
     // The PCA plane comes with the embedding, fitted off the UI thread.
     const auto& pca = m_analysis->data().pca;
-    m_state->projection = projection() == QLatin1String("pca") && pca ? *pca : make_projection(projection().toStdString(), means);
+    m_state->projection = projection() == QLatin1String("pca") && pca
+                              ? *pca
+                              : make_projection(projection().toStdString(), means);
   } catch (const std::exception& e) {
     emit messageRequested(tr("Cannot project the latents"), QString::fromStdString(e.what()));
     return;
@@ -429,11 +455,14 @@ void LatentMapPanel::updateColours() {
   };
   if (key == QLatin1String("class")) {
     fromLabels(e.labels, m_analysis->classNames());
-  } else if (key == QLatin1String("gmm") && m_analysis->data().gmm && m_analysis->data().gmm->labels.defined()) {
+  } else if (key == QLatin1String("gmm") && m_analysis->data().gmm &&
+             m_analysis->data().gmm->labels.defined()) {
     QStringList names;
-    for (int64_t k = 0; k < m_analysis->data().gmm->model.components(); ++k) names << tr("component %1").arg(k);
+    for (int64_t k = 0; k < m_analysis->data().gmm->model.components(); ++k)
+      names << tr("component %1").arg(k);
     fromLabels(m_analysis->data().gmm->labels, names);
-  } else if (key.startsWith(QLatin1String("attribute:")) && m_analysis->attributeNames().contains(key.mid(10))) {
+  } else if (key.startsWith(QLatin1String("attribute:")) &&
+             m_analysis->attributeNames().contains(key.mid(10))) {
     const QString name = key.mid(10);
     const int a = m_analysis->attributeNames().indexOf(name);
     // +1 -> 0 (has it), -1 -> 1 (lacks it), 0 -> unknown.
@@ -449,7 +478,8 @@ void LatentMapPanel::updateColours() {
 
 void LatentMapPanel::updateEllipses() {
   const auto& gmm = m_analysis->data().gmm;
-  if (!m_ellipses->isChecked() || !gmm || !m_state->projection || gmm->model.dim() != m_state->projection->dim()) {
+  if (!m_ellipses->isChecked() || !gmm || !m_state->projection ||
+      gmm->model.dim() != m_state->projection->dim()) {
     m_view->setEllipses({});
     return;
   }
@@ -482,12 +512,14 @@ void LatentMapPanel::updateMarker() {
 
 void LatentMapPanel::updateNeighbours() {
   if (m_analysis->detailsPending()) return;  // detailsReady brings the images and calls again
-  if (!m_analysis->hasEmbedding() || int64_t(m_current.size()) != m_analysis->data().embedding.means.size(1)) {
+  if (!m_analysis->hasEmbedding() ||
+      int64_t(m_current.size()) != m_analysis->data().embedding.means.size(1)) {
     m_neighbours->setItems({});
     return;
   }
-  const auto found = nearest_neighbours(m_analysis->data().embedding.means, torch::tensor(m_current, torch::kFloat32),
-                                        m_neighbourCount->value());
+  const auto found =
+      nearest_neighbours(m_analysis->data().embedding.means,
+                         torch::tensor(m_current, torch::kFloat32), m_neighbourCount->value());
   m_neighbourIndices.clear();
   QVector<ThumbnailList::Item> items;
   for (int64_t j = 0; j < found.indices.size(0); ++j) {
@@ -495,7 +527,9 @@ void LatentMapPanel::updateNeighbours() {
     m_neighbourIndices.push_back(index);
     const QString caption = m_analysis->itemCaption(index);
     items.append({m_analysis->image(index), caption,
-                  tr("%1, distance %2: click to load").arg(caption).arg(found.distances[j].item<float>(), 0, 'f', 3)});
+                  tr("%1, distance %2: click to load")
+                      .arg(caption)
+                      .arg(found.distances[j].item<float>(), 0, 'f', 3)});
   }
   m_neighbours->setItems(items);
 }
@@ -513,11 +547,13 @@ void LatentMapPanel::onHover(int index, const QPoint& globalPos) {
 }
 
 void LatentMapPanel::onPointClicked(int index) {
-  emit latentRequested(m_analysis->latent(index), tr("Load data set point %1").arg(index), m_analysis->image(index));
+  emit latentRequested(m_analysis->latent(index), tr("Load data set point %1").arg(index),
+                       m_analysis->image(index));
 }
 
 void LatentMapPanel::onNeighbourClicked(int index) {
-  if (index >= 0 && size_t(index) < m_neighbourIndices.size()) onPointClicked(m_neighbourIndices[size_t(index)]);
+  if (index >= 0 && size_t(index) < m_neighbourIndices.size())
+    onPointClicked(m_neighbourIndices[size_t(index)]);
 }
 
 void LatentMapPanel::onRectangle(const std::vector<int>& indices) {
@@ -542,19 +578,23 @@ void LatentMapPanel::createAttribute() {
   if (name.isEmpty()) name = tr("Selection %1").arg(++m_attributeCount);
   const auto& means = m_analysis->data().embedding.means;
   auto rows = [&means](const std::vector<int>& indices) {
-    return means.index_select(0, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kInt64));
+    return means.index_select(
+        0, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kInt64));
   };
-  const AttributeVector a = user_attribute(rows(m_with), rows(m_without),
-                                           "latent map selection of " + m_analysis->spec().toStdString());
+  const AttributeVector a = user_attribute(
+      rows(m_with), rows(m_without), "latent map selection of " + m_analysis->spec().toStdString());
   m_attributeName->clear();
   emit attributeCreated(name, a.direction);
 }
 
-bool LatentMapPanel::exportTo(const QString& path, QString* error) { return m_view->exportTo(path, error); }
+bool LatentMapPanel::exportTo(const QString& path, QString* error) {
+  return m_view->exportTo(path, error);
+}
 
 void LatentMapPanel::chooseExportFile() {
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export Latent Map"), QStringLiteral("latent-map.png"),
-                                                    tr("PNG image (*.png);;PDF document (*.pdf)"));
+  const QString path =
+      QFileDialog::getSaveFileName(this, tr("Export Latent Map"), QStringLiteral("latent-map.png"),
+                                   tr("PNG image (*.png);;PDF document (*.pdf)"));
   if (path.isEmpty()) return;
   QString error;
   if (!exportTo(path, &error)) emit messageRequested(tr("Could not export the map"), error);

@@ -54,7 +54,8 @@ class LatentMapPanel : public QWidget {
 
  signals:
   // Show this latent in the main view (a clicked point: original = its image).
-  void latentRequested(const std::vector<float>& latent, const QString& text, const QImage& original);
+  void latentRequested(const std::vector<float>& latent, const QString& text,
+                       const QImage& original);
   // Use this latent as interpolation endpoint 0 (A) or 1 (B); source says where it came from.
   void endpointRequested(int endpoint, const std::vector<float>& latent, const QString& source);
   void attributeCreated(const QString& name, const std::vector<float>& direction);

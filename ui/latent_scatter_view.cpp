@@ -16,9 +16,9 @@ namespace latentlab::ui {
 namespace {
 
 constexpr double kPointSize = 3.0;  // pixels: visible, yet 70,000 of them do not merge into a blob
-constexpr int kPointAlpha = 150;    // dense regions look denser; a lone point still shows its colour
-constexpr size_t kLayers = 4;       // interleaved draw order of the groups (see setGroups)
-constexpr int kClickSlop = 4;       // pixels the mouse may move and still make a click
+constexpr int kPointAlpha = 150;  // dense regions look denser; a lone point still shows its colour
+constexpr size_t kLayers = 4;     // interleaved draw order of the groups (see setGroups)
+constexpr int kClickSlop = 4;     // pixels the mouse may move and still make a click
 const QColor kMarkerColour(220, 20, 60);
 
 QCPGraph* addScatterGraph(QCustomPlot* plot, QCPLayer* layer, const QCPScatterStyle& style) {
@@ -34,7 +34,8 @@ QCPGraph* addScatterGraph(QCustomPlot* plot, QCPLayer* layer, const QCPScatterSt
 
 }  // namespace
 
-LatentScatterView::LatentScatterView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+LatentScatterView::LatentScatterView(QWidget* parent)
+    : QWidget(parent), m_plot(new QCustomPlot(this)) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(m_plot);
@@ -51,18 +52,21 @@ LatentScatterView::LatentScatterView(QWidget* parent) : QWidget(parent), m_plot(
   m_plot->legend->setVisible(true);
   m_plot->legend->setBorderPen(Qt::NoPen);
 
-  m_plot->addLayer(QStringLiteral("analysis"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limAbove);
+  m_plot->addLayer(QStringLiteral("analysis"), m_plot->layer(QStringLiteral("main")),
+                   QCustomPlot::limAbove);
   m_overlayLayer = m_plot->layer(QStringLiteral("analysis"));
   m_plot->addLayer(QStringLiteral("marker"), m_overlayLayer, QCustomPlot::limAbove);
   m_markerLayer = m_plot->layer(QStringLiteral("marker"));
   m_markerLayer->setMode(QCPLayer::lmBuffered);
 
-  m_selectionGraph = addScatterGraph(m_plot, m_overlayLayer,
-                                     QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.0), Qt::NoBrush, 7));
+  m_selectionGraph = addScatterGraph(
+      m_plot, m_overlayLayer,
+      QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.0), Qt::NoBrush, 7));
   m_selectionGraph->removeFromLegend();
-  m_markerGraph = addScatterGraph(
-      m_plot, m_markerLayer,
-      QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(kMarkerColour, 2.5), QColor(255, 255, 255, 160), 16));
+  m_markerGraph =
+      addScatterGraph(m_plot, m_markerLayer,
+                      QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(kMarkerColour, 2.5),
+                                      QColor(255, 255, 255, 160), 16));
   m_markerGraph->setAntialiasedScatters(true);
   m_markerGraph->removeFromLegend();
 
@@ -75,8 +79,8 @@ LatentScatterView::LatentScatterView(QWidget* parent) : QWidget(parent), m_plot(
 
 QWidget* LatentScatterView::plotWidget() const { return m_plot; }
 
-void LatentScatterView::setPoints(std::vector<double> x, std::vector<double> y, const QString& xLabel,
-                                  const QString& yLabel) {
+void LatentScatterView::setPoints(std::vector<double> x, std::vector<double> y,
+                                  const QString& xLabel, const QString& yLabel) {
   m_x = std::move(x);
   m_y = std::move(y);
   m_plot->xAxis->setLabel(xLabel);
@@ -110,12 +114,14 @@ void LatentScatterView::setGroups(const std::vector<int>& group, const QVector<G
     const int g = int(part % size_t(groups.size()));
     QColor colour = groups[g].colour;
     colour.setAlpha(kPointAlpha);
-    QCPGraph* graph = addScatterGraph(m_plot, m_plot->layer(QStringLiteral("main")),
-                                      QCPScatterStyle(QCPScatterStyle::ssSquare, colour, colour, kPointSize));
+    QCPGraph* graph =
+        addScatterGraph(m_plot, m_plot->layer(QStringLiteral("main")),
+                        QCPScatterStyle(QCPScatterStyle::ssSquare, colour, colour, kPointSize));
     graph->setName(groups[g].name);
     graph->data()->set(data[part], /*alreadySorted=*/false);
     if (part < size_t(groups.size())) {
-      if (auto* item = m_plot->legend->itemWithPlottable(graph)) item->setTextColor(groups[g].colour.darker(130));
+      if (auto* item = m_plot->legend->itemWithPlottable(graph))
+        item->setTextColor(groups[g].colour.darker(130));
     } else {
       graph->removeFromLegend();
     }
@@ -124,7 +130,8 @@ void LatentScatterView::setGroups(const std::vector<int>& group, const QVector<G
   m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LatentScatterView::setEllipses(const std::vector<std::vector<QPointF>>& outlines, const QStringList& labels) {
+void LatentScatterView::setEllipses(const std::vector<std::vector<QPointF>>& outlines,
+                                    const QStringList& labels) {
   for (QCPCurve* c : m_ellipses) m_plot->removePlottable(c);
   m_ellipses.clear();
   for (int i = m_plot->itemCount() - 1; i >= 0; --i) m_plot->removeItem(i);
@@ -188,7 +195,8 @@ void LatentScatterView::rescale() {
   if (m_x.empty()) return;
   const auto [xmin, xmax] = std::minmax_element(m_x.begin(), m_x.end());
   const auto [ymin, ymax] = std::minmax_element(m_y.begin(), m_y.end());
-  const double padX = std::max(1e-6, (*xmax - *xmin) * 0.04), padY = std::max(1e-6, (*ymax - *ymin) * 0.04);
+  const double padX = std::max(1e-6, (*xmax - *xmin) * 0.04),
+               padY = std::max(1e-6, (*ymax - *ymin) * 0.04);
   m_plot->xAxis->setRange(*xmin - padX, *xmax + padX);
   m_plot->yAxis->setRange(*ymin - padY, *ymax + padY);
   m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -202,7 +210,9 @@ void LatentScatterView::pixelTransform(double& ax, double& bx, double& ay, doubl
 }
 
 QPoint LatentScatterView::pixelOf(QPointF position) const {
-  return QPointF(m_plot->xAxis->coordToPixel(position.x()), m_plot->yAxis->coordToPixel(position.y())).toPoint();
+  return QPointF(m_plot->xAxis->coordToPixel(position.x()),
+                 m_plot->yAxis->coordToPixel(position.y()))
+      .toPoint();
 }
 
 int LatentScatterView::pointAt(QPoint pixel, int radius) const {
@@ -246,7 +256,9 @@ void LatentScatterView::onMouseMove(QMouseEvent* event) {
 void LatentScatterView::onMouseRelease(QMouseEvent* event) {
   if (!m_pressed) return;
   m_pressed = false;
-  if ((event->pos() - m_pressPos).manhattanLength() > kClickSlop || event->button() != Qt::LeftButton) return;
+  if ((event->pos() - m_pressPos).manhattanLength() > kClickSlop ||
+      event->button() != Qt::LeftButton)
+    return;
   const int index = pointAt(event->pos());
   if (index >= 0) emit pointClicked(index);
 }
@@ -265,7 +277,8 @@ bool LatentScatterView::exportTo(const QString& path, QString* error) {
   try {
     write_via_temporary(path.toStdString(), [&](const std::string& temporary) {
       const QString file = QString::fromStdString(temporary);
-      const bool ok = suffix == QLatin1String("png") ? m_plot->savePng(file, 0, 0, 2.0) : m_plot->savePdf(file);
+      const bool ok =
+          suffix == QLatin1String("png") ? m_plot->savePng(file, 0, 0, 2.0) : m_plot->savePdf(file);
       if (!ok) throw WriteError(temporary + ": QCustomPlot could not write the plot");
     });
   } catch (const std::exception& e) {

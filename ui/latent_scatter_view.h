@@ -34,11 +34,13 @@ class LatentScatterView : public QWidget {
   explicit LatentScatterView(QWidget* parent = nullptr);
 
   // New points (x[i], y[i]), axes rescaled to show them all; drawn once setGroups colours them.
-  void setPoints(std::vector<double> x, std::vector<double> y, const QString& xLabel, const QString& yLabel);
+  void setPoints(std::vector<double> x, std::vector<double> y, const QString& xLabel,
+                 const QString& yLabel);
   // Colours: point i is drawn in groups[group[i]] (one legend entry per group).
   void setGroups(const std::vector<int>& group, const QVector<Group>& groups);
   // Closed outlines in plot coordinates (GMM ellipses); labels[k] is drawn at outline k's centre.
-  void setEllipses(const std::vector<std::vector<QPointF>>& outlines, const QStringList& labels = {});
+  void setEllipses(const std::vector<std::vector<QPointF>>& outlines,
+                   const QStringList& labels = {});
   void setMarker(QPointF position);
   void clearMarker();
   bool hasMarker() const { return m_hasMarker; }

@@ -25,16 +25,19 @@ ThumbnailList::ThumbnailList(int iconSize, bool wrap, QWidget* parent) : QListWi
   if (!wrap) {
     setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setFixedHeight(iconSize + kCaptionHeight + 2 * kSpacing + horizontalScrollBar()->sizeHint().height());
+    setFixedHeight(iconSize + kCaptionHeight + 2 * kSpacing +
+                   horizontalScrollBar()->sizeHint().height());
   }
-  connect(this, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) { emit thumbnailActivated(row(item)); });
+  connect(this, &QListWidget::itemClicked, this,
+          [this](QListWidgetItem* item) { emit thumbnailActivated(row(item)); });
 }
 
 void ThumbnailList::setItems(const QVector<Item>& items) {
   clear();
   const QSize shown = iconSize();
   for (const Item& it : items) {
-    const QPixmap pixmap = QPixmap::fromImage(it.image.scaled(shown, Qt::KeepAspectRatio, Qt::FastTransformation));
+    const QPixmap pixmap =
+        QPixmap::fromImage(it.image.scaled(shown, Qt::KeepAspectRatio, Qt::FastTransformation));
     auto* item = new QListWidgetItem(QIcon(pixmap), it.caption, this);
     item->setToolTip(it.toolTip);
     item->setData(Qt::UserRole, it.image);

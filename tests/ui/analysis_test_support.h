@@ -24,7 +24,8 @@ namespace latentlab::test {
 
 // folder:DIR with `classes` sub-folders of `perClass` grey size x size PNGs. Class c has a bright
 // square in its own place on seeded noise, so the classes differ in pixel space. Returns the spec.
-inline QString makeFolderDataset(const QString& dir, int classes, int perClass, int size, unsigned seed = 1) {
+inline QString makeFolderDataset(const QString& dir, int classes, int perClass, int size,
+                                 unsigned seed = 1) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> noise(0, 60);
   for (int c = 0; c < classes; ++c) {
@@ -32,7 +33,8 @@ inline QString makeFolderDataset(const QString& dir, int classes, int perClass, 
     QDir().mkpath(classDir);
     for (int i = 0; i < perClass; ++i) {
       QImage image(size, size, QImage::Format_Grayscale8);
-      const int x0 = (c * size / classes + i % 3) % (size - size / 3), y0 = (c * 5 + i % 4) % (size - size / 3);
+      const int x0 = (c * size / classes + i % 3) % (size - size / 3),
+                y0 = (c * 5 + i % 4) % (size - size / 3);
       for (int y = 0; y < size; ++y) {
         uchar* row = image.scanLine(y);
         for (int x = 0; x < size; ++x) {
@@ -58,7 +60,8 @@ inline std::vector<float> rowVector(const torch::Tensor& t) {
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
-inline bool closeVectors(const std::vector<float>& a, const std::vector<float>& b, float tolerance = 1e-5f) {
+inline bool closeVectors(const std::vector<float>& a, const std::vector<float>& b,
+                         float tolerance = 1e-5f) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
     if (std::abs(a[i] - b[i]) > tolerance * (1.0f + std::abs(b[i]))) return false;
@@ -74,7 +77,8 @@ inline bool openAndEncode(ui::MainWindow& window, const QString& modelPath, cons
   QSignalSpy encoded(analysis, &ui::LatentAnalysis::embeddingChanged);
   QSignalSpy details(analysis, &ui::LatentAnalysis::detailsReady);
   if (!analysis->encode(spec)) return false;
-  return encoded.wait(30000) && analysis->hasEmbedding() && (details.count() > 0 || details.wait(30000));
+  return encoded.wait(30000) && analysis->hasEmbedding() &&
+         (details.count() > 0 || details.wait(30000));
 }
 
 }  // namespace latentlab::test

@@ -69,7 +69,8 @@ void TestAttributePanel::initTestCase() {
   QCoreApplication::setOrganizationName("LatentLab-test");
   QCoreApplication::setApplicationName("test_attribute_panel");
   m_path = m_dir.filePath("tiny.llckpt");
-  saveTinyVae(m_path, {3, 16, 16}, 5, {{"Beard", m_vectors[0]}, {"Glasses", m_vectors[1]}, {"Smiling", m_vectors[2]}});
+  saveTinyVae(m_path, {3, 16, 16}, 5,
+              {{"Beard", m_vectors[0]}, {"Glasses", m_vectors[1]}, {"Smiling", m_vectors[2]}});
 }
 
 void TestAttributePanel::init() {
@@ -93,19 +94,21 @@ void TestAttributePanel::holdToggleAppliesCoreConditionedDirection() {
   std::vector<float> plain{0.0f, 0.5f, 0.0f, 0.0f, 0.0f};
   for (size_t i = 0; i < plain.size(); ++i) plain[i] += 1.5f * m_vectors[2][i];
   QVERIFY(close(m_window->currentLatent(), plain));
-  QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_path, m_window->currentLatent())));
+  QVERIFY(samePixels(m_window->imageView()->image(),
+                     referenceImage(m_path, m_window->currentLatent())));
 
   QTest::mouseClick(panel->holdToggle(), Qt::LeftButton);
   QVERIFY(panel->holdOthersFixed());
-  const auto conditioned = toVector(condition_direction(torch::tensor(m_vectors[2]),
-                                                        {torch::tensor(m_vectors[0]), torch::tensor(m_vectors[1])}));
+  const auto conditioned = toVector(condition_direction(
+      torch::tensor(m_vectors[2]), {torch::tensor(m_vectors[0]), torch::tensor(m_vectors[1])}));
   QVERIFY(close(panel->appliedDirection(2), conditioned));
   QVERIFY(!close(conditioned, m_vectors[2]));  // the toggle really changes something here
   std::vector<float> held{0.0f, 0.5f, 0.0f, 0.0f, 0.0f};
   for (size_t i = 0; i < held.size(); ++i) held[i] += 1.5f * conditioned[i];
   QVERIFY(close(m_window->currentLatent(), held));
   QVERIFY(waitForImage());
-  QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_path, m_window->currentLatent())));
+  QVERIFY(samePixels(m_window->imageView()->image(),
+                     referenceImage(m_path, m_window->currentLatent())));
 
   QTest::mouseClick(panel->holdToggle(), Qt::LeftButton);
   QVERIFY(close(panel->appliedDirection(2), m_vectors[2]));
@@ -142,7 +145,8 @@ void TestAttributePanel::userAttributeAddsARow() {
   panel->row(3)->spinBox()->setValue(-1.0);
   QVERIFY(close(m_window->currentLatent(), {0.0f, 0.0f, 0.0f, -1.0f, 0.0f}));
   QVERIFY(waitForImage());
-  QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_path, m_window->currentLatent())));
+  QVERIFY(samePixels(m_window->imageView()->image(),
+                     referenceImage(m_path, m_window->currentLatent())));
 }
 
 QTEST_MAIN(TestAttributePanel)

@@ -112,14 +112,16 @@ void TestGmmPanel::fitShowsKThumbnailsOfCoreMeans() {
   QVERIFY(torch::allclose(active->model.means(), expected.means(), 1e-4, 1e-4));
   QCOMPARE(panel()->components()->count(), 3);
   for (int k = 0; k < 3; ++k)
-    QVERIFY2(samePixels(panel()->components()->image(k), referenceImage(m_path, rowVector(expected.means()[k]))),
+    QVERIFY2(samePixels(panel()->components()->image(k),
+                        referenceImage(m_path, rowVector(expected.means()[k]))),
              qPrintable(QString::number(k)));
   // The map draws the new mixture: its ellipses and its components as colours.
   LatentScatterView* view = m_window->analysisDocks()->map()->view();
   QCOMPARE(view->ellipseCount(), 3);
   m_window->analysisDocks()->map()->setColouring("gmm");
   const auto labels = expected.predict(m_reference.means);
-  for (int i = 0; i < view->pointCount(); ++i) QCOMPARE(int64_t(view->groupOf(i)), labels[i].item<int64_t>());
+  for (int i = 0; i < view->pointCount(); ++i)
+    QCOMPARE(int64_t(view->groupOf(i)), labels[i].item<int64_t>());
   // Clicking a thumbnail loads that component's mean.
   emit panel()->components()->thumbnailActivated(2);
   QVERIFY(closeVectors(m_window->currentLatent(), rowVector(expected.means()[2])));
@@ -129,8 +131,9 @@ void TestGmmPanel::typicalityMeterIsCorePercentile() {
   QVERIFY(fitThroughWidgets(2, "full"));
   const Gmm gmm = coreFit(2, CovarianceType::Full);
   const auto data = gmm.log_likelihood(m_reference.means);
-  for (const std::vector<float>& z : {rowVector(m_reference.means[5]), std::vector<float>(kLatentDim, 0.0f),
-                                      std::vector<float>(kLatentDim, 6.0f)}) {
+  for (const std::vector<float>& z :
+       {rowVector(m_reference.means[5]), std::vector<float>(kLatentDim, 0.0f),
+        std::vector<float>(kLatentDim, 6.0f)}) {
     m_window->loadLatent(z, "test");
     const double ll = gmm.log_likelihood_of(torch::tensor(z));
     const double percentile = 100.0 * (data < ll).sum().item<double>() / double(data.numel());

@@ -38,8 +38,10 @@ namespace {
 
 constexpr int kClasses = 3, kPerClass = 20, kImageSize = 16, kLatentDim = 4, kGmmComponents = 2;
 
-void sendMouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButton button, Qt::MouseButtons buttons) {
-  QMouseEvent event(type, QPointF(pos), QPointF(w->mapToGlobal(pos)), button, buttons, Qt::NoModifier);
+void sendMouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButton button,
+               Qt::MouseButtons buttons) {
+  QMouseEvent event(type, QPointF(pos), QPointF(w->mapToGlobal(pos)), button, buttons,
+                    Qt::NoModifier);
   QApplication::sendEvent(w, &event);
 }
 
@@ -133,7 +135,9 @@ int TestLatentMapPanel::isolatedPoint() const {
 QImage TestLatentMapPanel::datasetImage(int index) const {
   // The PNG itself, in the sorted order folder: promises (class folders, then file names).
   const int c = index / kPerClass, i = index % kPerClass;
-  return QImage(QDir(m_spec.mid(7)).filePath(QStringLiteral("class%1/%2.png").arg(c).arg(i, 3, 10, QLatin1Char('0'))));
+  return QImage(
+      QDir(m_spec.mid(7))
+          .filePath(QStringLiteral("class%1/%2.png").arg(c).arg(i, 3, 10, QLatin1Char('0'))));
 }
 
 void TestLatentMapPanel::scatterIsCorePcaOfCoreEncoding() {
@@ -142,7 +146,8 @@ void TestLatentMapPanel::scatterIsCorePcaOfCoreEncoding() {
   const auto xy = fit_pca(m_reference.means, 2).project(m_reference.means);
   const double scale = xy.abs().max().item<double>();
   for (int i = 0; i < view()->pointCount(); ++i) {
-    QVERIFY2(std::abs(view()->point(i).x() - xy[i][0].item<double>()) < 1e-4 * scale, qPrintable(QString::number(i)));
+    QVERIFY2(std::abs(view()->point(i).x() - xy[i][0].item<double>()) < 1e-4 * scale,
+             qPrintable(QString::number(i)));
     QVERIFY(std::abs(view()->point(i).y() - xy[i][1].item<double>()) < 1e-4 * scale);
   }
   // Coloured by class: one group per class folder, each point in its own class's.
@@ -183,17 +188,20 @@ void TestLatentMapPanel::encodeButtonEncodesThenReadsTheCache() {
 void TestLatentMapPanel::clickingAPointLoadsItsLatent() {
   const int i = isolatedPoint();
   QVERIFY(i >= 0);
-  QTest::mouseClick(view()->plotWidget(), Qt::LeftButton, Qt::NoModifier, view()->pixelOf(view()->point(i)));
+  QTest::mouseClick(view()->plotWidget(), Qt::LeftButton, Qt::NoModifier,
+                    view()->pixelOf(view()->point(i)));
   QVERIFY(closeVectors(m_window->latentPanel()->values(), rowVector(m_reference.means[i])));
   QVERIFY(closeVectors(m_window->currentLatent(), rowVector(m_reference.means[i])));
   QVERIFY(QTest::qWaitFor([this] { return m_window->renderSettled(); }, 20000));
-  QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_path, m_window->currentLatent())));
+  QVERIFY(samePixels(m_window->imageView()->image(),
+                     referenceImage(m_path, m_window->currentLatent())));
 }
 
 void TestLatentMapPanel::hoveringAPointShowsItsImage() {
   const int i = isolatedPoint();
   QVERIFY(i >= 0);
-  sendMouse(view()->plotWidget(), QEvent::MouseMove, view()->pixelOf(view()->point(i)), Qt::NoButton, Qt::NoButton);
+  sendMouse(view()->plotWidget(), QEvent::MouseMove, view()->pixelOf(view()->point(i)),
+            Qt::NoButton, Qt::NoButton);
   QCOMPARE(map()->hoveredPoint(), i);
   QVERIFY(map()->hoverTip()->isVisible());
   QVERIFY(samePixels(m_window->analysisDocks()->analysis()->image(i), datasetImage(i)));
@@ -210,7 +218,8 @@ void TestLatentMapPanel::markerFollowsTheSliders() {
   };
   QVERIFY(view()->hasMarker());
   const QPointF before = view()->markerPosition();
-  QVERIFY(std::abs(before.x() - expected().x()) < 1e-5 && std::abs(before.y() - expected().y()) < 1e-5);
+  QVERIFY(std::abs(before.x() - expected().x()) < 1e-5 &&
+          std::abs(before.y() - expected().y()) < 1e-5);
   QSlider* slider = m_window->latentPanel()->row(0)->slider();
   slider->setSliderDown(true);
   for (int v : {50, 120, 200}) {
@@ -225,16 +234,21 @@ void TestLatentMapPanel::markerFollowsTheSliders() {
 
 void TestLatentMapPanel::neighbourStripShowsTheNearestImages() {
   const int i = isolatedPoint();
-  QTest::mouseClick(view()->plotWidget(), Qt::LeftButton, Qt::NoModifier, view()->pixelOf(view()->point(i)));
+  QTest::mouseClick(view()->plotWidget(), Qt::LeftButton, Qt::NoModifier,
+                    view()->pixelOf(view()->point(i)));
   ThumbnailList* strip = map()->neighbours();
   // The strip follows the latent after a short coalescing delay: wait for the clicked point first.
-  QVERIFY(QTest::qWaitFor([&] { return strip->count() == 8 && samePixels(strip->image(0), datasetImage(i)); }, 5000));
-  const auto found = nearest_neighbours(m_reference.means, torch::tensor(m_window->currentLatent()), 8);
+  QVERIFY(QTest::qWaitFor(
+      [&] { return strip->count() == 8 && samePixels(strip->image(0), datasetImage(i)); }, 5000));
+  const auto found =
+      nearest_neighbours(m_reference.means, torch::tensor(m_window->currentLatent()), 8);
   QCOMPARE(found.indices[0].item<int64_t>(), int64_t(i));
-  for (int j = 0; j < 8; ++j) QVERIFY(samePixels(strip->image(j), datasetImage(int(found.indices[j].item<int64_t>()))));
+  for (int j = 0; j < 8; ++j)
+    QVERIFY(samePixels(strip->image(j), datasetImage(int(found.indices[j].item<int64_t>()))));
   // Clicking a neighbour loads its latent.
   emit strip->thumbnailActivated(3);
-  QVERIFY(closeVectors(m_window->currentLatent(), rowVector(m_reference.means[found.indices[3].item<int64_t>()])));
+  QVERIFY(closeVectors(m_window->currentLatent(),
+                       rowVector(m_reference.means[found.indices[3].item<int64_t>()])));
 }
 
 void TestLatentMapPanel::coloursAndEllipsesComeFromTheStoredGmm() {
@@ -243,7 +257,8 @@ void TestLatentMapPanel::coloursAndEllipsesComeFromTheStoredGmm() {
   QCOMPARE(map()->colouring(), QString("gmm"));
   QCOMPARE(view()->groupCount(), kGmmComponents);
   const auto components = m_gmm->predict(m_reference.means);
-  for (int i = 0; i < view()->pointCount(); ++i) QCOMPARE(int64_t(view()->groupOf(i)), components[i].item<int64_t>());
+  for (int i = 0; i < view()->pointCount(); ++i)
+    QCOMPARE(int64_t(view()->groupOf(i)), components[i].item<int64_t>());
   auto* ellipses = map()->findChild<QCheckBox*>();
   ellipses->setChecked(false);
   QCOMPARE(view()->ellipseCount(), 0);
@@ -253,9 +268,11 @@ void TestLatentMapPanel::selectionsBecomeAnAttributeAndEndpoints() {
   const auto xy = fit_pca(m_reference.means, 2).project(m_reference.means);
   // Rectangles over the left and the right third of the points, in their pixels.
   const double lo = xy.select(1, 0).min().item<double>(), hi = xy.select(1, 0).max().item<double>();
-  const double ylo = xy.select(1, 1).min().item<double>(), yhi = xy.select(1, 1).max().item<double>();
+  const double ylo = xy.select(1, 1).min().item<double>(),
+               yhi = xy.select(1, 1).max().item<double>();
   auto rectangle = [&](double x0, double x1) {
-    return std::make_pair(view()->pixelOf({x0, yhi + 0.01 * (yhi - ylo)}), view()->pixelOf({x1, ylo - 0.01 * (yhi - ylo)}));
+    return std::make_pair(view()->pixelOf({x0, yhi + 0.01 * (yhi - ylo)}),
+                          view()->pixelOf({x1, ylo - 0.01 * (yhi - ylo)}));
   };
   auto expectedInside = [&](double x0, double x1) {
     std::vector<int> out;
@@ -276,7 +293,10 @@ void TestLatentMapPanel::selectionsBecomeAnAttributeAndEndpoints() {
   // Endpoint A from the selection's centroid, when the Interpolation dock exists.
   if (auto* interpolation = m_window->findChild<InterpolationPanel*>()) {
     QTest::mouseClick(map()->findChild<QPushButton*>("endpointA"), Qt::LeftButton);
-    const auto centroid = rowVector(m_reference.means.index_select(0, torch::tensor(std::vector<int64_t>(left.begin(), left.end()))).mean(0));
+    const auto centroid = rowVector(
+        m_reference.means
+            .index_select(0, torch::tensor(std::vector<int64_t>(left.begin(), left.end())))
+            .mean(0));
     QVERIFY(interpolation->endpoint(0).has_value());
     QVERIFY(closeVectors(*interpolation->endpoint(0), centroid));
   }
@@ -294,10 +314,12 @@ void TestLatentMapPanel::selectionsBecomeAnAttributeAndEndpoints() {
   AttributePanel* attributes = m_window->attributePanel();
   QCOMPARE(attributes->attributes().last(), QString("Left"));
   auto rows = [&](const std::vector<int>& indices) {
-    return m_reference.means.index_select(0, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end())));
+    return m_reference.means.index_select(
+        0, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end())));
   };
   const AttributeVector expected = user_attribute(rows(left), rows(right), "test");
-  QVERIFY(closeVectors(attributes->direction(attributes->attributes().size() - 1), expected.direction));
+  QVERIFY(
+      closeVectors(attributes->direction(attributes->attributes().size() - 1), expected.direction));
   // Its slider moves the latent along it.
   attributes->row(attributes->attributes().size() - 1)->spinBox()->setValue(1.0);
   std::vector<float> moved = m_window->latentPanel()->values();
