@@ -5,6 +5,7 @@
 
 #include "ui/attribute_panel.h"
 #include "ui/gmm_panel.h"
+#include "ui/interpolation_dock.h"
 #include "ui/interpolation_panel.h"
 #include "ui/latent_analysis.h"
 #include "ui/latent_map_panel.h"
@@ -41,11 +42,10 @@ AnalysisDocks::AnalysisDocks(MainWindow* window)
           &AttributePanel::addAttribute);
   connect(m_map, &LatentMapPanel::messageRequested, window, &MainWindow::showMessage);
   connect(m_gmm, &GmmPanel::messageRequested, window, &MainWindow::showMessage);
-  // Looked up when used: the window may create its Interpolation dock after this one.
+  // Looked up when used: the window creates its Interpolation dock after this one.
   connect(m_map, &LatentMapPanel::endpointRequested, this,
           [this](int endpoint, const std::vector<float>& latent, const QString& source) {
-            if (auto* panel = m_window->findChild<InterpolationPanel*>())
-              panel->setEndpoint(endpoint, latent, QImage(), source);
+            m_window->interpolationDock()->panel()->setEndpoint(endpoint, latent, QImage(), source);
           });
 }
 

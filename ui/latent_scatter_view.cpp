@@ -70,6 +70,7 @@ LatentScatterView::LatentScatterView(QWidget* parent)
   m_markerGraph->setAntialiasedScatters(true);
   m_markerGraph->removeFromLegend();
 
+  m_plot->installEventFilter(this);
   connect(m_plot, &QCustomPlot::mousePress, this, &LatentScatterView::onMousePress);
   connect(m_plot, &QCustomPlot::mouseMove, this, &LatentScatterView::onMouseMove);
   connect(m_plot, &QCustomPlot::mouseRelease, this, &LatentScatterView::onMouseRelease);
@@ -238,6 +239,14 @@ std::vector<int> LatentScatterView::pointsIn(const QRect& pixels) const {
   for (size_t i = 0; i < m_x.size(); ++i)
     if (r.contains(ax * m_x[i] + bx, ay * m_y[i] + by)) out.push_back(int(i));
   return out;
+}
+
+bool LatentScatterView::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == m_plot && event->type() == QEvent::Leave && m_hovered >= 0) {
+    m_hovered = -1;
+    emit pointHovered(-1, QPoint());
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 void LatentScatterView::onMousePress(QMouseEvent* event) {

@@ -73,6 +73,9 @@ class LatentScatterView : public QWidget {
   void pointClicked(int index);
   void rectangleSelected(const std::vector<int>& indices);
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;  // the mouse leaving the plot
+
  private:
   void onMousePress(QMouseEvent* event);
   void onMouseMove(QMouseEvent* event);

@@ -23,6 +23,7 @@
 #include "tests/ui/ui_test_support.h"
 #include "ui/attribute_panel.h"
 #include "ui/image_view.h"
+#include "ui/interpolation_dock.h"
 #include "ui/interpolation_panel.h"
 #include "ui/latent_analysis_data.h"
 #include "ui/latent_panel.h"
@@ -208,6 +209,13 @@ void TestLatentMapPanel::hoveringAPointShowsItsImage() {
   sendMouse(view()->plotWidget(), QEvent::MouseMove, {1, 1}, Qt::NoButton, Qt::NoButton);
   QCOMPARE(map()->hoveredPoint(), -1);
   QVERIFY(!map()->hoverTip()->isVisible());
+  // Leaving the plot from a point hides the thumbnail too.
+  sendMouse(view()->plotWidget(), QEvent::MouseMove, view()->pixelOf(view()->point(i)),
+            Qt::NoButton, Qt::NoButton);
+  QVERIFY(map()->hoverTip()->isVisible());
+  QEvent leave(QEvent::Leave);
+  QApplication::sendEvent(view()->plotWidget(), &leave);
+  QVERIFY(!map()->hoverTip()->isVisible());
 }
 
 void TestLatentMapPanel::markerFollowsTheSliders() {
@@ -290,22 +298,25 @@ void TestLatentMapPanel::selectionsBecomeAnAttributeAndEndpoints() {
   QVERIFY(!left.empty());
   QTest::mouseClick(map()->findChild<QPushButton*>("setWith"), Qt::LeftButton);
 
-  // Endpoint A from the selection's centroid, when the Interpolation dock exists.
-  if (auto* interpolation = m_window->findChild<InterpolationPanel*>()) {
-    QTest::mouseClick(map()->findChild<QPushButton*>("endpointA"), Qt::LeftButton);
-    const auto centroid = rowVector(
-        m_reference.means
-            .index_select(0, torch::tensor(std::vector<int64_t>(left.begin(), left.end())))
-            .mean(0));
-    QVERIFY(interpolation->endpoint(0).has_value());
-    QVERIFY(closeVectors(*interpolation->endpoint(0), centroid));
-  }
+  // The selection's centroid becomes interpolation endpoint A (B likewise), shown in that dock.
+  InterpolationPanel* interpolation = m_window->interpolationDock()->panel();
+  auto rows = [&](const std::vector<int>& indices) {
+    return m_reference.means.index_select(
+        0, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end())));
+  };
+  auto centroid = [&](const std::vector<int>& indices) { return rowVector(rows(indices).mean(0)); };
+  QTest::mouseClick(map()->findChild<QPushButton*>("endpointA"), Qt::LeftButton);
+  QVERIFY(interpolation->endpoint(0).has_value());
+  QVERIFY(closeVectors(*interpolation->endpoint(0), centroid(left)));
 
   const auto [b0, b1] = rectangle(rightStart, hi + third);
   dragRectangle(view()->plotWidget(), b0, b1);
   const std::vector<int> right = map()->selection();
   QCOMPARE(right, expectedInside(rightStart, hi + third));
   QTest::mouseClick(map()->findChild<QPushButton*>("setWithout"), Qt::LeftButton);
+  QTest::mouseClick(map()->findChild<QPushButton*>("endpointB"), Qt::LeftButton);
+  QVERIFY(interpolation->endpoint(1).has_value());
+  QVERIFY(closeVectors(*interpolation->endpoint(1), centroid(right)));
   map()->findChild<QLineEdit*>("attributeName")->setText("Left");
   QSignalSpy added(m_window->attributePanel(), &AttributePanel::attributesChanged);
   QTest::mouseClick(map()->findChild<QPushButton*>("newAttribute"), Qt::LeftButton);
@@ -313,10 +324,6 @@ void TestLatentMapPanel::selectionsBecomeAnAttributeAndEndpoints() {
 
   AttributePanel* attributes = m_window->attributePanel();
   QCOMPARE(attributes->attributes().last(), QString("Left"));
-  auto rows = [&](const std::vector<int>& indices) {
-    return m_reference.means.index_select(
-        0, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end())));
-  };
   const AttributeVector expected = user_attribute(rows(left), rows(right), "test");
   QVERIFY(
       closeVectors(attributes->direction(attributes->attributes().size() - 1), expected.direction));
