@@ -6,14 +6,19 @@
 
 #include <QDir>
 #include <QImage>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QString>
+#include <QTemporaryDir>
 #include <QtTest>
+#include <memory>
 #include <random>
 
 #include "core/dataset.h"
 #include "core/embedding.h"
 #include "core/model_file.h"
+#include "tests/ui/ui_test_support.h"
 #include "ui/analysis_docks.h"
 #include "ui/background_job.h"
 #include "ui/latent_analysis.h"
@@ -79,6 +84,43 @@ inline bool openAndEncode(ui::MainWindow& window, const QString& modelPath, cons
   if (!analysis->encode(spec)) return false;
   return encoded.wait(30000) && analysis->hasEmbedding() &&
          (details.count() > 0 || details.wait(30000));
+}
+
+// What the analysis panels' tests start from, all inside dir: settings and the embedding cache
+// isolated there, a tiny 1x16x16 VAE with a 4-D latent, a folder data set of 3 classes x 20 images,
+// and core's own encoding of it.
+struct AnalysisScene {
+  static constexpr int kClasses = 3, kPerClass = 20, kImageSize = 16, kLatentDim = 4;
+  QString path, spec;
+  Embedding reference;
+};
+
+inline AnalysisScene makeAnalysisScene(const QTemporaryDir& dir, const char* application) {
+  QStandardPaths::setTestModeEnabled(true);
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.filePath("settings"));
+  QCoreApplication::setOrganizationName("LatentLab-test");
+  QCoreApplication::setApplicationName(application);
+  qputenv("LATENTLAB_CACHE_DIR", dir.filePath("cache").toUtf8());
+  AnalysisScene scene;
+  scene.path = dir.filePath("tiny.llckpt");
+  saveTinyVae(scene.path, {1, AnalysisScene::kImageSize, AnalysisScene::kImageSize},
+              AnalysisScene::kLatentDim);
+  scene.spec = makeFolderDataset(dir.filePath("data"), AnalysisScene::kClasses,
+                                 AnalysisScene::kPerClass, AnalysisScene::kImageSize);
+  scene.reference = coreEmbedding(scene.path, scene.spec);
+  return scene;
+}
+
+// A shown window (messages collected into *messages) with the scene's model open and its data set
+// encoded; null when that failed.
+inline std::unique_ptr<ui::MainWindow> openAnalysisWindow(const AnalysisScene& scene,
+                                                          QStringList* messages) {
+  auto window = std::make_unique<ui::MainWindow>("cpu");
+  window->setMessageHandler([messages](const QString&, const QString& text) { *messages << text; });
+  window->resize(1500, 1000);
+  window->show();
+  if (!openAndEncode(*window, scene.path, scene.spec)) return nullptr;
+  return window;
 }
 
 }  // namespace latentlab::test

@@ -6,9 +6,7 @@
 #include <QFile>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include "core/gmm.h"
@@ -25,7 +23,8 @@ using namespace latentlab::ui;
 using namespace latentlab::test;
 
 namespace {
-constexpr int kClasses = 3, kPerClass = 20, kImageSize = 16, kLatentDim = 4;
+constexpr int kClasses = AnalysisScene::kClasses, kPerClass = AnalysisScene::kPerClass,
+              kLatentDim = AnalysisScene::kLatentDim;
 }
 
 class TestGmmPanel : public QObject {
@@ -48,32 +47,20 @@ class TestGmmPanel : public QObject {
   Gmm coreFit(int components, CovarianceType covariance) const;
 
   QTemporaryDir m_dir;
-  QString m_path, m_spec;
-  Embedding m_reference;
+  AnalysisScene m_scene;
   std::unique_ptr<MainWindow> m_window;
   QStringList m_messages;
 };
 
 void TestGmmPanel::initTestCase() {
   QVERIFY(m_dir.isValid());
-  QStandardPaths::setTestModeEnabled(true);
-  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath("settings"));
-  QCoreApplication::setOrganizationName("LatentLab-test");
-  QCoreApplication::setApplicationName("test_gmm_panel");
-  qputenv("LATENTLAB_CACHE_DIR", m_dir.filePath("cache").toUtf8());
-  m_path = m_dir.filePath("tiny.llckpt");
-  saveTinyVae(m_path, {1, kImageSize, kImageSize}, kLatentDim);
-  m_spec = makeFolderDataset(m_dir.filePath("data"), kClasses, kPerClass, kImageSize);
-  m_reference = coreEmbedding(m_path, m_spec);
+  m_scene = makeAnalysisScene(m_dir, "test_gmm_panel");
 }
 
 void TestGmmPanel::init() {
   m_messages.clear();
-  m_window = std::make_unique<MainWindow>("cpu");
-  m_window->setMessageHandler([this](const QString&, const QString& text) { m_messages << text; });
-  m_window->resize(1500, 1000);
-  m_window->show();
-  QVERIFY(openAndEncode(*m_window, m_path, m_spec));
+  m_window = openAnalysisWindow(m_scene, &m_messages);
+  QVERIFY(m_window);
 }
 
 void TestGmmPanel::cleanup() { m_window.reset(); }
@@ -91,7 +78,7 @@ Gmm TestGmmPanel::coreFit(int components, CovarianceType covariance) const {
   GmmFitOptions options;
   options.components = components;
   options.covariance = covariance;
-  return fit_gmm(m_reference.means, options).model;
+  return fit_gmm(m_scene.reference.means, options).model;
 }
 
 void TestGmmPanel::noMixtureUntilOneIsFitted() {
@@ -113,13 +100,13 @@ void TestGmmPanel::fitShowsKThumbnailsOfCoreMeans() {
   QCOMPARE(panel()->components()->count(), 3);
   for (int k = 0; k < 3; ++k)
     QVERIFY2(samePixels(panel()->components()->image(k),
-                        referenceImage(m_path, rowVector(expected.means()[k]))),
+                        referenceImage(m_scene.path, rowVector(expected.means()[k]))),
              qPrintable(QString::number(k)));
   // The map draws the new mixture: its ellipses and its components as colours.
   LatentScatterView* view = m_window->analysisDocks()->map()->view();
   QCOMPARE(view->ellipseCount(), 3);
   m_window->analysisDocks()->map()->setColouring("gmm");
-  const auto labels = expected.predict(m_reference.means);
+  const auto labels = expected.predict(m_scene.reference.means);
   for (int i = 0; i < view->pointCount(); ++i)
     QCOMPARE(int64_t(view->groupOf(i)), labels[i].item<int64_t>());
   // Clicking a thumbnail loads that component's mean.
@@ -130,9 +117,9 @@ void TestGmmPanel::fitShowsKThumbnailsOfCoreMeans() {
 void TestGmmPanel::typicalityMeterIsCorePercentile() {
   QVERIFY(fitThroughWidgets(2, "full"));
   const Gmm gmm = coreFit(2, CovarianceType::Full);
-  const auto data = gmm.log_likelihood(m_reference.means);
+  const auto data = gmm.log_likelihood(m_scene.reference.means);
   for (const std::vector<float>& z :
-       {rowVector(m_reference.means[5]), std::vector<float>(kLatentDim, 0.0f),
+       {rowVector(m_scene.reference.means[5]), std::vector<float>(kLatentDim, 0.0f),
         std::vector<float>(kLatentDim, 6.0f)}) {
     m_window->loadLatent(z, "test");
     const double ll = gmm.log_likelihood_of(torch::tensor(z));
@@ -159,8 +146,8 @@ void TestGmmPanel::storeWritesTheMixtureIntoTheCheckpoint() {
   // On a copy: the other tests keep a checkpoint without a mixture.
   const QString copy = m_dir.filePath("copy.llckpt");
   QFile::remove(copy);
-  QVERIFY(QFile::copy(m_path, copy));
-  QVERIFY(openAndEncode(*m_window, copy, m_spec));
+  QVERIFY(QFile::copy(m_scene.path, copy));
+  QVERIFY(openAndEncode(*m_window, copy, m_scene.spec));
   QVERIFY(fitThroughWidgets(2, "full"));
   auto* store = panel()->findChild<QPushButton*>("store");
   QVERIFY(store->isEnabled());

@@ -11,7 +11,6 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSlider>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QToolButton>
 
@@ -37,7 +36,8 @@ using namespace latentlab::test;
 
 namespace {
 
-constexpr int kClasses = 3, kPerClass = 20, kImageSize = 16, kLatentDim = 4, kGmmComponents = 2;
+constexpr int kClasses = AnalysisScene::kClasses, kPerClass = AnalysisScene::kPerClass,
+              kLatentDim = AnalysisScene::kLatentDim, kGmmComponents = 2;
 
 void sendMouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButton button,
                Qt::MouseButtons buttons) {
@@ -82,8 +82,7 @@ class TestLatentMapPanel : public QObject {
   QImage datasetImage(int index) const;
 
   QTemporaryDir m_dir;
-  QString m_path, m_spec;
-  Embedding m_reference;
+  AnalysisScene m_scene;
   std::optional<Gmm> m_gmm;
   std::unique_ptr<MainWindow> m_window;
   QStringList m_messages;
@@ -91,32 +90,21 @@ class TestLatentMapPanel : public QObject {
 
 void TestLatentMapPanel::initTestCase() {
   QVERIFY(m_dir.isValid());
-  QStandardPaths::setTestModeEnabled(true);
-  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath("settings"));
-  QCoreApplication::setOrganizationName("LatentLab-test");
-  QCoreApplication::setApplicationName("test_latent_map_panel");
-  qputenv("LATENTLAB_CACHE_DIR", m_dir.filePath("cache").toUtf8());
-  m_path = m_dir.filePath("tiny.llckpt");
-  saveTinyVae(m_path, {1, kImageSize, kImageSize}, kLatentDim);
-  m_spec = makeFolderDataset(m_dir.filePath("data"), kClasses, kPerClass, kImageSize);
-  m_reference = coreEmbedding(m_path, m_spec);
-  QCOMPARE(m_reference.means.size(0), int64_t(kClasses * kPerClass));
+  m_scene = makeAnalysisScene(m_dir, "test_latent_map_panel");
+  QCOMPARE(m_scene.reference.means.size(0), int64_t(kClasses * kPerClass));
   // A stored mixture, as `latentlab-cli gmm` leaves it in a checkpoint.
   GmmFitOptions options;
   options.components = kGmmComponents;
-  m_gmm = fit_gmm(m_reference.means, options).model;
-  ModelInfo info = load_model(m_path.toStdString()).info;
+  m_gmm = fit_gmm(m_scene.reference.means, options).model;
+  ModelInfo info = load_model(m_scene.path.toStdString()).info;
   info.gmm = m_gmm->to_info();
-  update_checkpoint_info(m_path.toStdString(), info);
+  update_checkpoint_info(m_scene.path.toStdString(), info);
 }
 
 void TestLatentMapPanel::init() {
   m_messages.clear();
-  m_window = std::make_unique<MainWindow>("cpu");
-  m_window->setMessageHandler([this](const QString&, const QString& text) { m_messages << text; });
-  m_window->resize(1500, 1000);
-  m_window->show();
-  QVERIFY(openAndEncode(*m_window, m_path, m_spec));
+  m_window = openAnalysisWindow(m_scene, &m_messages);
+  QVERIFY(m_window);
   view()->timedReplot();  // lays the axes out, so pixels map to coordinates
 }
 
@@ -137,14 +125,14 @@ QImage TestLatentMapPanel::datasetImage(int index) const {
   // The PNG itself, in the sorted order folder: promises (class folders, then file names).
   const int c = index / kPerClass, i = index % kPerClass;
   return QImage(
-      QDir(m_spec.mid(7))
+      QDir(m_scene.spec.mid(7))
           .filePath(QStringLiteral("class%1/%2.png").arg(c).arg(i, 3, 10, QLatin1Char('0'))));
 }
 
 void TestLatentMapPanel::scatterIsCorePcaOfCoreEncoding() {
   QCOMPARE(view()->pointCount(), kClasses * kPerClass);
   QCOMPARE(map()->projection(), QString("pca"));
-  const auto xy = fit_pca(m_reference.means, 2).project(m_reference.means);
+  const auto xy = fit_pca(m_scene.reference.means, 2).project(m_scene.reference.means);
   const double scale = xy.abs().max().item<double>();
   for (int i = 0; i < view()->pointCount(); ++i) {
     QVERIFY2(std::abs(view()->point(i).x() - xy[i][0].item<double>()) < 1e-4 * scale,
@@ -161,8 +149,8 @@ void TestLatentMapPanel::twoChosenDimensionsAreTheLatentValues() {
   map()->setProjection("dims:1,3");
   QCOMPARE(map()->projection(), QString("dims:1,3"));
   for (int i = 0; i < view()->pointCount(); ++i) {
-    QCOMPARE(float(view()->point(i).x()), m_reference.means[i][1].item<float>());
-    QCOMPARE(float(view()->point(i).y()), m_reference.means[i][3].item<float>());
+    QCOMPARE(float(view()->point(i).x()), m_scene.reference.means[i][1].item<float>());
+    QCOMPARE(float(view()->point(i).y()), m_scene.reference.means[i][3].item<float>());
   }
 }
 
@@ -170,7 +158,7 @@ void TestLatentMapPanel::encodeButtonEncodesThenReadsTheCache() {
   LatentAnalysis* analysis = m_window->analysisDocks()->analysis();
   auto* encode = map()->findChild<QPushButton*>("encode");
   auto* status = map()->findChild<QLabel*>("status");
-  QCOMPARE(map()->findChild<QComboBox*>("dataset")->currentText(), m_spec);
+  QCOMPARE(map()->findChild<QComboBox*>("dataset")->currentText(), m_scene.spec);
   QDir(m_dir.filePath("cache")).removeRecursively();
   for (bool cached : {false, true}) {
     QSignalSpy encoded(analysis, &LatentAnalysis::embeddingChanged);
@@ -179,11 +167,11 @@ void TestLatentMapPanel::encodeButtonEncodesThenReadsTheCache() {
     QCOMPARE(analysis->fromCache(), cached);
     QCOMPARE(status->text().contains("cache"), cached);
     QCOMPARE(view()->pointCount(), kClasses * kPerClass);
-    QVERIFY(torch::allclose(analysis->data().embedding.means, m_reference.means, 1e-5, 1e-5));
+    QVERIFY(torch::allclose(analysis->data().embedding.means, m_scene.reference.means, 1e-5, 1e-5));
   }
   // The data set is remembered for this model.
   const QVariantMap remembered = QSettings().value("analysis/datasets").toMap();
-  QCOMPARE(remembered.value(m_path).toString(), m_spec);
+  QCOMPARE(remembered.value(m_scene.path).toString(), m_scene.spec);
 }
 
 void TestLatentMapPanel::clickingAPointLoadsItsLatent() {
@@ -191,11 +179,11 @@ void TestLatentMapPanel::clickingAPointLoadsItsLatent() {
   QVERIFY(i >= 0);
   QTest::mouseClick(view()->plotWidget(), Qt::LeftButton, Qt::NoModifier,
                     view()->pixelOf(view()->point(i)));
-  QVERIFY(closeVectors(m_window->latentPanel()->values(), rowVector(m_reference.means[i])));
-  QVERIFY(closeVectors(m_window->currentLatent(), rowVector(m_reference.means[i])));
+  QVERIFY(closeVectors(m_window->latentPanel()->values(), rowVector(m_scene.reference.means[i])));
+  QVERIFY(closeVectors(m_window->currentLatent(), rowVector(m_scene.reference.means[i])));
   QVERIFY(QTest::qWaitFor([this] { return m_window->renderSettled(); }, 20000));
   QVERIFY(samePixels(m_window->imageView()->image(),
-                     referenceImage(m_path, m_window->currentLatent())));
+                     referenceImage(m_scene.path, m_window->currentLatent())));
 }
 
 void TestLatentMapPanel::hoveringAPointShowsItsImage() {
@@ -219,7 +207,7 @@ void TestLatentMapPanel::hoveringAPointShowsItsImage() {
 }
 
 void TestLatentMapPanel::markerFollowsTheSliders() {
-  const Projection pca = fit_pca(m_reference.means, 2);
+  const Projection pca = fit_pca(m_scene.reference.means, 2);
   auto expected = [&] {
     const auto xy = pca.project(torch::tensor(m_window->currentLatent()));
     return QPointF(xy[0].item<double>(), xy[1].item<double>());
@@ -249,14 +237,14 @@ void TestLatentMapPanel::neighbourStripShowsTheNearestImages() {
   QVERIFY(QTest::qWaitFor(
       [&] { return strip->count() == 8 && samePixels(strip->image(0), datasetImage(i)); }, 5000));
   const auto found =
-      nearest_neighbours(m_reference.means, torch::tensor(m_window->currentLatent()), 8);
+      nearest_neighbours(m_scene.reference.means, torch::tensor(m_window->currentLatent()), 8);
   QCOMPARE(found.indices[0].item<int64_t>(), int64_t(i));
   for (int j = 0; j < 8; ++j)
     QVERIFY(samePixels(strip->image(j), datasetImage(int(found.indices[j].item<int64_t>()))));
   // Clicking a neighbour loads its latent.
   emit strip->thumbnailActivated(3);
   QVERIFY(closeVectors(m_window->currentLatent(),
-                       rowVector(m_reference.means[found.indices[3].item<int64_t>()])));
+                       rowVector(m_scene.reference.means[found.indices[3].item<int64_t>()])));
 }
 
 void TestLatentMapPanel::coloursAndEllipsesComeFromTheStoredGmm() {
@@ -264,7 +252,7 @@ void TestLatentMapPanel::coloursAndEllipsesComeFromTheStoredGmm() {
   map()->setColouring("gmm");
   QCOMPARE(map()->colouring(), QString("gmm"));
   QCOMPARE(view()->groupCount(), kGmmComponents);
-  const auto components = m_gmm->predict(m_reference.means);
+  const auto components = m_gmm->predict(m_scene.reference.means);
   for (int i = 0; i < view()->pointCount(); ++i)
     QCOMPARE(int64_t(view()->groupOf(i)), components[i].item<int64_t>());
   auto* ellipses = map()->findChild<QCheckBox*>();
@@ -273,7 +261,7 @@ void TestLatentMapPanel::coloursAndEllipsesComeFromTheStoredGmm() {
 }
 
 void TestLatentMapPanel::selectionsBecomeAnAttributeAndEndpoints() {
-  const auto xy = fit_pca(m_reference.means, 2).project(m_reference.means);
+  const auto xy = fit_pca(m_scene.reference.means, 2).project(m_scene.reference.means);
   // Rectangles over the left and the right third of the points, in their pixels.
   const double lo = xy.select(1, 0).min().item<double>(), hi = xy.select(1, 0).max().item<double>();
   const double ylo = xy.select(1, 1).min().item<double>(),
@@ -301,7 +289,7 @@ void TestLatentMapPanel::selectionsBecomeAnAttributeAndEndpoints() {
   // The selection's centroid becomes interpolation endpoint A (B likewise), shown in that dock.
   InterpolationPanel* interpolation = m_window->interpolationDock()->panel();
   auto rows = [&](const std::vector<int>& indices) {
-    return m_reference.means.index_select(
+    return m_scene.reference.means.index_select(
         0, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end())));
   };
   auto centroid = [&](const std::vector<int>& indices) { return rowVector(rows(indices).mean(0)); };
