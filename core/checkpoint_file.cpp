@@ -7,6 +7,7 @@
 #include "core/atomic_file.h"
 #include "core/crc32.h"
 #include "core/error.h"
+#include "core/untrusted_json.h"
 
 namespace latentlab {
 namespace {
@@ -117,8 +118,7 @@ CheckpointFile parse_checkpoint(const std::string& bytes, const std::string& sou
                      " bytes but the file has " + std::to_string(bytes.size()));
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(bytes.begin() + kPrefixBytes,
-                                   bytes.begin() + kPrefixBytes + long(header_bytes));
+    header = parse_untrusted_json(std::string_view(bytes).substr(kPrefixBytes, header_bytes));
   } catch (const nlohmann::json::exception& e) {
     fail(source, std::string("corrupt metadata: ") + e.what());
   }

@@ -11,6 +11,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/untrusted_json.h"
 
 namespace latentlab {
 namespace {
@@ -203,14 +204,15 @@ torch::Tensor parse_npy(const std::string& bytes, const std::string& path) {
   const int64_t cols = h.shape.back();
   auto dtype = item_size == 4 ? torch::kFloat32 : torch::kFloat64;
   auto z = torch::empty({rows, cols}, dtype);
-  std::memcpy(z.data_ptr(), bytes.data() + data_offset, count * item_size);
+  // An empty array has no data pointer, and memcpy from or to null is undefined even for 0 bytes.
+  if (count) std::memcpy(z.data_ptr(), bytes.data() + data_offset, count * item_size);
   return z;
 }
 
 torch::Tensor parse_json(const std::string& bytes, const std::string& path) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(bytes);
+    j = parse_untrusted_json(bytes);
   } catch (const nlohmann::json::exception& e) {
     fail(path, std::string("not valid JSON: ") + e.what());
   }

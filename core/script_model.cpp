@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/untrusted_json.h"
 #include "core/model_file.h"
 #include "core/zip_check.h"
 
@@ -164,7 +165,7 @@ LoadedModel load_script_model(const std::string& path, torch::Device device) {
     fail(path, std::string("TorchScript module has no latentlab.json extra file; ") + kExtraFileHint);
   nlohmann::json meta;
   try {
-    meta = nlohmann::json::parse(text);
+    meta = parse_untrusted_json(text);
   } catch (const nlohmann::json::exception& e) {
     fail(path, std::string("latentlab.json is not valid JSON: ") + e.what());
   }

@@ -7,6 +7,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/interpolation.h"
+#include "core/untrusted_json.h"
 
 namespace latentlab {
 namespace {
@@ -131,7 +132,7 @@ Session read_session(const std::string& path) {
     throw InputError(e.what());  // read_file names the path already
   }
   try {
-    return session_from_json(json::parse(bytes));
+    return session_from_json(parse_untrusted_json(bytes));
   } catch (const json::exception& e) {
     throw InputError(path + ": not valid JSON: " + e.what());
   } catch (const InputError& e) {
