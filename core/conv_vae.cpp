@@ -99,7 +99,8 @@ std::pair<torch::Tensor, torch::Tensor> ConvVaeImpl::encode(const torch::Tensor&
 torch::Tensor ConvVaeImpl::decode(const torch::Tensor& z) {
   auto h = decoder_fc_->forward(z).view(
       {z.size(0), options_.channels.back(), feature_height_, feature_width_});
-  return decoder_conv_->forward(h);
+  if (is_training() || torch::GradMode::is_enabled()) return decoder_conv_->forward(h);
+  return inference_decoder_.forward(decoder_conv_, h);
 }
 
 }  // namespace latentlab

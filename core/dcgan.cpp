@@ -62,7 +62,9 @@ DcganGeneratorImpl::DcganGeneratorImpl(const DcganOptions& o) {
 }
 
 torch::Tensor DcganGeneratorImpl::forward(const torch::Tensor& z) {
-  return layers->forward(z.view({z.size(0), z.size(1), 1, 1}));
+  const auto x = z.view({z.size(0), z.size(1), 1, 1});
+  if (is_training() || torch::GradMode::is_enabled()) return layers->forward(x);
+  return inference_layers_.forward(layers, x);
 }
 
 DcganDiscriminatorImpl::DcganDiscriminatorImpl(const DcganOptions& o) {

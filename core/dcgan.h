@@ -3,6 +3,7 @@
 // pytorch/examples cpp/dcgan. Images are in [-1, 1] (tanh).
 #include <torch/nn.h>
 
+#include "core/subpixel_conv.h"
 #include "core/types.h"
 
 namespace latentlab {
@@ -19,8 +20,13 @@ void validate(const DcganOptions& options);
 
 struct DcganGeneratorImpl : torch::nn::Module {
   explicit DcganGeneratorImpl(const DcganOptions& options);
-  torch::Tensor forward(const torch::Tensor& z);  // [N, D] -> [N, C, H, W]
+  // [N, D] -> [N, C, H, W]. Without gradients and outside training, the stride-2 transposed
+  // convolutions run as ordinary ones (core/subpixel_conv.h).
+  torch::Tensor forward(const torch::Tensor& z);
   torch::nn::Sequential layers{nullptr};
+
+ private:
+  SubpixelRunner inference_layers_;
 };
 TORCH_MODULE(DcganGenerator);
 
