@@ -5,6 +5,12 @@
 #include <QSaveFile>
 #include <QTimer>
 
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "ui/image_view.h"
 #include "ui/main_window.h"
 
@@ -25,6 +31,21 @@ bool saveScreenshot(MainWindow& window, const QString& path) {
   return file.open(QIODevice::WriteOnly) && shot.save(&file, "PNG") && file.commit();
 }
 
+// Milliseconds since this process started, from its start time in /proc (10 ms resolution), so
+// that the loading of LibTorch's shared libraries before main() counts too.
+double msSinceProcessStart() {
+  std::string stat;
+  std::getline(std::ifstream("/proc/self/stat"), stat);
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // field 3 onwards
+  std::string skipped;
+  for (int field = 3; field < 22; ++field) fields >> skipped;
+  unsigned long long startTicks = 0;
+  fields >> startTicks;
+  double uptimeSeconds = 0.0;
+  std::ifstream("/proc/uptime") >> uptimeSeconds;
+  return uptimeSeconds * 1000.0 - double(startTicks) * 1000.0 / double(sysconf(_SC_CLK_TCK));
+}
+
 }  // namespace
 
 void installScreenshotHook(MainWindow& window) {
@@ -39,6 +60,7 @@ void installScreenshotHook(MainWindow& window) {
   QObject::connect(
       &window, &MainWindow::frameShown, &window,
       [&window, path] {
+        qInfo("latentlab: first image shown %.0f ms after the process started", msSinceProcessStart());
         QTimer::singleShot(kSettleMs, &window, [&window, path] {
           const bool saved = saveScreenshot(window, path);
           if (!saved) qWarning("latentlab: could not write the screenshot %s", qPrintable(path));
