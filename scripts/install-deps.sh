@@ -18,6 +18,7 @@ PACKAGES=(
   # tests and benchmarks
   googletest libgtest-dev libbenchmark-dev python3-torch python3-numpy xvfb xauth
   python3-sklearn  # independent GMM log-likelihood reference in tests
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer targets
   # real data
   dataset-fashion-mnist
 )
