@@ -267,12 +267,22 @@ def inference(name, spec, net, results):
         results[f"encode/{name}/batch:{ENCODE_BATCH}"] = per_call(encode, ENCODE_REPETITIONS)
 
 
-def vae_step(net, optimizer):
+def reconstruction_nll(likelihood, x_hat, x):
+    """Per-image -log p(x | z) as core/vae_loss.h: "bernoulli" or "gaussian[:SIGMA]"."""
+    if likelihood == "bernoulli":
+        return F.binary_cross_entropy(x_hat, x, reduction="none").flatten(1).sum(1)
+    sigma = float(likelihood.split(":")[1]) if ":" in likelihood else math.sqrt(0.5)
+    d = x[0].numel()
+    return (x - x_hat).pow(2).flatten(1).sum(1) / (2 * sigma ** 2) + \
+        d * (math.log(sigma) + 0.5 * math.log(2 * math.pi))
+
+
+def vae_step(net, optimizer, likelihood):
     def step(x):
         optimizer.zero_grad()
         mu, logvar = net.encode(x)
         z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-        rec = F.binary_cross_entropy(net.decode(z), x, reduction="none").flatten(1).sum(1)
+        rec = reconstruction_nll(likelihood, net.decode(z), x)
         kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1)
         loss = (rec + kl).mean()
         loss.backward()
@@ -311,7 +321,8 @@ def training(name, spec, results):
     large = spec.shape[1] * spec.shape[2] > 32 * 32
     timed = TRAIN_STEPS_LARGE if large else TRAIN_STEPS_SMALL
     if spec.kind == "vae":
-        batch, step = VAE_TRAIN_BATCH, vae_step(net, torch.optim.Adam(net.parameters(), lr=1e-3))
+        likelihood = spec.hp.get("likelihood", "bernoulli")
+        batch, step = VAE_TRAIN_BATCH, vae_step(net, torch.optim.Adam(net.parameters(), lr=1e-3), likelihood)
     else:
         batch, step = GAN_TRAIN_BATCH, gan_step(net, spec.latent)
     lo, hi = spec.range

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/latent_axes.h"
+#include "core/model_info.h"
 #include "core/projection.h"
 
 namespace latentlab::ui {
@@ -43,6 +44,19 @@ std::vector<float> LatentDirections::fromAxisCoordinates(const std::vector<doubl
   for (size_t k = 0; k < pcaAxes.size() && k < c.size(); ++k)
     for (size_t i = 0; i < z.size(); ++i) z[i] += c[k] * double(pcaAxes[k][i]);
   return std::vector<float>(z.begin(), z.end());
+}
+
+std::vector<float> homeLatent(const ModelInfo* info, int dimensions) {
+  std::vector<float> home(size_t(dimensions), 0.0f);
+  if (!info || !info->gmm || info->gmm->dim != dimensions) return home;
+  const GaussianMixture& g = *info->gmm;
+  double total = 0.0;
+  for (int64_t k = 0; k < g.components; ++k) total += g.weights[size_t(k)];
+  if (!(total > 0.0)) return home;
+  for (int64_t k = 0; k < g.components; ++k)
+    for (int i = 0; i < dimensions; ++i)
+      home[size_t(i)] += float(g.weights[size_t(k)] / total * g.means[size_t(k * dimensions + i)]);
+  return home;
 }
 
 LatentDirections computeLatentDirections(Model& model, const ModelInfo& info) {

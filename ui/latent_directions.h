@@ -28,6 +28,11 @@ struct LatentDirections {
   std::vector<float> fromAxisCoordinates(const std::vector<double>& c) const;
 };
 
+// Where a model's sliders start and Reset returns to: the mean of the GMM stored with the model
+// (the data's mean in latent space) when it has one, else 0, the prior's mean. A VAE with a
+// large latent can decode 0 to no face at all, since the data rarely lies near the origin.
+std::vector<float> homeLatent(const ModelInfo* info, int dimensions);
+
 // Runs core's latent_activity and a PCA of core's axis_latents. Call it from a BackgroundJob: it
 // decodes (and for a VAE without a GMM, encodes) about a thousand images.
 LatentDirections computeLatentDirections(Model& model, const ModelInfo& info);

@@ -46,7 +46,7 @@ LatentPanel::LatentPanel(QWidget* parent)
   m_randomise = new QPushButton(tr("Randomise"), this);
   m_randomise->setToolTip(tr("Draw a new latent from the prior N(0, I)"));
   m_reset = new QPushButton(tr("Reset"), this);
-  m_reset->setToolTip(tr("Set every slider to 0: the prior's mean, or with PCA axes the data's mean"));
+  m_reset->setToolTip(tr("Back to the data's mean (the stored GMM's) or, without a GMM, to 0, the prior's mean"));
   m_truncation = new QDoubleSpinBox(this);
   m_truncation->setRange(0.1, kRange);
   m_truncation->setSingleStep(0.1);
@@ -108,6 +108,8 @@ LatentPanel::LatentPanel(QWidget* parent)
 
 void LatentPanel::setModel(const ModelSummary& model) {
   setDimensions(model.latentDim);
+  m_home = homeLatent(model.info.get(), model.latentDim);
+  setValues(m_home);
   if (!model.model || !model.info || model.latentDim == 0) return;
   updateAxesChoices(tr("Computing…"));
   // The job holds the model and its card, never this panel; a newer model retires it and its
@@ -144,6 +146,7 @@ void LatentPanel::setDimensions(int count) {
   }
   m_dimensions = count;
   m_directions = {};
+  m_home.assign(size_t(count), 0.0f);
   m_axes = Axes::Dimensions;
   m_axesChosen = false;
   buildRows(std::vector<float>(size_t(count), 0.0f));
@@ -302,7 +305,7 @@ void LatentPanel::randomise() {
 }
 
 void LatentPanel::reset() {
-  setValues(m_axes == Axes::Pca ? m_directions.pcaMean : std::vector<float>(size_t(m_dimensions), 0.0f));
+  setValues(m_axes == Axes::Pca ? m_directions.pcaMean : m_home);
   emit editFinished();
 }
 

@@ -100,6 +100,7 @@ class LatentPanel : public QWidget {
   Axes m_axes = Axes::Dimensions;
   bool m_axesChosen = false;  // the user picked the axes for this model: keep them
   LatentDirections m_directions;
+  std::vector<float> m_home;  // where the sliders start and Reset returns to (homeLatent)
   BackgroundJob* m_job = nullptr;  // computing m_directions for the current model
   // With PCA axes: the latent last set, exact until a row moves, and the part of it that the
   // axes do not hold (rounding, axes of zero length), kept when a row moves.

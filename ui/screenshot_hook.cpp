@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QPixmap>
 #include <QSaveFile>
+#include <QStringList>
 #include <QTimer>
 
 #include <unistd.h>
@@ -27,6 +28,9 @@ bool saveScreenshot(MainWindow& window, const QString& path) {
   const QRect image = view->imageRect().translated(view->mapTo(&window, QPoint(0, 0)));
   shot.setText(QStringLiteral("latentlab.imageRect"),
                QStringLiteral("%1,%2,%3,%4").arg(image.x()).arg(image.y()).arg(image.width()).arg(image.height()));
+  QStringList latent;
+  for (float v : window.currentLatent()) latent << QString::number(double(v), 'g', 9);
+  shot.setText(QStringLiteral("latentlab.latent"), latent.join(QLatin1Char(',')));
   QSaveFile file(path);  // atomic: a test never reads half a PNG
   return file.open(QIODevice::WriteOnly) && shot.save(&file, "PNG") && file.commit();
 }
