@@ -158,8 +158,9 @@ def section(a, ours, theirs, analysis, flops):
              f"Machine: {a.cpu}, {a.cores} cores, {a.threads} intra-op thread(s) on both sides; LibTorch 1.13 "
              f"(PyTorch {a.torch}) with the OpenMP OpenBLAS.",
              f"**Load:** load average {a.load_before} before, {a.load_after} after. Busy processes at the start: "
-             f"{a.busy}. Absolute figures are therefore depressed and noisy (p95 above all); the alternating "
-             "rounds keep the ours/PyTorch ratios fair.",
+             f"{a.busy}. " + ("Absolute figures are therefore depressed and noisy (p95 above all); the "
+                              if a.busy != "none" else "The ") +
+             "alternating rounds keep the ours/PyTorch ratios fair.",
              "",
              f"Compute limit: sgemm (1024x1024 float32 matrix multiply) at {ours_limit:.0f} GFLOP/s in ours "
              f"(`at::mm`), {theirs_limit:.0f} GFLOP/s in PyTorch (`torch.mm`), same load. Arithmetic per image "
