@@ -212,9 +212,10 @@ FaceParameters sample_face_parameters(uint64_t seed, int64_t index) {
   f.nose_width = r.uniform(0.022, 0.036);
   f.mouth_y = f.eye_y + f.nose_length + r.uniform(0.058, 0.08);
   f.mouth_width = r.uniform(0.066, 0.09);
-  f.smile_lift = r.uniform(0.03, 0.048);
+  f.smile_width = r.uniform(0.095, 0.115);
+  f.smile_lift = r.uniform(0.04, 0.055);
   f.neutral_lift = r.uniform(-0.014, 0.006);
-  f.mouth_opening = r.uniform(0.014, 0.026);
+  f.mouth_opening = r.uniform(0.022, 0.034);
 
   f.glasses_height = r.uniform(0.043, 0.053);
   f.glasses_width = std::min(r.uniform(0.058, 0.07), f.eye_spacing - 0.013);

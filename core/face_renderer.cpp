@@ -159,8 +159,6 @@ Rgb beard_colour(const FaceParameters& f) {
   return clamped(scaled(beard, target / std::max(lum, 1.0)));
 }
 
-double mouth_lift(const FaceParameters& f) { return f.smiling ? f.smile_lift : f.neutral_lift; }
-
 // The face outline: an ellipse on top; below the cheeks the sides pull in towards the chin
 // (jaw < 1) and flatten into a squarer jaw (jaw near 1).
 Points face_outline(const FaceParameters& f, double grow = 0.0) {
@@ -243,7 +241,7 @@ void draw_beard(Painter& pen, const FaceParameters& f) {
     if (q.y >= 0.0) p.push_back(q);  // right side -> chin -> left side
   const double a = f.half_width, mw = f.mouth_width, my = f.mouth_y;
   const double cheek_y = my - 0.04 - 0.05 * f.beard_fullness;
-  const double lip_top = my - std::max(mouth_lift(f), 0.0) - 0.035;
+  const double lip_top = my - std::max(f.smiling ? f.smile_lift : f.neutral_lift, 0.0) - 0.035;
   append(p, quad_curve({-a * 0.97, 0.0}, {-a * 0.75, cheek_y}, {-mw * 1.25, my - 0.01}, 10));
   append(p,
          quad_curve({-mw * 1.25, my - 0.01}, {0.0, lip_top - 0.025}, {mw * 1.25, my - 0.01}, 12));
@@ -260,24 +258,50 @@ void draw_nose(Painter& pen, const FaceParameters& f) {
 }
 
 void draw_mouth(Painter& pen, const FaceParameters& f) {
-  const double mw = f.mouth_width, my = f.mouth_y, c = mouth_lift(f);
-  const cv::Point2d left{-mw, my - c}, right{mw, my - c};
+  const double my = f.mouth_y;
   // The lip line must read as a line on any skin: darken it until it stands out.
   Rgb line = scaled(f.lips, 0.7);
   for (int i = 0; i < 6 && distance(line, f.skin) < 70.0; ++i) line = scaled(line, 0.85);
-  if (f.mouth_open) {
-    // Upper lip nearly straight, lower lip curving down by the opening (and the smile).
-    const cv::Point2d upper_control{0.0, my - c * 0.6 - 0.004};
-    const cv::Point2d lower_control{0.0, my + c + 2.0 * f.mouth_opening};
-    Points upper = quad_curve(left, upper_control, right);
-    Points opening = upper;
-    append(opening, quad_curve(right, lower_control, left));
-    pen.fill(pen.head(opening), {70, 18, 28});
-    if (f.smiling) {
+  const Rgb kOpening{70, 18, 28};
+  if (f.smiling) {
+    // A wide grin showing teeth: a crescent whose corners rise by smile_lift (big enough to be
+    // worth encoding at 64x64). Open, the crescent deepens and the lower part is dark.
+    const double w = f.smile_width, c = f.smile_lift;
+    const cv::Point2d left{-w, my - c}, right{w, my - c};
+    const cv::Point2d upper_control{0.0, my - 0.2 * c};
+    const double depth = kGrinDepth + (f.mouth_open ? 1.5 * f.mouth_opening : 0.0);
+    const cv::Point2d lower_control{0.0, my + 2.0 * depth};
+    const Points upper = quad_curve(left, upper_control, right);
+    Points grin = upper;
+    append(grin, quad_curve(right, lower_control, left));
+    if (f.mouth_open) {
+      pen.fill(pen.head(grin), kOpening);
       Points teeth = upper;
       append(teeth, quad_curve(right, upper_control * 0.45 + lower_control * 0.55, left));
-      pen.fill(pen.head(teeth), {246, 244, 236});
+      pen.fill(pen.head(teeth), kTeeth);
+    } else {
+      pen.fill(pen.head(grin), kTeeth);
     }
+    pen.stroke(grin, line, 0.012, /*closed=*/true);
+    // Dimples: short strokes curling up at the corners.
+    for (int side : {-1, 1}) {
+      const cv::Point2d corner = side < 0 ? left : right;
+      pen.stroke(quad_curve(corner + cv::Point2d(side * 0.006, 0.0),
+                            corner + cv::Point2d(side * 0.018, 0.004),
+                            corner + cv::Point2d(side * 0.014, 0.02), 6),
+                 scaled(f.skin, 0.78), 0.006, false, /*tapered=*/true);
+    }
+    return;
+  }
+  const double mw = f.mouth_width, c = f.neutral_lift;
+  const cv::Point2d left{-mw, my - c}, right{mw, my - c};
+  if (f.mouth_open) {
+    // Upper lip nearly straight, lower lip curving down from it by the opening (its Bezier
+    // midpoint mouth_opening + 0.012 lower, so the lip outline leaves mouth_opening dark).
+    const cv::Point2d upper_control{0.0, my - c * 0.6 - 0.004};
+    Points opening = quad_curve(left, upper_control, right);
+    append(opening, quad_curve(right, upper_control + cv::Point2d(0.0, 2.0 * f.mouth_opening + 0.024), left));
+    pen.fill(pen.head(opening), kOpening);
     pen.stroke(opening, f.lips, 0.012, /*closed=*/true);
   } else {
     // The lip line, and a fuller lower lip below it.
@@ -286,16 +310,6 @@ void draw_mouth(Painter& pen, const FaceParameters& f) {
     pen.stroke(quad_curve({-0.75 * mw, lip_end_y}, {0.0, my + c + 0.028}, {0.75 * mw, lip_end_y}),
                mix(f.lips, f.skin, 0.35), 0.014, false, /*tapered=*/true);
     pen.stroke(quad_curve(left, {0.0, my + c}, right), line, 0.013, false, /*tapered=*/true);
-  }
-  if (f.smiling) {
-    // Dimples: short strokes curling up at the corners.
-    for (int side : {-1, 1}) {
-      const cv::Point2d corner{side * mw, my - c};
-      pen.stroke(quad_curve(corner + cv::Point2d(side * 0.006, 0.0),
-                            corner + cv::Point2d(side * 0.018, 0.004),
-                            corner + cv::Point2d(side * 0.014, 0.02), 6),
-                 scaled(f.skin, 0.78), 0.006, false, /*tapered=*/true);
-    }
   }
 }
 

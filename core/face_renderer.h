@@ -21,8 +21,8 @@ struct FaceParameters {
   bool blond_hair = false;  // yellowish hair (else black, brown, auburn or grey)
   bool eyeglasses = false;  // frames around both eyes, a bridge and temple arms
   bool male = false;        // wider square jaw, thicker eyebrows, mostly short hair
-  bool mouth_open = false;  // dark mouth opening (with teeth when also smiling)
-  bool smiling = false;     // mouth corners clearly turned up
+  bool mouth_open = false;  // dark mouth opening (below the teeth when also smiling)
+  bool smiling = false;     // a wide grin showing teeth, its corners clearly turned up
 
   // Head placement.
   double center_x = 0.5, center_y = 0.47;  // head centre
@@ -65,8 +65,9 @@ struct FaceParameters {
   double nose_length = 0.09;  // nose tip below the eye line
   double nose_width = 0.03;
   double mouth_y = 0.16;        // relative to the head centre
-  double mouth_width = 0.075;   // half width
-  double smile_lift = 0.04;     // Smiling: how far the corners rise above the mouth centre
+  double mouth_width = 0.075;   // half width of a mouth that does not smile
+  double smile_width = 0.105;   // Smiling: half width of the grin (wider than the mouth)
+  double smile_lift = 0.045;    // Smiling: how far the grin's corners rise above mouth_y
   double neutral_lift = 0.0;    // not Smiling: the same, small or negative (a flat or sad mouth)
   double mouth_opening = 0.02;  // Mouth_Slightly_Open: depth of the opening below the lip line
 
@@ -81,6 +82,11 @@ struct FaceParameters {
   double noise_sigma = 0.0;     // Gaussian pixel noise, 0-255 levels
   uint64_t noise_seed = 0;
 };
+
+// The grin's shape (Smiling), for tests that find its parts: its lower lip's control point lies
+// 2 x kGrinDepth below mouth_y (plus 1.5 x mouth_opening when open); teeth are kTeeth.
+constexpr double kGrinDepth = 0.045;
+constexpr Rgb kTeeth{246, 244, 236};
 
 constexpr int kMinFaceSize = 16;
 constexpr int kMaxFaceSize = 1024;

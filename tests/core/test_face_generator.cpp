@@ -78,6 +78,12 @@ double min_distance(const std::vector<Rgb>& pixels, const Rgb& colour) {
   return best;
 }
 
+double max_distance(const std::vector<Rgb>& pixels, const Rgb& colour) {
+  double worst = 0.0;
+  for (const auto& p : pixels) worst = std::max(worst, distance(p, colour));
+  return worst;
+}
+
 double mean_luminance(const std::vector<Rgb>& pixels) {
   double sum = 0.0;
   for (const auto& p : pixels) sum += luminance(p);
@@ -293,9 +299,10 @@ TEST(FaceGenerator, BeardCoversTheChinOnly) {
   EXPECT_GE(darker, 5) << "most beards are darker than the skin";
 }
 
-// Smiling: the mouth corners rise. Where the smiling lip line passes (0.8 of the half width out),
-// the neutral face shows skin, and the neutral face's line lies lower.
-TEST(FaceGenerator, SmilingLiftsTheMouthCorners) {
+// Smiling: a wide grin shows teeth and its corners rise. Halfway between the grin's lips the
+// smiling face shows teeth where the neutral face shows none; near the grin's corners, above the
+// neutral mouth, the smiling face has its lip line and the neutral face plain skin.
+TEST(FaceGenerator, SmilingShowsTeethAndLiftsTheCorners) {
   for (int64_t i = 0; i < 6; ++i) {
     FaceParameters f = clean_face(i);
     f.mouth_open = false;
@@ -304,13 +311,42 @@ TEST(FaceGenerator, SmilingLiftsTheMouthCorners) {
     const Image smile = draw(f, 256);
     f.smiling = false;
     const Image neutral = draw(f, 256);
+    // Bezier midpoints: upper lip at mouth_y - 0.6 lift, lower lip at mouth_y - 0.5 lift + depth.
+    const double teeth_y = f.mouth_y - 0.55 * f.smile_lift + 0.5 * kGrinDepth;
+    EXPECT_LT(distance(head_pixel(smile, f, 0.0, teeth_y), kTeeth), 20.0) << "face " << i;
+    EXPECT_GT(distance(head_pixel(neutral, f, 0.0, teeth_y), kTeeth), 40.0) << "face " << i;
     for (int side : {-1, 1}) {
-      const double x = side * 0.8 * f.mouth_width;
-      const double smile_y = f.mouth_y - 0.64 * f.smile_lift;  // on the lip line at that x
-      const double neutral_y = f.mouth_y - 0.64 * f.neutral_lift;
-      EXPECT_GT(distance(head_pixel(smile, f, x, smile_y), f.skin), 40.0) << "face " << i;
-      EXPECT_LT(distance(head_pixel(neutral, f, x, smile_y), f.skin), 12.0) << "face " << i;
-      EXPECT_GT(distance(head_pixel(neutral, f, x, neutral_y), f.skin), 40.0) << "face " << i;
+      // Near a corner, x = 0.9 w, the upper lip lies at mouth_y - 0.92 lift: a small box there
+      // holds lip line or teeth when smiling and only skin when not.
+      const double x = side * 0.9 * f.smile_width, y = f.mouth_y - 0.92 * f.smile_lift;
+      const auto at_smile = box(smile, f, x - 0.006, y - 0.006, x + 0.006, y + 0.006);
+      const auto at_neutral = box(neutral, f, x - 0.006, y - 0.006, x + 0.006, y + 0.006);
+      EXPECT_GT(max_distance(at_smile, f.skin), 60.0) << "face " << i;
+      EXPECT_LT(max_distance(at_neutral, f.skin), 12.0) << "face " << i;
+    }
+  }
+}
+
+// Mouth_Slightly_Open: a dark opening in the middle of the mouth, with and without the grin.
+// The points are halfway between the Bezier midpoints of the opening's upper and lower edges
+// (the teeth's lower edge when smiling); without the opening they show lips, skin or teeth.
+TEST(FaceGenerator, OpenMouthShowsADarkOpening) {
+  const Rgb opening{70, 18, 28};
+  for (int64_t i = 0; i < 6; ++i) {
+    FaceParameters f = clean_face(i);
+    f.beard = false;
+    for (bool smiling : {false, true}) {
+      const double c = smiling ? f.smile_lift : f.neutral_lift;
+      const double depth = kGrinDepth + 1.5 * f.mouth_opening;
+      const double y = smiling ? f.mouth_y - 0.5225 * c + 0.775 * depth
+                               : f.mouth_y - 0.8 * c + 0.004 + 0.5 * f.mouth_opening;
+      f.smiling = smiling;
+      f.mouth_open = true;
+      const Rgb open = head_pixel(draw(f, 256), f, 0.0, y);
+      f.mouth_open = false;
+      const Rgb closed = head_pixel(draw(f, 256), f, 0.0, y);
+      EXPECT_LT(distance(open, opening), 15.0) << "face " << i << " smiling " << smiling;
+      EXPECT_GT(distance(closed, opening), 30.0) << "face " << i << " smiling " << smiling;
     }
   }
 }
