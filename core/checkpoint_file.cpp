@@ -85,8 +85,9 @@ std::string serialize_checkpoint(const CheckpointFile& file) {
   std::string payload;
   nlohmann::json entries = nlohmann::json::array();
   for (const auto& [name, t] : file.tensors) {
-    const auto& info = dtype_of(t.scalar_type(), name);
-    const auto cpu = t.detach().to(torch::kCPU).contiguous();
+    auto cpu = t.detach().to(torch::kCPU).contiguous();
+    if (file.float16.count(name) && cpu.scalar_type() == torch::kFloat32) cpu = cpu.to(torch::kHalf);
+    const auto& info = dtype_of(cpu.scalar_type(), name);
     payload.resize((payload.size() + kAlignment - 1) / kAlignment * kAlignment, '\0');
     const size_t nbytes = size_t(cpu.numel()) * info.size;
     entries.push_back({{"name", name},
@@ -139,6 +140,7 @@ CheckpointFile parse_checkpoint(const std::string& bytes, const std::string& sou
       const auto name = entry.at("name").get<std::string>();
       if (!file.tensors.emplace(name, tensor).second)
         fail(source, "tensor '" + name + "' appears twice");
+      if (entry.at("dtype") == "float16") file.float16.insert(name);
     }
   } catch (const nlohmann::json::exception& e) {
     fail(source, std::string("corrupt metadata: ") + e.what());

@@ -13,6 +13,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 namespace latentlab {
@@ -21,9 +22,13 @@ struct CheckpointFile {
   nlohmann::json meta = nlohmann::json::object();
   // Ordered so that the same content always gives the same bytes.
   std::map<std::string, torch::Tensor> tensors;
+  // Tensors to store as float16 (they are float32 in memory): filled by parse_checkpoint, so a
+  // file read and written back keeps its precision.
+  std::set<std::string> float16;
 };
 
-// Serialises to bytes. Tensors are stored in their own dtype (float32, float16 or int64).
+// Serialises to bytes. Tensors are stored in their own dtype (float32, float16 or int64), those
+// named in `float16` as float16.
 std::string serialize_checkpoint(const CheckpointFile& file);
 // Parses bytes; float16 tensors come back as float32. Throws CheckpointError whose message
 // starts with `source` (the path) and says what is wrong.

@@ -160,8 +160,9 @@ void save_checkpoint(const std::string& path, NativeModel& model, ModelInfo info
                {"model", to_json(info)},
                {"extra", options.extra_meta}};
   for (const auto& [name, value] : state_of(model.network())) {
-    auto cpu = value.detach().to(torch::kCPU);
-    if (options.half_precision && cpu.scalar_type() == torch::kFloat32) cpu = cpu.to(torch::kHalf);
+    const auto cpu = value.detach().to(torch::kCPU);
+    if (options.half_precision && cpu.scalar_type() == torch::kFloat32)
+      file.float16.insert(kModelPrefix + name);
     file.tensors[kModelPrefix + name] = cpu;
   }
   for (const auto& [name, value] : options.extra_tensors) {

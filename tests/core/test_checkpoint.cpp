@@ -151,6 +151,29 @@ TEST(Checkpoint, HalfPrecisionRestoresFloat32Closely) {
   }
 }
 
+// Storing analysis in a released (float16) file must not turn it back into float32.
+TEST(Checkpoint, UpdatingInfoKeepsHalfPrecision) {
+  TempDir dir;
+  torch::manual_seed(3);
+  VaeModel model(ConvVaeOptions{});
+  const auto path = dir.file("half.llckpt");
+  SaveOptions options;
+  options.half_precision = true;
+  save_checkpoint(path, model, ModelInfo{}, options);
+  const auto size_before = fs::file_size(path);
+  const auto before = read_checkpoint_file(path);
+  ModelInfo info = load_model(path).info;
+  info.name = "renamed";
+  update_checkpoint_info(path, info);
+  const auto after = read_checkpoint_file(path);
+  EXPECT_EQ(after.float16, before.float16);
+  EXPECT_FALSE(after.float16.empty());
+  EXPECT_LT(fs::file_size(path), size_before + 64);  // only the name grew the header
+  for (const auto& [name, tensor] : before.tensors)
+    EXPECT_TRUE(torch::equal(tensor, after.tensors.at(name))) << name;
+  EXPECT_EQ(load_model(path).info.name, "renamed");
+}
+
 TEST(Checkpoint, ExtrasRoundTrip) {
   TempDir dir;
   VaeModel model(ConvVaeOptions{});
