@@ -55,6 +55,7 @@ struct Result {
   double uiP50 = 0;                  // drag: ms inside setValue (the change's receivers on the UI thread)
   bool lastIsLast = false;
   double idleP50 = 0, idleP95 = 0;  // isolated changes, ms
+  double idleRenderP50 = 0;         // isolated changes: decode and conversion alone, ms
 };
 
 double percentile(std::vector<double> v, double q) {
@@ -91,11 +92,12 @@ void idle(int ms) {
 class Recorder : public QObject {
  public:
   Recorder(MainWindow& window, QElapsedTimer& clock) : m_window(window), m_clock(clock) {
-    connect(&window, &MainWindow::frameShown, this, [this](quint64 id) {
+    connect(&window, &MainWindow::frameShown, this, [this](quint64 id, double renderMs) {
       const double now = m_clock.nsecsElapsed() / 1e6;
       const auto it = m_requested.find(id);
       if (it == m_requested.end()) return;  // not one of ours (the load's first frame)
       latencies.push_back(now - it->second);
+      renderTimes.push_back(renderMs);
       lastFrameAt = now;
       lastShownId = id;
     });
@@ -106,10 +108,12 @@ class Recorder : public QObject {
   void clear() {
     m_requested.clear();
     latencies.clear();
+    renderTimes.clear();
     lastShownId = 0;
   }
 
   std::vector<double> latencies;
+  std::vector<double> renderTimes;  // the render thread's decode and conversion of each frame
   double lastFrameAt = 0;
   quint64 lastShownId = 0;
 
@@ -194,6 +198,7 @@ bool measure(const QString& path, Result& r) {
   }
   r.idleP50 = percentile(recorder.latencies, 0.5);
   r.idleP95 = percentile(recorder.latencies, 0.95);
+  r.idleRenderP50 = percentile(recorder.renderTimes, 0.5);
   return true;
 }
 
@@ -232,11 +237,11 @@ int main(int argc, char** argv) {
               "QSlider; isolated: %d single changes %d ms apart. Load average before %s, after %s.\n\n",
               kDragChanges, kDragHz, kIsolatedChanges, kIsolatedGapMs, qPrintable(loadBefore),
               qPrintable(loadAverage()));
-  std::printf("| model | drag: changes/s | frames shown | frames/s | latency p50 | p95 | max | last frame after last change | last frame = last latent | UI thread per change p50 | isolated change p50 | p95 |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("| model | drag: changes/s | frames shown | frames/s | latency p50 | p95 | max | last frame after last change | last frame = last latent | UI thread per change p50 | isolated change p50 | p95 | of which decode + conversion p50 |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Result& r : results)
-    std::printf("| %s | %.0f | %d | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %.2f ms | %.1f ms | %.1f ms |\n",
+    std::printf("| %s | %.0f | %d | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %.2f ms | %.1f ms | %.1f ms | %.1f ms |\n",
                 qPrintable(r.model), r.changesPerSecond, r.frames, r.framesPerSecond, r.p50, r.p95, r.max,
-                r.settleMs, r.lastIsLast ? "yes" : "NO", r.uiP50, r.idleP50, r.idleP95);
+                r.settleMs, r.lastIsLast ? "yes" : "NO", r.uiP50, r.idleP50, r.idleP95, r.idleRenderP50);
   return 0;
 }

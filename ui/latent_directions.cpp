@@ -2,6 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/latent_axes.h"
 #include "core/model_info.h"
 #include "core/projection.h"
@@ -57,6 +60,27 @@ std::vector<float> homeLatent(const ModelInfo* info, int dimensions) {
     for (int i = 0; i < dimensions; ++i)
       home[size_t(i)] += float(g.weights[size_t(k)] / total * g.means[size_t(k * dimensions + i)]);
   return home;
+}
+
+std::vector<double> sliderRanges(const ModelInfo* info, int dimensions, double least) {
+  std::vector<double> ranges(size_t(dimensions), least);
+  if (!info || !info->gmm || info->gmm->dim != dimensions) return ranges;
+  const GaussianMixture& g = *info->gmm;
+  const std::vector<float> mean = homeLatent(info, dimensions);
+  double total = 0.0;
+  for (int64_t k = 0; k < g.components; ++k) total += g.weights[size_t(k)];
+  for (int i = 0; i < dimensions; ++i) {
+    // The mixture's variance: sum_k w_k (Sigma_k,ii + (mu_k,i - mu_i)^2).
+    double variance = 0.0;
+    for (int64_t k = 0; k < g.components; ++k) {
+      const double offset = g.means[size_t(k * dimensions + i)] - mean[size_t(i)];
+      const double own = g.covariances[size_t((k * dimensions + i) * dimensions + i)];
+      variance += g.weights[size_t(k)] / total * (own + offset * offset);
+    }
+    const double reach = std::abs(mean[size_t(i)]) + 3.0 * std::sqrt(std::max(variance, 0.0));
+    if (std::isfinite(reach)) ranges[size_t(i)] = std::max(least, std::ceil(reach * 2.0) / 2.0);
+  }
+  return ranges;
 }
 
 LatentDirections computeLatentDirections(Model& model, const ModelInfo& info) {

@@ -33,6 +33,11 @@ struct LatentDirections {
 // large latent can decode 0 to no face at all, since the data rarely lies near the origin.
 std::vector<float> homeLatent(const ModelInfo* info, int dimensions);
 
+// How far each dimension's slider reaches, symmetric about 0: at least `least`, and far enough
+// for the data's mean +- 3 standard deviations there (of the stored GMM, rounded up to 0.5). A
+// VAE whose posteriors are wider than the prior puts data latents beyond +-3.
+std::vector<double> sliderRanges(const ModelInfo* info, int dimensions, double least);
+
 // Runs core's latent_activity and a PCA of core's axis_latents. Call it from a BackgroundJob: it
 // decodes (and for a VAE without a GMM, encodes) about a thousand images.
 LatentDirections computeLatentDirections(Model& model, const ModelInfo& info);

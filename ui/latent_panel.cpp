@@ -107,7 +107,7 @@ LatentPanel::LatentPanel(QWidget* parent)
 }
 
 void LatentPanel::setModel(const ModelSummary& model) {
-  setDimensions(model.latentDim);
+  resetRows(model.latentDim, sliderRanges(model.info.get(), model.latentDim, kRange));
   m_home = homeLatent(model.info.get(), model.latentDim);
   setValues(m_home);
   if (!model.model || !model.info || model.latentDim == 0) return;
@@ -139,7 +139,9 @@ void LatentPanel::setModel(const ModelSummary& model) {
   });
 }
 
-void LatentPanel::setDimensions(int count) {
+void LatentPanel::setDimensions(int count) { resetRows(count, std::vector<double>(size_t(count), kRange)); }
+
+void LatentPanel::resetRows(int count, std::vector<double> ranges) {
   if (m_job) {
     m_job->cancel();  // it deletes itself when it ends
     m_job = nullptr;
@@ -147,6 +149,7 @@ void LatentPanel::setDimensions(int count) {
   m_dimensions = count;
   m_directions = {};
   m_home.assign(size_t(count), 0.0f);
+  m_ranges = std::move(ranges);
   m_axes = Axes::Dimensions;
   m_axesChosen = false;
   buildRows(std::vector<float>(size_t(count), 0.0f));
@@ -211,7 +214,7 @@ void LatentPanel::buildRows(const std::vector<float>& latent) {
   const bool withActivity = int(m_directions.activity.size()) == m_dimensions && !pca;
   for (int i = 0; i < count; ++i) {
     auto* row = new ValueSlider(pca ? QStringLiteral("PC%1").arg(i + 1) : QStringLiteral("z%1").arg(i),
-                                kRange, m_rowsWidget);
+                                pca ? kRange : m_ranges.at(size_t(i)), m_rowsWidget);
     if (pca)
       row->setToolTip(tr("Principal direction %1: %2% of the latent variance")
                           .arg(i + 1)

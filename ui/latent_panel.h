@@ -26,7 +26,9 @@ class LatentPanel : public QWidget {
   Q_OBJECT
 
  public:
-  static constexpr double kRange = 3.0;  // sliders span [-3, +3], 3 prior standard deviations
+  // Sliders span [-3, +3], 3 prior standard deviations, or wider where the model's data lies
+  // further out (sliderRanges); PCA rows are in the data's standard deviations.
+  static constexpr double kRange = 3.0;
   // Latents with more dimensions than this show the most active ones first (once known).
   static constexpr int kManyDimensions = 16;
 
@@ -78,6 +80,8 @@ class LatentPanel : public QWidget {
   void directionsFailed(const QString& message);
 
  private:
+  // Rows for `count` dimensions at 0, dimension i spanning [-ranges[i], +ranges[i]].
+  void resetRows(int count, std::vector<double> ranges);
   void buildRows(const std::vector<float>& latent);
   void showDirections(const LatentDirections& directions);
   void updateAxesChoices(const QString& note);
@@ -101,6 +105,8 @@ class LatentPanel : public QWidget {
   bool m_axesChosen = false;  // the user picked the axes for this model: keep them
   LatentDirections m_directions;
   std::vector<float> m_home;  // where the sliders start and Reset returns to (homeLatent)
+  std::vector<double> m_ranges;  // per dimension (sliderRanges); PCA rows span kRange
+
   BackgroundJob* m_job = nullptr;  // computing m_directions for the current model
   // With PCA axes: the latent last set, exact until a row moves, and the part of it that the
   // axes do not hold (rounding, axes of zero length), kept when a row moves.

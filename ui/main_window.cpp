@@ -175,7 +175,7 @@ void MainWindow::onImageReady(quint64 id, const QImage& image, double millisecon
   m_frameTimes.push_back(QDateTime::currentMSecsSinceEpoch());
   updateFrameRate();
   if (!m_fpsTimer->isActive()) m_fpsTimer->start();
-  emit frameShown(id);
+  emit frameShown(id, milliseconds);
 }
 
 void MainWindow::onRenderFailed(quint64 id, const QString& message) {

@@ -78,7 +78,9 @@ class MainWindow : public QMainWindow {
   void modelChanged();                                        // a new model is in place
   void latentChanged();  // currentLatent() changed (live while a slider is dragged)
   void loadFailed(const QString& path, const QString& message);
-  void frameShown(quint64 requestId);  // the image of that render request is on screen
+  // The image of that render request is on screen; renderMs: its decode and conversion on the
+  // render thread (the rest of the slider-to-image time is queueing between the threads).
+  void frameShown(quint64 requestId, double renderMs);
 
  protected:
   void closeEvent(QCloseEvent* event) override;

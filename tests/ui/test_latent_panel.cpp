@@ -2,6 +2,7 @@
 // Randomise with truncation, Reset and per-slider reset. Orders and directions are checked
 // against core computed independently; pixels against core's decode.
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -75,6 +76,7 @@ class TestLatentPanel : public QObject {
   void largeLatentShowsTheMostSensitiveDimensionsFirst();
   void filterShowsOnlyMatchingRows();
   void storedGmmOrdersByPosteriorVariance();
+  void slidersReachAsFarAsTheStoredGmm();
   void pcaAxisMovesTheLatentAlongThePrincipalDirection();
   void randomiseStaysWithinTheTruncation();
   void resetAndPerSliderReset();
@@ -192,6 +194,33 @@ void TestLatentPanel::storedGmmOrdersByPosteriorVariance() {
   for (int i = 0; i < 6; ++i) variances.push_back(m_covariance[size_t(i * 6 + i)]);
   QCOMPARE(panel()->rowOrder(), descendingOrder(variances));
   QVERIFY(panel()->row(panel()->rowOrder().front())->toolTip().contains("posterior means"));
+}
+
+void TestLatentPanel::slidersReachAsFarAsTheStoredGmm() {
+  // Without a GMM every slider spans +-3 (prior standard deviations).
+  QVERIFY(openAndWaitForDirections(m_wide));
+  for (int i = 0; i < 20; ++i) QCOMPARE(panel()->row(i)->slider()->maximum(), 300);
+  // With one: +-(|mean| + 3 sd) of the stored component, rounded up to 0.5, at least 3. The
+  // covariance's diagonal is 1-10 here, so most dimensions reach further than 3.
+  QVERIFY(openAndWaitForDirections(m_gmm));
+  int wider = 0;
+  for (int i = 0; i < 6; ++i) {
+    const double mean = i == 0 ? 0.5 : 0.0;
+    const double reach = mean + 3.0 * std::sqrt(double(m_covariance[size_t(i * 6 + i)]));
+    const double range = std::max(3.0, std::ceil(reach * 2.0) / 2.0);
+    QCOMPARE(panel()->row(i)->slider()->maximum(), int(std::lround(range * 100)));
+    QCOMPARE(panel()->row(i)->slider()->minimum(), -int(std::lround(range * 100)));
+    QCOMPARE(panel()->row(i)->spinBox()->maximum(), range);
+    wider += range > 3.0;
+  }
+  QVERIFY(wider >= 3);
+  // A value inside the wider range is shown as it is, not clamped to 3.
+  std::vector<float> z = m_window->currentLatent();
+  const int widest = int(std::max_element(m_covariance.begin(), m_covariance.end()) - m_covariance.begin()) % 6;
+  z[size_t(widest)] = 4.25f;
+  panel()->setValues(z);
+  QCOMPARE(panel()->row(widest)->spinBox()->value(), 4.25);
+  QCOMPARE(panel()->row(widest)->slider()->value(), 425);
 }
 
 void TestLatentPanel::pcaAxisMovesTheLatentAlongThePrincipalDirection() {
