@@ -61,6 +61,12 @@ void installScreenshotHook(MainWindow& window) {
       QCoreApplication::exit(1);
     });
   if (path.isEmpty()) return;
+  // Where start-up time goes (docs/performance.md): the window is built before this hook.
+  qInfo("latentlab: window built %.0f ms after the process started", msSinceProcessStart());
+  QObject::connect(
+      &window, &MainWindow::modelChanged, &window,
+      [] { qInfo("latentlab: model loaded %.0f ms after the process started", msSinceProcessStart()); },
+      Qt::SingleShotConnection);
   QObject::connect(
       &window, &MainWindow::frameShown, &window,
       [&window, path] {

@@ -5,7 +5,8 @@
 // "latentlab.imageRect" ("x,y,w,h") says where the decoded image lies in it, "latentlab.latent"
 // (comma-separated floats) which latent it shows. With
 // LATENTLAB_QUIT_AFTER_MS=N the app quits with code 1 when no image was shown within N ms. It
-// also prints how long after the process started the first image was shown (docs/performance.md).
+// also prints how long after the process started the window was built, the model loaded and the
+// first image shown (docs/performance.md).
 // Without these variables it does nothing.
 
 namespace latentlab::ui {
