@@ -2,6 +2,7 @@
 // shape of the report is checked (fields present, positive, p95 >= median), never a speed.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "core/gan_model.h"
@@ -61,6 +62,7 @@ TEST_F(CliBenchTest, VaeJsonHasDecodeAndEncodeTimings) {
   EXPECT_EQ(j["device"], "cpu");
   EXPECT_EQ(j["batch"], 3);
   EXPECT_EQ(j["iterations"], 5);
+  EXPECT_EQ(j["pause_ms"], 0);
   EXPECT_GE(j["threads"].get<int>(), 1);
   expect_timing(j, "decode");
   expect_timing(j, "encode");
@@ -81,11 +83,29 @@ TEST_F(CliBenchTest, GanHasDecodeOnlyAndTextReportNamesIt) {
   EXPECT_EQ(text.out.find("encode"), std::string::npos) << text.out;
 }
 
+// Pauses are not timed: 3 decodes and 3 encodes after 300 ms each take at least 1.8 s of wall
+// time, while the reported latencies stay those of the calls (far below the pause).
+TEST_F(CliBenchTest, PausesComeBeforeEachCallAndAreNotTimed) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run(quote(dir_->file("vae.llckpt")) + " --iterations 3 --pause-ms 300 --json");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(r.code, 0) << (r.err_lines.empty() ? "" : r.err_lines[0]);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["pause_ms"], 300);
+  EXPECT_GE(seconds, 1.8);
+  for (const char* what : {"decode", "encode"}) {
+    expect_timing(j, what);
+    EXPECT_LT(j[what]["median_ms"].get<double>(), 300.0) << what;
+  }
+}
+
 TEST_F(CliBenchTest, BadArgumentsFailWithOneLine) {
   const auto vae = quote(dir_->file("vae.llckpt"));
   const std::vector<std::pair<std::string, std::string>> cases = {
       {vae + " --batch 0", "--batch"},
       {vae + " --iterations 0", "--iterations"},
+      {vae + " --pause-ms -1", "--pause-ms"},
+      {vae + " --pause-ms 20000", "--pause-ms"},
       {vae + " --batch many", "--batch"},
       {vae + " --device tpu", "tpu"},
       {quote(dir_->file("missing.llckpt")), "missing.llckpt"},
