@@ -33,7 +33,8 @@ class ImageView : public QWidget {
  protected:
   void paintEvent(QPaintEvent* event) override;
   QSize sizeHint() const override { return {512, 512}; }
-  QSize minimumSizeHint() const override { return {128, 128}; }
+  // The image is what the window is for: docks give way before it drops below this.
+  QSize minimumSizeHint() const override { return {256, 256}; }
 
  private:
   QRect area(bool original) const;  // what the decoded image (or the original) is fitted into
