@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ui/attribute_conditioning.h"
 #include "ui/value_slider.h"
@@ -73,6 +74,10 @@ void AttributePanel::addRow(const QString& name, const QString& tip) {
   connect(row, &ValueSlider::valueChanged, this, &AttributePanel::amountsChanged);
   connect(row, &ValueSlider::editFinished, this, &AttributePanel::editFinished);
   m_rows.push_back(row);
+  // A long name (Mouth_Slightly_Open) must not push its slider out of line with the others.
+  int width = 0;
+  for (const ValueSlider* r : m_rows) width = std::max(width, r->labelWidthHint());
+  for (ValueSlider* r : m_rows) r->setLabelWidth(width);
 }
 
 void AttributePanel::updateApplied() {

@@ -27,6 +27,15 @@ ValueSlider::ValueSlider(const QString& label, double range, QWidget* parent)
   m_spin = new QDoubleSpinBox(this);
   m_spin->setRange(-range, range);
   m_spin->setDecimals(2);
+  // Ranges differ per row (latent_directions.h sliderRanges): one width for every spin box keeps
+  // the sliders of a panel the same length.
+  static const int spinWidth = [] {
+    QDoubleSpinBox widest;
+    widest.setRange(-999.99, 999.99);
+    widest.setDecimals(2);
+    return widest.sizeHint().width();
+  }();
+  m_spin->setFixedWidth(spinWidth);
   m_spin->setSingleStep(0.1);
   m_spin->setKeyboardTracking(false);  // a typed number is one edit, not one per keystroke
   m_reset = new QToolButton(this);
@@ -53,6 +62,12 @@ ValueSlider::ValueSlider(const QString& label, double range, QWidget* parent)
 }
 
 QString ValueSlider::label() const { return m_label->text(); }
+
+int ValueSlider::labelWidthHint() const {
+  return std::max(m_label->minimumWidth(), m_label->sizeHint().width());
+}
+
+void ValueSlider::setLabelWidth(int pixels) { m_label->setFixedWidth(pixels); }
 
 void ValueSlider::setValue(double value) {
   m_value = value;

@@ -18,6 +18,9 @@ class ValueSlider : public QWidget {
   ValueSlider(const QString& label, double range, QWidget* parent = nullptr);
 
   QString label() const;
+  // Rows of one panel line their sliders up: each row's label gets the widest label's width.
+  int labelWidthHint() const;
+  void setLabelWidth(int pixels);
   double value() const { return m_value; }
   // Programmatic change (undo, randomise, a loaded latent): emits nothing.
   void setValue(double value);

@@ -5,6 +5,7 @@
 #include <QDoubleSpinBox>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -142,6 +143,11 @@ void TestAttributePanel::userAttributeAddsARow() {
   QCOMPARE(added.count(), 1);
   QCOMPARE(panel->attributes().size(), 4);
   QCOMPARE(panel->attributes().last(), QString("Mine"));
+  panel->addAttribute("A_much_longer_attribute_name", direction);
+  // Every row's slider starts at the same x, however long its name.
+  QApplication::processEvents();
+  QVERIFY(panel->row(0)->slider()->x() > 0);  // laid out: the label comes first
+  for (int i = 1; i < 5; ++i) QCOMPARE(panel->row(i)->slider()->x(), panel->row(0)->slider()->x());
   panel->row(3)->spinBox()->setValue(-1.0);
   QVERIFY(close(m_window->currentLatent(), {0.0f, 0.0f, 0.0f, -1.0f, 0.0f}));
   QVERIFY(waitForImage());
