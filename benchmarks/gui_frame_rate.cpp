@@ -7,8 +7,9 @@
 //  2. moves the slider once every kIsolatedGapMs, kIsolatedChanges times: the latency of a single
 //     change with the renderer idle (the PRODUCT.md "slider-to-pixels" figure).
 // Latency runs from QSlider::setValue to MainWindow::frameShown (the image handed to the view).
-//   build/benchmarks/latentlab_gui_frame_rate [MODEL.llckpt ...]   (default: the bundled models)
-// Runs offscreen unless QT_QPA_PLATFORM says otherwise; prints one Markdown table.
+//   build/benchmarks/latentlab_gui_frame_rate [--json PATH] [MODEL.llckpt ...]
+// (default: the bundled models). Runs offscreen unless QT_QPA_PLATFORM says otherwise; prints one
+// Markdown table, and with --json also writes the figures for benchmarks/report.py.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -22,8 +23,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "core/device.h"
@@ -222,6 +225,11 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("LatentLab-bench"));
 
   QStringList models = app.arguments().mid(1);
+  QString jsonPath;
+  if (const int at = int(models.indexOf(QStringLiteral("--json"))); at >= 0 && at + 1 < models.size()) {
+    jsonPath = models.at(at + 1);
+    models.remove(at, 2);
+  }
   if (models.isEmpty())
     for (const char* name : {"fashion-vae.llckpt", "faces-vae.llckpt"})
       models << QStringLiteral(LATENTLAB_MODELS_DIR "/") + QString::fromLatin1(name);
@@ -243,5 +251,15 @@ int main(int argc, char** argv) {
     std::printf("| %s | %.0f | %d | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %.2f ms | %.1f ms | %.1f ms | %.1f ms |\n",
                 qPrintable(r.model), r.changesPerSecond, r.frames, r.framesPerSecond, r.p50, r.p95, r.max,
                 r.settleMs, r.lastIsLast ? "yes" : "NO", r.uiP50, r.idleP50, r.idleP95, r.idleRenderP50);
+  if (!jsonPath.isEmpty()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const Result& r : results)
+      out.push_back({{"model", r.model.toStdString()}, {"changes_per_second", r.changesPerSecond},
+                     {"frames", r.frames}, {"changes", kDragChanges}, {"frames_per_second", r.framesPerSecond},
+                     {"p50_ms", r.p50}, {"p95_ms", r.p95}, {"max_ms", r.max}, {"settle_ms", r.settleMs},
+                     {"last_is_last", r.lastIsLast}, {"ui_p50_ms", r.uiP50}, {"isolated_p50_ms", r.idleP50},
+                     {"isolated_p95_ms", r.idleP95}, {"isolated_render_p50_ms", r.idleRenderP50}});
+    std::ofstream(jsonPath.toStdString()) << out.dump(2) << "\n";
+  }
   return 0;
 }

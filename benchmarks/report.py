@@ -113,7 +113,24 @@ def analysis_table(analysis):
     return rows
 
 
-def targets(ours, theirs, analysis, flops, limit):
+def gui_table(gui, startup):
+    if not gui:
+        return ["(not run)"]
+    lines = ["| model | drag: changes/s | frames shown | frames/s | latency p50 | p95 | max | last frame after last change "
+             "| last frame = last latent | UI thread per change p50 | isolated change p50 | p95 | isolated: decode + conversion p50 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in gui:
+        lines.append(f"| {r['model']} | {r['changes_per_second']:.0f} | {r['frames']} of {r['changes']} | {r['frames_per_second']:.0f} "
+                     f"| {r['p50_ms']:.1f} ms | {r['p95_ms']:.1f} ms | {r['max_ms']:.1f} ms | {r['settle_ms']:.1f} ms "
+                     f"| {'yes' if r['last_is_last'] else 'NO'} | {r['ui_p50_ms']:.2f} ms | {r['isolated_p50_ms']:.1f} ms "
+                     f"| {r['isolated_p95_ms']:.1f} ms | {r['isolated_render_p50_ms']:.1f} ms |")
+    if startup:
+        lines += ["", "GUI start to first image (faces-vae under `xvfb-run`, from the process's start time, so loading "
+                  "LibTorch counts): " + ", ".join(f"{ms} ms" for ms in startup) + "."]
+    return lines
+
+
+def targets(ours, theirs, analysis, flops, limit, gui, startup):
     """PRODUCT.md's targets that this suite measures, each with the figure and met / missed."""
     out = []
 
@@ -126,6 +143,16 @@ def targets(ours, theirs, analysis, flops, limit):
     e = ours.get("strip/faces-vae/frames:10")
     if e:
         check("faces-vae 10-frame strip, median", f"{e['median_ms']:.1f}", "≤ 15 ms", e["median_ms"] <= 15, " ms")
+    for r in gui:
+        if r["model"] == "faces-vae":
+            check("faces-vae slider to image in the GUI, p95 during a 120 Hz drag", f"{r['p95_ms']:.1f}", "≤ 4 ms", r["p95_ms"] <= 4, " ms")
+            check("faces-vae slider to image in the GUI, p95 of isolated changes", f"{r['isolated_p95_ms']:.1f}", "≤ 4 ms", r["isolated_p95_ms"] <= 4, " ms")
+    if gui:
+        check("fast drag without backlog (last frame = last latent, every model)",
+              "yes" if all(r["last_is_last"] for r in gui) else "no", "yes", all(r["last_is_last"] for r in gui))
+    if startup:
+        median = sorted(startup)[len(startup) // 2]
+        check(f"GUI start to first image, median of {len(startup)}", f"{median / 1000:.2f}", "≤ 1 s", median <= 1000, " s")
     for name, goal in (("embed/fashion-mnist/cold", 3.0), ("embed/fashion-mnist/cached", 0.3)):
         if name in analysis:
             s = analysis[name]["median_ms"] / 1e3
@@ -144,7 +171,7 @@ def targets(ours, theirs, analysis, flops, limit):
     return ["| target | measured | goal | |", "|---|---|---|---|"] + out
 
 
-def section(a, ours, theirs, analysis, flops):
+def section(a, ours, theirs, analysis, flops, gui, startup):
     ours_limit = sgemm_gflops(ours["sgemm/n:1024"], "sgemm/n:1024")
     theirs_limit = theirs["sgemm/n:1024"]["gflops"]
     lines = [BEGIN,
@@ -176,8 +203,13 @@ def section(a, ours, theirs, analysis, flops):
                   "latent 100), untrained."]
     lines += ["", "### Latent analysis (issue 4; ours only, one run after the rounds)", ""]
     lines += analysis_table(analysis)
+    lines += ["", "### GUI: scripted drag and start-up (ours only, one run after the rounds)", "",
+              "`latentlab_gui_frame_rate`: 600 changes of the most active latent slider at 120 Hz through the real "
+              "`QSlider` of the real window (offscreen), then 60 isolated changes 40 ms apart; latency from "
+              "`QSlider::setValue` to the image handed to the view. Render thread: 1 intra-op thread (the default).", ""]
+    lines += gui_table(gui, startup)
     lines += ["", "### Targets (PRODUCT.md) measured here", ""]
-    lines += targets(ours, theirs, analysis, flops, ours_limit)
+    lines += targets(ours, theirs, analysis, flops, ours_limit, gui, startup)
     lines.append(END)
     return "\n".join(lines)
 
@@ -188,6 +220,8 @@ def main():
     p.add_argument("--theirs", nargs="+", required=True)
     p.add_argument("--analysis")
     p.add_argument("--doc", required=True)
+    p.add_argument("--gui", help="latentlab_gui_frame_rate --json output")
+    p.add_argument("--startup", help="first-image times of GUI starts, ms, one per line")
     for name in ("command", "cpu", "cores", "threads", "load-before", "load-after", "busy"):
         p.add_argument("--" + name, default="?")
     a = p.parse_args()
@@ -197,7 +231,10 @@ def main():
     theirs = combine([r["results"] for r in theirs_runs])
     a.torch = theirs_runs[0]["torch"]
     analysis = read_ours(a.analysis) if a.analysis and os.path.exists(a.analysis) else {}
-    text = section(a, ours, theirs, analysis, theirs_runs[0]["flops"])
+    gui = json.load(open(a.gui)) if a.gui and os.path.exists(a.gui) else []
+    startup = ([int(line) for line in open(a.startup) if line.strip()]
+               if a.startup and os.path.exists(a.startup) else [])
+    text = section(a, ours, theirs, analysis, theirs_runs[0]["flops"], gui, startup)
 
     doc = open(a.doc).read() if os.path.exists(a.doc) else "# Performance notes\n"
     if BEGIN in doc and END in doc:

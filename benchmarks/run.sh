@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds the benchmark suite, runs ours and PyTorch's ALTERNATING (ours, PyTorch, ours, PyTorch,
-# ...), then the latent analysis benchmarks once, and rewrites the generated section of
+# ...), then the latent analysis benchmarks, the GUI's scripted drag (latentlab_gui_frame_rate)
+# and three GUI start-ups under xvfb-run once, and rewrites the generated section of
 # docs/performance.md (between <!-- bench:begin --> and <!-- bench:end -->).
 #   benchmarks/run.sh [ROUNDS]          (default 2; about 5 minutes per round pair under load)
 # LATENTLAB_THREADS sets the intra-op threads of both sides (default: every core);
@@ -14,7 +15,7 @@ python=/usr/bin/python3  # Debian's, with torch (the first python3 on PATH may l
 
 # The build folder is shared: take the build lock like every other build here.
 flock /tmp/latentlab-build.lock sh -c "cmake -S '$root' -B '$build' -DLATENTLAB_BUILD_BENCHMARKS=ON >/dev/null &&
-  cmake --build '$build' --target latentlab_benchmarks latentlab-cli"
+  cmake --build '$build' --target latentlab_benchmarks latentlab-cli latentlab latentlab_gui_frame_rate"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -33,9 +34,19 @@ for r in $(seq "$rounds"); do
 done
 echo "== latent analysis (ours)" >&2
 ours --benchmark_filter='^(embed|gmm|pca)/' --benchmark_out="$out/analysis.json"
+echo "== GUI: scripted drag in the real window" >&2
+QT_QPA_PLATFORM=offscreen "$build/benchmarks/latentlab_gui_frame_rate" --json "$out/gui.json" \
+  "$root/models/faces-vae.llckpt" "$root/models/faces-dcgan.llckpt" "$root/models/fashion-vae.llckpt" >&2
+echo "== GUI: start to first image (the screenshot hook's line), three starts" >&2
+command -v xvfb-run >/dev/null && for i in 1 2 3; do
+  LATENTLAB_AUTOSAVE_DIR="$out/autosave-$i" LATENTLAB_SCREENSHOT="$out/start-$i.png" \
+    xvfb-run -a -s '-screen 0 1600x1000x24' "$build/app/latentlab" "$root/models/faces-vae.llckpt" 2>&1 |
+    sed -n 's/.*first image shown \([0-9]*\) ms.*/\1/p' >> "$out/startup.txt"
+done
 
 "$python" "$root/benchmarks/report.py" --doc "$root/docs/performance.md" \
   --ours "$out"/ours-*.json --theirs "$out"/theirs-*.json --analysis "$out/analysis.json" \
+  --gui "$out/gui.json" --startup "$out/startup.txt" \
   --command "LATENTLAB_THREADS=$LATENTLAB_THREADS benchmarks/run.sh $rounds" \
   --cpu "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)" --cores "$(nproc)" \
   --threads "$LATENTLAB_THREADS" --load-before "$load_before" \
