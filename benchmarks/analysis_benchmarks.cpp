@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "benchmarks/suite.h"
-#include "core/embedding.h"
-#include "core/gmm.h"
-#include "core/projection.h"
+#include "core/analysis/embedding.h"
+#include "core/analysis/projection.h"
+#include "core/fitting/gmm.h"
 
 namespace latentlab::bench {
 namespace {
@@ -28,9 +28,10 @@ struct EmbedJob {
   Embedding run() const {
     const auto options = key.data_options;
     const auto spec = key.data_spec;
-    return embed_dataset(*loaded->model, key,
-                         [spec, options] { return std::shared_ptr<const Dataset>(open_dataset(spec, options)); },
-                         {}, cache);
+    return embed_dataset(
+        *loaded->model, key,
+        [spec, options] { return std::shared_ptr<const Dataset>(open_dataset(spec, options)); }, {},
+        cache);
   }
 };
 
@@ -53,16 +54,19 @@ std::string cache_folder() {
 void register_analysis_benchmarks(const std::string& checkpoint) {
   auto loaded = std::make_shared<LoadedModel>(load_model(checkpoint, "cpu"));
   for (const char* spec : kSpecs) {
-    const EmbedJob job{loaded, {checkpoint, spec, dataset_options_for(*loaded->model)}, {true, cache_folder()}};
+    const EmbedJob job{
+        loaded, {checkpoint, spec, dataset_options_for(*loaded->model)}, {true, cache_folder()}};
     const auto base = std::string("embed/") + spec;
     per_call(benchmark::RegisterBenchmark((base + "/cold").c_str(),
                                           [job](benchmark::State& state) {
-                                            const auto path = embedding_cache_path(job.key, job.cache);
+                                            const auto path =
+                                                embedding_cache_path(job.key, job.cache);
                                             for (auto _ : state) {
                                               state.PauseTiming();
                                               std::filesystem::remove(path);
                                               state.ResumeTiming();
-                                              if (job.run().from_cache) state.SkipWithError("cache not removed");
+                                              if (job.run().from_cache)
+                                                state.SkipWithError("cache not removed");
                                             }
                                           }),
              kColdRepetitions);
@@ -70,33 +74,38 @@ void register_analysis_benchmarks(const std::string& checkpoint) {
                                           [job](benchmark::State& state) {
                                             job.run();  // makes sure the cache exists (untimed)
                                             for (auto _ : state)
-                                              if (!job.run().from_cache) state.SkipWithError("cache not used");
+                                              if (!job.run().from_cache)
+                                                state.SkipWithError("cache not used");
                                           }),
              kCachedRepetitions);
   }
 
   // The training latents, encoded once when the first of these runs (from the cache above).
-  const EmbedJob train_job{loaded, {checkpoint, kSpecs[0], dataset_options_for(*loaded->model)},
-                           {true, cache_folder()}};
+  const EmbedJob train_job{
+      loaded, {checkpoint, kSpecs[0], dataset_options_for(*loaded->model)}, {true, cache_folder()}};
   auto latents = std::make_shared<torch::Tensor>();
   auto get_latents = [train_job, latents] {
     if (!latents->defined()) *latents = train_job.run().means;
     return *latents;
   };
-  benchmark::RegisterBenchmark("gmm/latents:60000", [get_latents](benchmark::State& state) {
-    const auto z = get_latents();
-    GmmFitOptions options;  // the defaults of `latentlab-cli gmm`, as a user gets them
-    options.components = kGmmComponents;
-    for (auto _ : state) benchmark::DoNotOptimize(fit_gmm(z, options).bic);
-    state.counters["fitted_samples"] = double(std::min<int64_t>(z.size(0), options.max_samples));
-  })
+  benchmark::RegisterBenchmark(
+      "gmm/latents:60000",
+      [get_latents](benchmark::State& state) {
+        const auto z = get_latents();
+        GmmFitOptions options;  // the defaults of `latentlab-cli gmm`, as a user gets them
+        options.components = kGmmComponents;
+        for (auto _ : state) benchmark::DoNotOptimize(fit_gmm(z, options).bic);
+        state.counters["fitted_samples"] =
+            double(std::min<int64_t>(z.size(0), options.max_samples));
+      })
       ->Iterations(1)
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
   per_call(benchmark::RegisterBenchmark("pca/latents:60000",
                                         [get_latents](benchmark::State& state) {
                                           const auto z = get_latents();
-                                          for (auto _ : state) benchmark::DoNotOptimize(fit_pca(z).components);
+                                          for (auto _ : state)
+                                            benchmark::DoNotOptimize(fit_pca(z).components);
                                         }),
            kPcaRepetitions);
 }

@@ -29,11 +29,11 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "core/device.h"
-#include "ui/image_view.h"
-#include "ui/latent_panel.h"
-#include "ui/main_window.h"
-#include "ui/value_slider.h"
+#include "core/model/device.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/widgets/image_view.h"
+#include "ui/widgets/value_slider.h"
+#include "ui/window/main_window.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;
@@ -55,7 +55,7 @@ struct Result {
   double framesPerSecond = 0;
   double p50 = 0, p95 = 0, max = 0;  // drag latency, ms
   double settleMs = 0;               // last change -> last frame
-  double uiP50 = 0;                  // drag: ms inside setValue (the change's receivers on the UI thread)
+  double uiP50 = 0;  // drag: ms inside setValue (the change's receivers on the UI thread)
   bool lastIsLast = false;
   double idleP50 = 0, idleP95 = 0;  // isolated changes, ms
   double idleRenderP50 = 0;         // isolated changes: decode and conversion alone, ms
@@ -226,7 +226,8 @@ int main(int argc, char** argv) {
 
   QStringList models = app.arguments().mid(1);
   QString jsonPath;
-  if (const int at = int(models.indexOf(QStringLiteral("--json"))); at >= 0 && at + 1 < models.size()) {
+  if (const int at = int(models.indexOf(QStringLiteral("--json")));
+      at >= 0 && at + 1 < models.size()) {
     jsonPath = models.at(at + 1);
     models.remove(at, 2);
   }
@@ -241,24 +242,39 @@ int main(int argc, char** argv) {
     if (!measure(model, r)) return 1;
     results.push_back(r);
   }
-  std::printf("Scripted drag: %d changes of the most active latent slider at %.0f Hz through the real "
-              "QSlider; isolated: %d single changes %d ms apart. Load average before %s, after %s.\n\n",
-              kDragChanges, kDragHz, kIsolatedChanges, kIsolatedGapMs, qPrintable(loadBefore),
-              qPrintable(loadAverage()));
-  std::printf("| model | drag: changes/s | frames shown | frames/s | latency p50 | p95 | max | last frame after last change | last frame = last latent | UI thread per change p50 | isolated change p50 | p95 | of which decode + conversion p50 |\n");
+  std::printf(
+      "Scripted drag: %d changes of the most active latent slider at %.0f Hz through the real "
+      "QSlider; isolated: %d single changes %d ms apart. Load average before %s, after %s.\n\n",
+      kDragChanges, kDragHz, kIsolatedChanges, kIsolatedGapMs, qPrintable(loadBefore),
+      qPrintable(loadAverage()));
+  std::printf(
+      "| model | drag: changes/s | frames shown | frames/s | latency p50 | p95 | max | last frame "
+      "after last change | last frame = last latent | UI thread per change p50 | isolated change "
+      "p50 | p95 | of which decode + conversion p50 |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Result& r : results)
-    std::printf("| %s | %.0f | %d | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %.2f ms | %.1f ms | %.1f ms | %.1f ms |\n",
-                qPrintable(r.model), r.changesPerSecond, r.frames, r.framesPerSecond, r.p50, r.p95, r.max,
-                r.settleMs, r.lastIsLast ? "yes" : "NO", r.uiP50, r.idleP50, r.idleP95, r.idleRenderP50);
+    std::printf(
+        "| %s | %.0f | %d | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %.2f ms | %.1f ms "
+        "| %.1f ms | %.1f ms |\n",
+        qPrintable(r.model), r.changesPerSecond, r.frames, r.framesPerSecond, r.p50, r.p95, r.max,
+        r.settleMs, r.lastIsLast ? "yes" : "NO", r.uiP50, r.idleP50, r.idleP95, r.idleRenderP50);
   if (!jsonPath.isEmpty()) {
     nlohmann::json out = nlohmann::json::array();
     for (const Result& r : results)
-      out.push_back({{"model", r.model.toStdString()}, {"changes_per_second", r.changesPerSecond},
-                     {"frames", r.frames}, {"changes", kDragChanges}, {"frames_per_second", r.framesPerSecond},
-                     {"p50_ms", r.p50}, {"p95_ms", r.p95}, {"max_ms", r.max}, {"settle_ms", r.settleMs},
-                     {"last_is_last", r.lastIsLast}, {"ui_p50_ms", r.uiP50}, {"isolated_p50_ms", r.idleP50},
-                     {"isolated_p95_ms", r.idleP95}, {"isolated_render_p50_ms", r.idleRenderP50}});
+      out.push_back({{"model", r.model.toStdString()},
+                     {"changes_per_second", r.changesPerSecond},
+                     {"frames", r.frames},
+                     {"changes", kDragChanges},
+                     {"frames_per_second", r.framesPerSecond},
+                     {"p50_ms", r.p50},
+                     {"p95_ms", r.p95},
+                     {"max_ms", r.max},
+                     {"settle_ms", r.settleMs},
+                     {"last_is_last", r.lastIsLast},
+                     {"ui_p50_ms", r.uiP50},
+                     {"isolated_p50_ms", r.idleP50},
+                     {"isolated_p95_ms", r.idleP95},
+                     {"isolated_render_p50_ms", r.idleRenderP50}});
     std::ofstream(jsonPath.toStdString()) << out.dump(2) << "\n";
   }
   return 0;

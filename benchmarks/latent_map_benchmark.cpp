@@ -22,19 +22,19 @@
 #include <cstdio>
 #include <functional>
 
-#include "core/device.h"
-#include "core/embedding.h"
-#include "core/model_file.h"
-#include "core/projection.h"
-#include "ui/analysis_docks.h"
-#include "ui/background_job.h"
-#include "ui/gmm_panel.h"
-#include "ui/group_palette.h"
-#include "ui/latent_analysis.h"
-#include "ui/latent_analysis_data.h"
-#include "ui/latent_map_panel.h"
-#include "ui/latent_scatter_view.h"
-#include "ui/main_window.h"
+#include "core/analysis/embedding.h"
+#include "core/analysis/projection.h"
+#include "core/model/device.h"
+#include "core/model/model_file.h"
+#include "ui/analysis/background_job.h"
+#include "ui/analysis/latent_analysis.h"
+#include "ui/analysis/latent_analysis_data.h"
+#include "ui/gmm/gmm_panel.h"
+#include "ui/latent_map/group_palette.h"
+#include "ui/latent_map/latent_map_panel.h"
+#include "ui/latent_map/latent_scatter_view.h"
+#include "ui/window/analysis_docks.h"
+#include "ui/window/main_window.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;

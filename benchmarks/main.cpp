@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "benchmarks/suite.h"
-#include "core/device.h"
-#include "core/gan_model.h"
+#include "core/model/device.h"
+#include "core/model/gan_model.h"
 
 namespace {
 

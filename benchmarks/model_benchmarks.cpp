@@ -8,11 +8,11 @@
 #include <filesystem>
 
 #include "benchmarks/suite.h"
-#include "core/interpolation.h"
-#include "core/pixels.h"
-#include "core/sampling.h"
-#include "core/statistics.h"
-#include "core/trainer.h"
+#include "core/analysis/interpolation.h"
+#include "core/analysis/sampling.h"
+#include "core/analysis/statistics.h"
+#include "core/model/pixels.h"
+#include "core/training/trainer.h"
 
 namespace latentlab::bench {
 namespace {
@@ -107,8 +107,9 @@ void register_inference_benchmarks(const std::string& name, std::shared_ptr<Load
 
   if (model.can_encode()) {
     const auto images = model.decode(latents_from_seed(/*seed=*/2, kEncodeBatch, dim));
-    register_per_call("encode/" + name + "/batch:" + std::to_string(kEncodeBatch), kEncodeRepetitions,
-                      [loaded, images] { benchmark::DoNotOptimize(loaded->model->encode(images).mean); });
+    register_per_call(
+        "encode/" + name + "/batch:" + std::to_string(kEncodeBatch), kEncodeRepetitions,
+        [loaded, images] { benchmark::DoNotOptimize(loaded->model->encode(images).mean); });
   }
 }
 
@@ -119,34 +120,38 @@ void register_training_benchmark(const std::string& name, const ModelInfo& info)
   const int64_t steps = timed_steps + 1;
   const auto bench_name = "train/" + name + "/batch:" + std::to_string(options.batch_size) +
                           "/steps:" + std::to_string(timed_steps);
-  benchmark::RegisterBenchmark(bench_name.c_str(), [options, steps, s](benchmark::State& state) mutable {
-    using Clock = std::chrono::steady_clock;
-    const auto& r = *options.output_range;
-    torch::manual_seed(0);
-    const auto images = torch::rand({options.batch_size * steps, s.channels, s.height, s.width}) *
-                            (r.hi - r.lo) + r.lo;
-    options.out = (std::filesystem::temp_directory_path() /
-                   ("latentlab-bench-train-" + std::to_string(::getpid()) + ".llckpt"))
-                      .string();
-    double seconds = 0.0;
-    for (auto _ : state) {
-      // From the end of the first step (the warm-up) to the end of the last; the checkpoint
-      // written after the epoch is not part of it.
-      Clock::time_point first, last;
-      options.progress = [&](const TrainProgress& p) {
-        if (p.epoch_done) return;
-        if (p.step == 1) first = Clock::now();
-        if (p.step == steps) last = Clock::now();
-      };
-      train(images, options);
-      const double elapsed = std::chrono::duration<double>(last - first).count();
-      state.SetIterationTime(elapsed);
-      seconds += elapsed;
-    }
-    std::filesystem::remove(options.out);
-    state.counters["images_per_second"] =
-        double(state.iterations() * (steps - 1) * options.batch_size) / seconds;
-  })
+  benchmark::RegisterBenchmark(
+      bench_name.c_str(),
+      [options, steps, s](benchmark::State& state) mutable {
+        using Clock = std::chrono::steady_clock;
+        const auto& r = *options.output_range;
+        torch::manual_seed(0);
+        const auto images =
+            torch::rand({options.batch_size * steps, s.channels, s.height, s.width}) *
+                (r.hi - r.lo) +
+            r.lo;
+        options.out = (std::filesystem::temp_directory_path() /
+                       ("latentlab-bench-train-" + std::to_string(::getpid()) + ".llckpt"))
+                          .string();
+        double seconds = 0.0;
+        for (auto _ : state) {
+          // From the end of the first step (the warm-up) to the end of the last; the checkpoint
+          // written after the epoch is not part of it.
+          Clock::time_point first, last;
+          options.progress = [&](const TrainProgress& p) {
+            if (p.epoch_done) return;
+            if (p.step == 1) first = Clock::now();
+            if (p.step == steps) last = Clock::now();
+          };
+          train(images, options);
+          const double elapsed = std::chrono::duration<double>(last - first).count();
+          state.SetIterationTime(elapsed);
+          seconds += elapsed;
+        }
+        std::filesystem::remove(options.out);
+        state.counters["images_per_second"] =
+            double(state.iterations() * (steps - 1) * options.batch_size) / seconds;
+      })
       ->Iterations(1)
       ->UseManualTime()
       ->Unit(benchmark::kMillisecond);
@@ -154,16 +159,18 @@ void register_training_benchmark(const std::string& name, const ModelInfo& info)
 
 void register_sgemm_benchmark() {
   const auto name = "sgemm/n:" + std::to_string(kSgemmSize);
-  benchmark::RegisterBenchmark(name.c_str(), [](benchmark::State& state) {
-    torch::manual_seed(0);
-    const auto a = torch::randn({kSgemmSize, kSgemmSize});
-    const auto b = torch::randn({kSgemmSize, kSgemmSize});
-    auto c = torch::empty({kSgemmSize, kSgemmSize});
-    at::mm_out(c, a, b);  // warm-up
-    for (auto _ : state) at::mm_out(c, a, b);
-    state.counters["GFLOP/s"] = benchmark::Counter(2.0 * double(kSgemmSize * kSgemmSize * kSgemmSize) * 1e-9,
-                                                   benchmark::Counter::kIsIterationInvariantRate);
-  })
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [](benchmark::State& state) {
+                                 torch::manual_seed(0);
+                                 const auto a = torch::randn({kSgemmSize, kSgemmSize});
+                                 const auto b = torch::randn({kSgemmSize, kSgemmSize});
+                                 auto c = torch::empty({kSgemmSize, kSgemmSize});
+                                 at::mm_out(c, a, b);  // warm-up
+                                 for (auto _ : state) at::mm_out(c, a, b);
+                                 state.counters["GFLOP/s"] = benchmark::Counter(
+                                     2.0 * double(kSgemmSize * kSgemmSize * kSgemmSize) * 1e-9,
+                                     benchmark::Counter::kIsIterationInvariantRate);
+                               })
       ->Repetitions(5)
       ->ReportAggregatesOnly(true)
       ->UseRealTime()

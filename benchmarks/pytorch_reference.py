@@ -34,7 +34,7 @@ TRAIN_STEPS_SMALL, TRAIN_STEPS_LARGE = 10, 3
 SGEMM_SIZE, SGEMM_REPETITIONS = 1024, 5
 
 
-# --- the .llckpt container (core/checkpoint_file.h) -------------------------------------------
+# --- the .llckpt container (core/io/checkpoint_file.h) -------------------------------------------
 DTYPES = {"float32": torch.float32, "float16": torch.float16, "int64": torch.int64}
 
 
@@ -56,7 +56,7 @@ def read_llckpt(path):
     return header["meta"], tensors
 
 
-# --- the architectures (core/conv_vae.cpp, core/dcgan.cpp), module for module -------------------
+# --- the architectures (core/model/conv_vae.cpp, core/model/dcgan.cpp), module for module -------------------
 class ConvVae(nn.Module):
     def __init__(self, shape, channels, hidden, latent, batch_norm, tanh):
         super().__init__()
@@ -268,7 +268,7 @@ def inference(name, spec, net, results):
 
 
 def reconstruction_nll(likelihood, x_hat, x):
-    """Per-image -log p(x | z) as core/vae_loss.h: "bernoulli" or "gaussian[:SIGMA]"."""
+    """Per-image -log p(x | z) as core/training/vae_loss.h: "bernoulli" or "gaussian[:SIGMA]"."""
     if likelihood == "bernoulli":
         return F.binary_cross_entropy(x_hat, x, reduction="none").flatten(1).sum(1)
     sigma = float(likelihood.split(":")[1]) if ":" in likelihood else math.sqrt(0.5)

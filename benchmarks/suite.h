@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "core/model_file.h"
+#include "core/model/model_file.h"
 
 namespace latentlab::bench {
 

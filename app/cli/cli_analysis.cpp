@@ -8,22 +8,24 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/progress_line.h"
-#include "core/error.h"
-#include "core/gmm.h"
-#include "core/inversion.h"
-#include "core/sampling.h"
+#include "core/analysis/inversion.h"
+#include "core/analysis/sampling.h"
+#include "core/common/error.h"
+#include "core/fitting/gmm.h"
 
 namespace latentlab::cli {
 
 void add_data_options(CLI::App* verb, DataArgs* args) {
-  verb->add_option("--data", args->spec,
-                   "Data set: fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
+  verb->add_option(
+          "--data", args->spec,
+          "Data set: fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
       ->required();
   verb->add_option("--limit", args->limit, "Use at most this many images (0: all)")->default_val(0);
   verb->add_flag("--no-cache", args->no_cache, "Encode again instead of using the embedding cache");
-  verb->add_option("--cache-dir", args->cache_dir,
-                   "Embedding cache folder (default: $LATENTLAB_CACHE_DIR, $XDG_CACHE_HOME/latentlab "
-                   "or ~/.cache/latentlab)");
+  verb->add_option(
+      "--cache-dir", args->cache_dir,
+      "Embedding cache folder (default: $LATENTLAB_CACHE_DIR, $XDG_CACHE_HOME/latentlab "
+      "or ~/.cache/latentlab)");
 }
 
 Embedding embed_data(LoadedModel& loaded, const DataArgs& args) {
@@ -37,13 +39,17 @@ Embedding embed_data(LoadedModel& loaded, const DataArgs& args) {
     return true;
   };
   const auto started = std::chrono::steady_clock::now();
-  const auto open = [&key] { return std::shared_ptr<const Dataset>(open_dataset(key.data_spec, key.data_options)); };
-  auto e = embed_dataset(*loaded.model, key, open, options, EmbeddingCache{!args.no_cache, args.cache_dir});
+  const auto open = [&key] {
+    return std::shared_ptr<const Dataset>(open_dataset(key.data_spec, key.data_options));
+  };
+  auto e = embed_dataset(*loaded.model, key, open, options,
+                         EmbeddingCache{!args.no_cache, args.cache_dir});
   line.clear();
   if (!e.cache_note.empty()) std::cerr << e.cache_note << std::endl;
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-  std::cerr << e.means.size(0) << " latents " << (e.from_cache ? "read from cache " + e.cache_path : "encoded")
-            << " in " << took.count() << " s" << std::endl;
+  std::cerr << e.means.size(0) << " latents "
+            << (e.from_cache ? "read from cache " + e.cache_path : "encoded") << " in "
+            << took.count() << " s" << std::endl;
   return e;
 }
 
@@ -69,24 +75,31 @@ torch::Tensor sample_latents(const std::string& source, const LoadedModel& loade
 
 void add_inversion_options(CLI::App* verb, InversionArgs* args) {
   const std::string group = "GAN inversion (GAN checkpoints)";
-  verb->add_option("--steps", args->steps, "Optimisation steps per image")->default_val(args->steps)->group(group);
+  verb->add_option("--steps", args->steps, "Optimisation steps per image")
+      ->default_val(args->steps)
+      ->group(group);
   verb->add_option("--restarts", args->restarts, "Random starts per image; the best fit is kept")
       ->default_val(args->restarts)
       ->group(group);
   verb->add_option("--learning-rate", args->learning_rate, "Adam's step size")
       ->default_val(args->learning_rate)
       ->group(group);
-  verb->add_option("--prior-weight", args->prior_weight, "Weight of mean(z^2) added to the pixel error")
+  verb->add_option("--prior-weight", args->prior_weight,
+                   "Weight of mean(z^2) added to the pixel error")
       ->default_val(args->prior_weight)
       ->group(group);
-  verb->add_option("--inversion-seed", args->seed, "Seed of the random starts")->default_val(args->seed)->group(group);
+  verb->add_option("--inversion-seed", args->seed, "Seed of the random starts")
+      ->default_val(args->seed)
+      ->group(group);
 }
 
-torch::Tensor latents_of_images(LoadedModel& loaded, const torch::Tensor& images, const InversionArgs& args) {
+torch::Tensor latents_of_images(LoadedModel& loaded, const torch::Tensor& images,
+                                const InversionArgs& args) {
   if (loaded.model->can_encode()) return encode_means_in_batches(*loaded.model, images);
   if (!can_invert(*loaded.model))
-    throw InputError(loaded.path + " is a TorchScript GAN: inversion needs gradients through the generator, "
-                                   "which only LatentLab DCGAN checkpoints provide");
+    throw InputError(loaded.path +
+                     " is a TorchScript GAN: inversion needs gradients through the generator, "
+                     "which only LatentLab DCGAN checkpoints provide");
   InversionOptions o;
   o.steps = args.steps;
   o.restarts = args.restarts;
@@ -102,8 +115,8 @@ torch::Tensor latents_of_images(LoadedModel& loaded, const torch::Tensor& images
     const int64_t end = std::min(n, start + kImagesPerBatch);
     o.progress = [&](int64_t step, int64_t steps, double loss) {
       std::ostringstream text;
-      text << "inverting images " << start + 1 << "-" << end << " of " << n << ": step " << step << "/"
-           << steps << ", mean loss " << loss;
+      text << "inverting images " << start + 1 << "-" << end << " of " << n << ": step " << step
+           << "/" << steps << ", mean loss " << loss;
       line.update(text.str());
       return true;
     };

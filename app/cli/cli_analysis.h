@@ -7,8 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "core/embedding.h"
-#include "core/model_file.h"
+#include "core/analysis/embedding.h"
+#include "core/model/model_file.h"
 
 namespace latentlab::cli {
 
@@ -45,6 +45,7 @@ void add_inversion_options(CLI::App* verb, InversionArgs* args);
 
 // Posterior means for a VAE; for a GAN, latents found by inversion (with a progress line and
 // each image's pixel error on stderr). images [N, C, H, W] in the model's range.
-torch::Tensor latents_of_images(LoadedModel& loaded, const torch::Tensor& images, const InversionArgs& args);
+torch::Tensor latents_of_images(LoadedModel& loaded, const torch::Tensor& images,
+                                const InversionArgs& args);
 
 }  // namespace latentlab::cli

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <iostream>
 
-#include "core/error.h"
-#include "core/image_io.h"
-#include "core/latent_io.h"
-#include "core/sampling.h"
+#include "core/analysis/sampling.h"
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+#include "core/io/latent_io.h"
 
 namespace latentlab::cli {
 namespace fs = std::filesystem;
@@ -22,11 +22,13 @@ constexpr int64_t kBatchSize = 256;
 void check_writable_folder(const fs::path& folder, const std::string& target) {
   std::error_code ec;
   if (!fs::exists(folder, ec))
-    throw WriteError("cannot write '" + target + "': folder '" + folder.string() + "' does not exist");
+    throw WriteError("cannot write '" + target + "': folder '" + folder.string() +
+                     "' does not exist");
   if (!fs::is_directory(folder, ec))
     throw WriteError("cannot write '" + target + "': '" + folder.string() + "' is not a folder");
   if (::access(folder.c_str(), W_OK | X_OK) != 0)
-    throw WriteError("cannot write '" + target + "': folder '" + folder.string() + "' is not writable");
+    throw WriteError("cannot write '" + target + "': folder '" + folder.string() +
+                     "' is not writable");
 }
 
 fs::path folder_of(const std::string& path) {
@@ -37,8 +39,9 @@ fs::path folder_of(const std::string& path) {
 }  // namespace
 
 void add_device_option(CLI::App* verb, std::string* device) {
-  verb->add_option("--device", *device,
-                   "Where to run the model: auto (a CUDA GPU when there is one), cpu, cuda or cuda:N")
+  verb->add_option(
+          "--device", *device,
+          "Where to run the model: auto (a CUDA GPU when there is one), cpu, cuda or cuda:N")
       ->default_val("auto");
 }
 
@@ -58,8 +61,9 @@ LoadedModel open_model(const std::string& path, const std::string& device) {
 
 void require_encoder(const LoadedModel& loaded, const std::string& what) {
   if (!loaded.model->can_encode())
-    throw InputError(loaded.path + " is a GAN, which has no encoder: " + what +
-                     " needs a VAE (`latentlab-cli encode` projects images into a GAN by inversion)");
+    throw InputError(
+        loaded.path + " is a GAN, which has no encoder: " + what +
+        " needs a VAE (`latentlab-cli encode` projects images into a GAN by inversion)");
 }
 
 void check_output_file(const std::string& path) {
@@ -74,10 +78,12 @@ void check_output_folder(const std::string& path) {
   std::error_code ec;
   fs::path existing = fs::absolute(path, ec);
   // The nearest folder that exists must be writable; the rest is created.
-  while (!fs::exists(existing, ec) && existing.has_parent_path() && existing != existing.parent_path())
+  while (!fs::exists(existing, ec) && existing.has_parent_path() &&
+         existing != existing.parent_path())
     existing = existing.parent_path();
   if (fs::exists(existing, ec) && !fs::is_directory(existing, ec))
-    throw WriteError("cannot write frames to '" + path + "': '" + existing.string() + "' is not a folder");
+    throw WriteError("cannot write frames to '" + path + "': '" + existing.string() +
+                     "' is not a folder");
   check_writable_folder(existing, path);
 }
 
@@ -99,7 +105,8 @@ torch::Tensor decode_in_batches(Model& model, const torch::Tensor& z) {
 torch::Tensor encode_means_in_batches(Model& model, const torch::Tensor& images) {
   std::vector<torch::Tensor> parts;
   for (int64_t i = 0; i < images.size(0); i += kBatchSize)
-    parts.push_back(model.encode(images.narrow(0, i, std::min(kBatchSize, images.size(0) - i))).mean);
+    parts.push_back(
+        model.encode(images.narrow(0, i, std::min(kBatchSize, images.size(0) - i))).mean);
   return torch::cat(parts);
 }
 

@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "app/cli/verbs.h"
-#include "core/device.h"
-#include "core/error.h"
+#include "core/common/error.h"
+#include "core/model/device.h"
 
 namespace {
 
@@ -26,8 +26,9 @@ int fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"LatentLab command line: inspect, decode, encode, interpolate, train and evaluate "
-               "generative image models"};
+  CLI::App app{
+      "LatentLab command line: inspect, decode, encode, interpolate, train and evaluate "
+      "generative image models"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "latentlab-cli 0.1.0");
   latentlab::cli::add_info_verb(app);

@@ -24,8 +24,8 @@ class ProgressLine {
  private:
   using Clock = std::chrono::steady_clock;
   bool tty_ = false;
-  bool open_ = false;        // a terminal line without its newline yet
-  size_t last_width_ = 0;    // to blank out the rest of a shorter line
+  bool open_ = false;      // a terminal line without its newline yet
+  size_t last_width_ = 0;  // to blank out the rest of a shorter line
   Clock::time_point last_;
   bool shown_ = false;
 };

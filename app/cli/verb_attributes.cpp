@@ -9,8 +9,8 @@
 #include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
-#include "core/attributes.h"
-#include "core/error.h"
+#include "core/common/error.h"
+#include "core/fitting/attributes.h"
 
 namespace latentlab::cli {
 namespace {
@@ -29,64 +29,74 @@ void run(const AttributesArgs& a) {
   AttributeOptions options;
   options.method = parse_attribute_method(a.method);
   options.boundary.model = parse_boundary_model(a.model);
-  if (!(a.test_fraction > 0.0 && a.test_fraction < 0.9)) throw InputError("--test-fraction must be in (0, 0.9)");
+  if (!(a.test_fraction > 0.0 && a.test_fraction < 0.9))
+    throw InputError("--test-fraction must be in (0, 0.9)");
   options.boundary.test_fraction = a.test_fraction;
   options.boundary.seed = a.seed;
   options.boundary.max_train_samples = a.max_train;
   options.source = a.data.spec;
   auto loaded = open_model(a.checkpoint, a.device);
   if (!a.dry_run && loaded.info.format != "latentlab")
-    throw InputError(a.checkpoint + " is a TorchScript module: attributes can only be stored in LatentLab "
-                                    "checkpoints (use --dry-run to only measure them)");
+    throw InputError(a.checkpoint +
+                     " is a TorchScript module: attributes can only be stored in LatentLab "
+                     "checkpoints (use --dry-run to only measure them)");
   const auto e = embed_data(loaded, a.data);
   torch::Tensor values = e.attributes;
   std::vector<std::string> names = e.attribute_names;
   if (names.empty()) {
     if (e.class_names.empty())
-      throw InputError(a.data.spec + " has neither attributes nor class labels to compute attributes from");
+      throw InputError(a.data.spec +
+                       " has neither attributes nor class labels to compute attributes from");
     values = one_vs_rest(e.labels, static_cast<int64_t>(e.class_names.size()));
     names = e.class_names;
-    std::cerr << "no attributes in " << a.data.spec << ": one attribute per class, against the rest" << std::endl;
+    std::cerr << "no attributes in " << a.data.spec << ": one attribute per class, against the rest"
+              << std::endl;
   }
   const auto reports = compute_attributes(e.means, values, names, a.names, options);
-  std::printf("%-20s %-10s %9s %9s %8s %8s %9s\n", "attribute", "method", "accuracy", "balanced", "with",
-              "without", "length");
+  std::printf("%-20s %-10s %9s %9s %8s %8s %9s\n", "attribute", "method", "accuracy", "balanced",
+              "with", "without", "length");
   for (const auto& r : reports) {
     const auto d = torch::tensor(r.vector.direction);
-    std::printf("%-20s %-10s %9.4f %9.4f %8lld %8lld %9.4f\n", r.name.c_str(), r.vector.method.c_str(),
-                *r.vector.accuracy, r.balanced_accuracy, static_cast<long long>(r.positives),
-                static_cast<long long>(r.negatives), d.norm().item<double>());
+    std::printf("%-20s %-10s %9.4f %9.4f %8lld %8lld %9.4f\n", r.name.c_str(),
+                r.vector.method.c_str(), *r.vector.accuracy, r.balanced_accuracy,
+                static_cast<long long>(r.positives), static_cast<long long>(r.negatives),
+                d.norm().item<double>());
   }
   std::fflush(stdout);
   if (a.dry_run) return;
   auto info = loaded.info;
   for (const auto& r : reports) info.attributes[r.name] = r.vector;
   update_checkpoint_info(a.checkpoint, info);
-  std::cout << "stored " << reports.size() << " attribute vector" << (reports.size() == 1 ? "" : "s") << " in "
-            << a.checkpoint << std::endl;
+  std::cout << "stored " << reports.size() << " attribute vector"
+            << (reports.size() == 1 ? "" : "s") << " in " << a.checkpoint << std::endl;
 }
 
 }  // namespace
 
 void add_attributes_verb(CLI::App& app) {
   auto* verb = app.add_subcommand(
-      "attributes", "Compute attribute vectors from a labelled data set and store them in the checkpoint");
+      "attributes",
+      "Compute attribute vectors from a labelled data set and store them in the checkpoint");
   auto a = std::make_shared<AttributesArgs>();
   verb->add_option("checkpoint", a->checkpoint, "LatentLab checkpoint of a VAE")->required();
   add_data_options(verb, &a->data);
-  verb->add_option("--method", a->method,
-                   "mean-diff: mean latent with minus without the attribute; linear: the normal of a "
-                   "linear boundary between them, scaled like the mean difference")
+  verb->add_option(
+          "--method", a->method,
+          "mean-diff: mean latent with minus without the attribute; linear: the normal of a "
+          "linear boundary between them, scaled like the mean difference")
       ->default_val(a->method)
       ->check(CLI::IsMember({"mean-diff", "linear"}));
   verb->add_option("--linear-model", a->model, "Classifier for --method linear: svm or logistic")
       ->default_val(a->model)
       ->check(CLI::IsMember({"svm", "logistic"}));
-  verb->add_option("--names", a->names, "Only these attributes (comma separated; default all)")->delimiter(',');
-  verb->add_option("--test-fraction", a->test_fraction, "Share of the data held out to measure accuracy")
+  verb->add_option("--names", a->names, "Only these attributes (comma separated; default all)")
+      ->delimiter(',');
+  verb->add_option("--test-fraction", a->test_fraction,
+                   "Share of the data held out to measure accuracy")
       ->default_val(a->test_fraction);
   verb->add_option("--seed", a->seed, "Seed of the held-out split")->default_val(a->seed);
-  verb->add_option("--max-train", a->max_train, "Train the linear classifier on at most this many latents")
+  verb->add_option("--max-train", a->max_train,
+                   "Train the linear classifier on at most this many latents")
       ->default_val(a->max_train);
   verb->add_flag("--dry-run", a->dry_run, "Print the accuracies without storing anything");
   add_device_option(verb, &a->device);

@@ -7,17 +7,17 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
-#include "core/device.h"
-#include "core/error.h"
-#include "core/sampling.h"
-#include "core/statistics.h"
+#include "core/analysis/sampling.h"
+#include "core/analysis/statistics.h"
+#include "core/common/error.h"
+#include "core/model/device.h"
 
 namespace latentlab::cli {
 namespace {
@@ -95,8 +95,8 @@ void run(const BenchArgs& a) {
     return;
   }
   std::cout << loaded.path << ": " << result["kind"].get<std::string>() << " on "
-            << result["device"].get<std::string>() << ", " << result["threads"] << " threads, batch "
-            << a.batch << ", " << a.iterations << " iterations";
+            << result["device"].get<std::string>() << ", " << result["threads"]
+            << " threads, batch " << a.batch << ", " << a.iterations << " iterations";
   if (a.pause_ms > 0) std::cout << ", " << a.pause_ms << " ms idle before each";
   std::cout << "\n";
   print_row("decode", result["decode"]);

@@ -3,11 +3,11 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
-#include "core/error.h"
-#include "core/image_io.h"
-#include "core/latent_io.h"
-#include "core/pixels.h"
-#include "core/sampling.h"
+#include "core/analysis/sampling.h"
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+#include "core/io/latent_io.h"
+#include "core/model/pixels.h"
 
 namespace latentlab::cli {
 namespace {
@@ -24,7 +24,8 @@ struct DecodeArgs {
 };
 
 void run(const DecodeArgs& a, bool count_given, bool truncation_given) {
-  if (a.z_file.empty() == !a.seed.has_value()) throw InputError("decode needs --z FILE or --seed N");
+  if (a.z_file.empty() == !a.seed.has_value())
+    throw InputError("decode needs --z FILE or --seed N");
   if (!a.z_file.empty() && (count_given || truncation_given))
     throw InputError("--count and --truncation go with --seed, not --z");
   if (a.count < 1 || a.count > kMaxCount)
@@ -40,7 +41,8 @@ void run(const DecodeArgs& a, bool count_given, bool truncation_given) {
   const auto picture =
       images.size(0) == 1
           ? images[0]
-          : make_grid(images, a.columns > 0 ? a.columns : square_grid_columns(images.size(0)), 2, range.hi);
+          : make_grid(images, a.columns > 0 ? a.columns : square_grid_columns(images.size(0)), 2,
+                      range.hi);
   write_png(a.out, picture, range, a.scale);
   report_written(a.out);
 }
@@ -56,13 +58,15 @@ void add_decode_verb(CLI::App& app) {
   auto* z = verb->add_option("--z", a->z_file,
                              "Latents: JSON (an array of D numbers, or an array of such arrays) or "
                              "a float32/float64 .npy of shape [D] or [N, D]");
-  auto* seed = verb->add_option("--seed", a->seed, "Draw the latents from the prior with this seed");
+  auto* seed =
+      verb->add_option("--seed", a->seed, "Draw the latents from the prior with this seed");
   z->excludes(seed);
   auto* count = verb->add_option("--count", a->count, "With --seed: how many latents to draw")
                     ->default_val(1);
-  auto* truncation = verb->add_option("--truncation", a->truncation,
-                   "With --seed: redraw latent values with |z| above this (0: none)")
-      ->default_val(0.0);
+  auto* truncation =
+      verb->add_option("--truncation", a->truncation,
+                       "With --seed: redraw latent values with |z| above this (0: none)")
+          ->default_val(0.0);
   verb->add_option("--columns", a->columns, "Grid columns (default: a square grid)");
   add_png_output_options(verb, &a->scale, &a->out, &a->device);
   verb->callback([a, count, truncation] { run(*a, count->count() > 0, truncation->count() > 0); });

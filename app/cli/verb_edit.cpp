@@ -16,9 +16,9 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
-#include "core/error.h"
-#include "core/image_io.h"
-#include "core/pixels.h"
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+#include "core/model/pixels.h"
 
 namespace latentlab::cli {
 namespace {
@@ -39,7 +39,8 @@ struct Edit {
 };
 
 std::string known_attributes(const ModelInfo& info) {
-  if (info.attributes.empty()) return "it has none: compute them with latentlab-cli attributes CKPT --data SPEC";
+  if (info.attributes.empty())
+    return "it has none: compute them with latentlab-cli attributes CKPT --data SPEC";
   std::string text = "known:";
   for (const auto& [name, a] : info.attributes) text += " " + name;
   return text;
@@ -115,7 +116,8 @@ void run(const EditArgs& a) {
   } else {
     const auto steps = torch::linspace(-1.0, 1.0, a.sweep, torch::kFloat64);
     for (const auto& e : edits)
-      for (int64_t i = 0; i < a.sweep; ++i) latents.push_back(z + steps[i].item<double>() * e.amount * e.direction);
+      for (int64_t i = 0; i < a.sweep; ++i)
+        latents.push_back(z + steps[i].item<double>() * e.amount * e.direction);
     per_row = a.sweep;
     for (const auto& e : edits)
       columns.push_back(e.name + " " + format_amount(-e.amount) + " .. " + format_amount(e.amount));

@@ -10,9 +10,9 @@
 #include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
-#include "core/atomic_file.h"
-#include "core/error.h"
-#include "core/projection.h"
+#include "core/analysis/projection.h"
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
 
 namespace latentlab::cli {
 namespace {
@@ -25,8 +25,9 @@ struct EmbedArgs {
 // Shortest text that reads back to the same float.
 void append_number(std::string& out, double value, bool as_float) {
   char buffer[32];
-  const auto result = as_float ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<float>(value))
-                               : std::to_chars(buffer, buffer + sizeof buffer, value);
+  const auto result = as_float
+                          ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<float>(value))
+                          : std::to_chars(buffer, buffer + sizeof buffer, value);
   out.append(buffer, result.ptr);
 }
 
@@ -63,8 +64,9 @@ void run(const EmbedArgs& a) {
   }
   write_file_atomically(a.out, csv);
   const auto ratio = projection.explained_variance_ratio;
-  std::printf("projection %s: explained variance ratio %.4f, %.4f (%.3f s)\n", projection.kind.c_str(),
-              ratio[0].item<double>(), ratio[1].item<double>(), took.count());
+  std::printf("projection %s: explained variance ratio %.4f, %.4f (%.3f s)\n",
+              projection.kind.c_str(), ratio[0].item<double>(), ratio[1].item<double>(),
+              took.count());
   std::fflush(stdout);
   report_written(a.out);
 }
@@ -72,12 +74,14 @@ void run(const EmbedArgs& a) {
 }  // namespace
 
 void add_embed_verb(CLI::App& app) {
-  auto* verb = app.add_subcommand("embed", "Encode a data set and write its 2D projection and latents as CSV");
+  auto* verb = app.add_subcommand(
+      "embed", "Encode a data set and write its 2D projection and latents as CSV");
   auto a = std::make_shared<EmbedArgs>();
   verb->add_option("checkpoint", a->checkpoint, "Model file (a VAE)")->required();
   add_data_options(verb, &a->data);
   verb->add_option("--out", a->out, "CSV file to write: index,label,x,y,z0,...")->required();
-  verb->add_option("--projection", a->projection, "pca, or dims:I,J for latent dimensions I and J (from 0)")
+  verb->add_option("--projection", a->projection,
+                   "pca, or dims:I,J for latent dimensions I and J (from 0)")
       ->default_val(a->projection);
   add_device_option(verb, &a->device);
   verb->callback([a] { run(*a); });

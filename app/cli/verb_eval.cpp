@@ -14,11 +14,11 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/progress_line.h"
 #include "app/cli/verbs.h"
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/model_file.h"
-#include "core/sampling.h"
-#include "core/vae_loss.h"
+#include "core/analysis/sampling.h"
+#include "core/common/error.h"
+#include "core/data/dataset.h"
+#include "core/model/model_file.h"
+#include "core/training/vae_loss.h"
 
 namespace latentlab::cli {
 namespace {
@@ -56,8 +56,9 @@ Likelihood likelihood_of(const LoadedModel& loaded, const std::string& override_
   if (hp.is_object() && hp.contains("likelihood") && hp["likelihood"].is_string())
     return parse_likelihood(hp["likelihood"].get<std::string>());
   // Models from elsewhere (TorchScript): Bernoulli for [0, 1] images, Gaussian otherwise.
-  return loaded.model->output_range() == OutputRange{0.0f, 1.0f} ? Likelihood{}
-                                                                 : Likelihood{LikelihoodKind::Gaussian};
+  return loaded.model->output_range() == OutputRange{0.0f, 1.0f}
+             ? Likelihood{}
+             : Likelihood{LikelihoodKind::Gaussian};
 }
 
 // The IWAE bound with k samples, in groups small enough for memory: the log-mean-exp over all
@@ -72,12 +73,14 @@ torch::Tensor iwae_in_groups(Model& model, const torch::Tensor& x, const Posteri
   std::vector<torch::Tensor> parts;
   for (int64_t i = 0; i < x.size(0); i += images) {
     const int64_t n = std::min(images, x.size(0) - i);
-    const auto xi = x.narrow(0, i, n), mu = post.mean.narrow(0, i, n), lv = post.logvar.narrow(0, i, n);
+    const auto xi = x.narrow(0, i, n), mu = post.mean.narrow(0, i, n),
+               lv = post.logvar.narrow(0, i, n);
     std::vector<torch::Tensor> groups;
     for (int64_t done = 0; done < k; done += group) {
       const int64_t kg = std::min(group, k - done);
-      groups.push_back(iwae_bound(xi, mu, lv, decode, kg, likelihood, generator).to(torch::kFloat64) +
-                       std::log(double(kg)));
+      groups.push_back(
+          iwae_bound(xi, mu, lv, decode, kg, likelihood, generator).to(torch::kFloat64) +
+          std::log(double(kg)));
     }
     parts.push_back(torch::logsumexp(torch::stack(groups), 0) - std::log(double(k)));
   }
@@ -109,7 +112,9 @@ void run(const EvalArgs& a) {
   if (n == 0) throw InputError(a.data + " holds no images");
   auto generator = at::make_generator<at::CPUGeneratorImpl>(uint64_t(a.seed));
 
-  nlohmann::json result = {{"checkpoint", a.checkpoint}, {"data", a.data}, {"images", n},
+  nlohmann::json result = {{"checkpoint", a.checkpoint},
+                           {"data", a.data},
+                           {"images", n},
                            {"kind", to_string(model.kind())}};
   nlohmann::json stored;
   if (model.kind() == ModelKind::Vae) {
@@ -120,21 +125,24 @@ void run(const EvalArgs& a) {
       const auto x = images.narrow(0, i, std::min(kBatchSize, n - i));
       const Posterior post = model.encode(x);
       torch::NoGradGuard no_grad;
-      const auto z = reparameterize(post.mean, post.logvar, normal_noise_like(post.mean, generator));
+      const auto z =
+          reparameterize(post.mean, post.logvar, normal_noise_like(post.mean, generator));
       const auto terms = vae_loss(model.decode(z), x, post.mean, post.logvar, likelihood);
       rec.add(terms.reconstruction);
       kl.add(terms.kl);
       elbo.add(terms.elbo());
       if (a.iwae_samples > 0)
         iwae.add(iwae_in_groups(model, x, post, a.iwae_samples, likelihood, generator));
-      line.update("evaluating: " + std::to_string(i + x.size(0)) + "/" + std::to_string(n) + " images");
+      line.update("evaluating: " + std::to_string(i + x.size(0)) + "/" + std::to_string(n) +
+                  " images");
     }
     result["likelihood"] = to_string(likelihood);
     result["elbo"] = elbo.mean();
     result["elbo_se"] = elbo.standard_error();
     result["reconstruction"] = rec.mean();
     result["kl"] = kl.mean();
-    stored = {{"eval_elbo", elbo.mean()}, {"eval_reconstruction", rec.mean()}, {"eval_kl", kl.mean()}};
+    stored = {
+        {"eval_elbo", elbo.mean()}, {"eval_reconstruction", rec.mean()}, {"eval_kl", kl.mean()}};
     if (a.iwae_samples > 0) {
       result["iwae"] = iwae.mean();
       result["iwae_se"] = iwae.standard_error();
@@ -148,10 +156,12 @@ void run(const EvalArgs& a) {
     const int64_t count = a.samples > 0 ? a.samples : n;
     Mean on_data, on_samples;
     for (int64_t i = 0; i < n; i += kBatchSize)
-      on_data.add(torch::sigmoid(model.discriminate(images.narrow(0, i, std::min(kBatchSize, n - i)))));
+      on_data.add(
+          torch::sigmoid(model.discriminate(images.narrow(0, i, std::min(kBatchSize, n - i)))));
     const auto z = latents_from_seed(uint64_t(a.seed), count, model.latent_dim());
     for (int64_t i = 0; i < count; i += kBatchSize)
-      on_samples.add(torch::sigmoid(model.discriminate(model.decode(z.narrow(0, i, std::min(kBatchSize, count - i))))));
+      on_samples.add(torch::sigmoid(
+          model.discriminate(model.decode(z.narrow(0, i, std::min(kBatchSize, count - i))))));
     result["d_data"] = on_data.mean();
     result["d_samples"] = on_samples.mean();
     result["samples"] = count;
@@ -163,7 +173,8 @@ void run(const EvalArgs& a) {
   if (a.json) {
     std::cout << result.dump(2) << std::endl;
   } else {
-    std::cout << "model:           " << a.checkpoint << " (" << result["kind"].get<std::string>() << ")\n"
+    std::cout << "model:           " << a.checkpoint << " (" << result["kind"].get<std::string>()
+              << ")\n"
               << "data:            " << a.data << ", " << n << " images\n";
     if (model.kind() == ModelKind::Vae) {
       std::cout << "likelihood:      " << result["likelihood"].get<std::string>() << "\n"
@@ -192,24 +203,29 @@ void run(const EvalArgs& a) {
 
 void add_eval_verb(CLI::App& app) {
   auto* verb = app.add_subcommand(
-      "eval", "Evaluate a model on a data set: ELBO, reconstruction, KL and IWAE log-likelihood "
-              "(VAE) or discriminator scores (GAN)");
+      "eval",
+      "Evaluate a model on a data set: ELBO, reconstruction, KL and IWAE log-likelihood "
+      "(VAE) or discriminator scores (GAN)");
   auto a = std::make_shared<EvalArgs>();
   verb->add_option("checkpoint", a->checkpoint, "Model file")->required();
-  verb->add_option("--data", a->data,
-                   "Data set: fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
+  verb->add_option(
+          "--data", a->data,
+          "Data set: fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
       ->required();
   verb->add_option("--iwae-samples", a->iwae_samples,
                    "VAE: importance samples K per image for the IWAE bound (0: skip it)")
       ->default_val(100);
   verb->add_option("--limit", a->limit, "Use at most this many images")->default_val(0);
-  verb->add_option("--seed", a->seed, "Seed of the sampling noise (and of the GAN samples)")->default_val(0);
-  verb->add_option("--samples", a->samples, "GAN: generated samples to score (default: as many as images)");
+  verb->add_option("--seed", a->seed, "Seed of the sampling noise (and of the GAN samples)")
+      ->default_val(0);
+  verb->add_option("--samples", a->samples,
+                   "GAN: generated samples to score (default: as many as images)");
   verb->add_option("--likelihood", a->likelihood,
                    "VAE decoder distribution (default: the one it was trained with)");
   verb->add_option("--data-dir", a->data_dir, "Where the fashion-mnist IDX files are");
   verb->add_flag("--json", a->json, "Print the metrics as JSON");
-  verb->add_flag("--store", a->store, "Also store the metrics in the checkpoint (provenance.metrics)");
+  verb->add_flag("--store", a->store,
+                 "Also store the metrics in the checkpoint (provenance.metrics)");
   add_device_option(verb, &a->device);
   verb->callback([a] { run(*a); });
 }

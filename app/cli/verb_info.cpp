@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "app/cli/verbs.h"
-#include "core/model_file.h"
+#include "core/model/model_file.h"
 
 namespace latentlab::cli {
 namespace {

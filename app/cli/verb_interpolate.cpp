@@ -6,11 +6,11 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
-#include "core/animation_export.h"
-#include "core/error.h"
-#include "core/image_io.h"
-#include "core/interpolation.h"
-#include "core/pixels.h"
+#include "core/analysis/interpolation.h"
+#include "core/common/error.h"
+#include "core/image/animation_export.h"
+#include "core/image/image_io.h"
+#include "core/model/pixels.h"
 
 namespace latentlab::cli {
 namespace fs = std::filesystem;
@@ -36,7 +36,8 @@ void run(const InterpolateArgs& a) {
   check_output_file(a.out);
   if (!a.gif.empty()) check_output_file(a.gif);
   if (!a.video.empty()) {
-    if (fs::path(a.video).extension() != ".mp4") throw InputError("--video must end in .mp4: " + a.video);
+    if (fs::path(a.video).extension() != ".mp4")
+      throw InputError("--video must end in .mp4: " + a.video);
     check_output_file(a.video);
   }
   if (!a.frames_dir.empty()) check_output_folder(a.frames_dir);
@@ -81,7 +82,8 @@ void run(const InterpolateArgs& a) {
 
 void add_interpolate_verb(CLI::App& app) {
   auto* verb = app.add_subcommand(
-      "interpolate", "Interpolate between two endpoints and write the strip (and frames, GIF, MP4)");
+      "interpolate",
+      "Interpolate between two endpoints and write the strip (and frames, GIF, MP4)");
   auto a = std::make_shared<InterpolateArgs>();
   const std::string endpoint =
       ": an image file (encoded to its posterior mean; VAE only), seed:N (a latent drawn "
@@ -90,13 +92,15 @@ void add_interpolate_verb(CLI::App& app) {
       ->required();
   verb->add_option("--from", a->from, "First endpoint" + endpoint)->required();
   verb->add_option("--to", a->to, "Last endpoint" + endpoint)->required();
-  verb->add_option("--steps", a->steps, "Frames in the strip, both endpoints included")->default_val(10);
+  verb->add_option("--steps", a->steps, "Frames in the strip, both endpoints included")
+      ->default_val(10);
   verb->add_option("--method", a->method,
                    "lerp (straight line) or slerp (great circle, norms interpolated linearly)")
       ->default_val("lerp");
   verb->add_option("--out", a->out, "PNG file for the strip: every frame in one row")->required();
-  verb->add_option("--frames-dir", a->frames_dir,
-                   "Also write each frame as DIR/frame_000.png, frame_001.png, ... (created if needed)");
+  verb->add_option(
+      "--frames-dir", a->frames_dir,
+      "Also write each frame as DIR/frame_000.png, frame_001.png, ... (created if needed)");
   verb->add_option("--gif", a->gif, "Also write an animated, looping GIF");
   verb->add_option("--video", a->video, "Also write an MP4 video (MPEG-4, through OpenCV)");
   verb->add_option("--scale", a->scale,
@@ -106,7 +110,9 @@ void add_interpolate_verb(CLI::App& app) {
   verb->add_option("--delay-ms", a->delay_ms, "GIF: time per frame in milliseconds")
       ->default_val(100)
       ->check(CLI::Range(10, 655350));
-  verb->add_option("--fps", a->fps, "Video: frames per second")->default_val(10.0)->check(CLI::Range(0.1, 1000.0));
+  verb->add_option("--fps", a->fps, "Video: frames per second")
+      ->default_val(10.0)
+      ->check(CLI::Range(0.1, 1000.0));
   verb->add_option("--video-scale", a->video_scale,
                    "Video: enlarge frames this many times (small videos play badly)")
       ->default_val(4)

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "app/cli/verbs.h"
-#include "core/face_generator.h"
+#include "core/faces/face_generator.h"
 
 namespace latentlab::cli {
 namespace {

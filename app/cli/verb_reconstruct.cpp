@@ -3,9 +3,9 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
-#include "core/error.h"
-#include "core/image_io.h"
-#include "core/pixels.h"
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+#include "core/model/pixels.h"
 
 namespace latentlab::cli {
 namespace {

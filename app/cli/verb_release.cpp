@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "app/cli/verbs.h"
-#include "core/error.h"
-#include "core/model_file.h"
-#include "core/native_model.h"
+#include "core/common/error.h"
+#include "core/model/model_file.h"
+#include "core/model/native_model.h"
 
 namespace latentlab::cli {
 

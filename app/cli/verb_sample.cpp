@@ -7,10 +7,10 @@
 #include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
-#include "core/error.h"
-#include "core/image_io.h"
-#include "core/pixels.h"
-#include "core/sampling.h"
+#include "core/analysis/sampling.h"
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+#include "core/model/pixels.h"
 
 namespace latentlab::cli {
 namespace {
@@ -34,7 +34,8 @@ void run(const SampleArgs& a) {
   check_output_file(a.out);
   auto loaded = open_model(a.checkpoint, a.device);
   // Without --seed, a fresh one; printed so the grid can be made again.
-  const uint64_t seed = a.seed ? *a.seed : (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
+  const uint64_t seed =
+      a.seed ? *a.seed : (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
   const auto z = sample_latents(a.source, loaded, a.count, seed, a.truncation);
   const auto images = decode_in_batches(*loaded.model, z);
   const auto range = loaded.model->output_range();
@@ -47,7 +48,8 @@ void run(const SampleArgs& a) {
 }  // namespace
 
 void add_sample_verb(CLI::App& app) {
-  auto* verb = app.add_subcommand("sample", "Draw latents from the prior and write a grid of the images");
+  auto* verb =
+      app.add_subcommand("sample", "Draw latents from the prior and write a grid of the images");
   auto a = std::make_shared<SampleArgs>();
   verb->add_option("checkpoint", a->checkpoint, "Model file (LatentLab checkpoint or TorchScript)")
       ->required();

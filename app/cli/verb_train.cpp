@@ -11,9 +11,9 @@
 
 #include "app/cli/progress_line.h"
 #include "app/cli/verbs.h"
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/trainer.h"
+#include "core/common/error.h"
+#include "core/data/dataset.h"
+#include "core/training/trainer.h"
 
 namespace latentlab::cli {
 namespace {
@@ -23,7 +23,8 @@ std::atomic<bool> g_cancel{false};
 extern "C" void on_interrupt(int) { g_cancel = true; }
 
 struct TrainArgs {
-  std::string kind, data, out, data_dir, arch = "auto", likelihood = "bernoulli", name, device = "cpu";
+  std::string kind, data, out, data_dir, arch = "auto", likelihood = "bernoulli", name,
+                                         device = "cpu";
   std::string image_shape;
   int64_t epochs = 10, batch_size = 128, latent_dim = 0, hidden = -1, limit = 0, seed = 0;
   int64_t generator_width = 0, discriminator_width = 0;
@@ -58,11 +59,12 @@ std::string progress_text(const TrainProgress& p) {
       << " [" << std::string(filled, '#') << std::string(kBarWidth - filled, '-') << "] "
       << fixed(p.images_per_second, 0) << " img/s";
   static const std::pair<const char*, const char*> kShown[] = {
-      {"loss", "loss"}, {"reconstruction", "rec"}, {"kl", "kl"},
-      {"d_loss", "D"},  {"g_loss", "G"},           {"d_real", "D(x)"}, {"d_fake", "D(G(z))"}};
+      {"loss", "loss"}, {"reconstruction", "rec"}, {"kl", "kl"},         {"d_loss", "D"},
+      {"g_loss", "G"},  {"d_real", "D(x)"},        {"d_fake", "D(G(z))"}};
   for (const auto& [key, label] : kShown) {
     const auto it = p.losses.find(key);
-    if (it != p.losses.end()) out << " " << label << " " << fixed(it->second, it->second < 10 ? 3 : 2);
+    if (it != p.losses.end())
+      out << " " << label << " " << fixed(it->second, it->second < 10 ? 3 : 2);
   }
   out << " ETA " << format_duration(p.eta_seconds);
   return out.str();
@@ -89,9 +91,10 @@ void run(const TrainArgs& a, const CLI::App& verb) {
     const TrainState state = read_train_state(a.out);
     if (state.settings.kind != kind)
       throw InputError(a.out + " holds a " + to_string(state.settings.kind) + ", not a " + a.kind);
-    for (const auto* flag : {"--batch-size", "--lr", "--latent-dim", "--arch", "--channels", "--hidden",
-                             "--beta", "--likelihood", "--seed", "--batch-norm", "--no-batch-norm",
-                             "--generator-width", "--discriminator-width", "--image-shape"})
+    for (const auto* flag :
+         {"--batch-size", "--lr", "--latent-dim", "--arch", "--channels", "--hidden", "--beta",
+          "--likelihood", "--seed", "--batch-norm", "--no-batch-norm", "--generator-width",
+          "--discriminator-width", "--image-shape"})
       if (verb.count(flag))
         std::cerr << "note: " << flag << " is ignored with --resume: the run continues with the "
                   << "settings stored in " << a.out << "\n";
@@ -113,7 +116,8 @@ void run(const TrainArgs& a, const CLI::App& verb) {
     o.likelihood = parse_likelihood(a.likelihood);
     o.seed = a.seed;
     // Bernoulli VAEs see [0, 1]; Gaussian VAEs and DCGANs (tanh) see [-1, 1].
-    const bool signed_range = kind == ModelKind::Gan || o.likelihood.kind == LikelihoodKind::Gaussian;
+    const bool signed_range =
+        kind == ModelKind::Gan || o.likelihood.kind == LikelihoodKind::Gaussian;
     o.output_range = signed_range ? OutputRange{-1.0f, 1.0f} : OutputRange{0.0f, 1.0f};
     data_options.output_range = *o.output_range;
     if (!a.image_shape.empty()) data_options.image_shape = parse_shape(a.image_shape);
@@ -122,7 +126,8 @@ void run(const TrainArgs& a, const CLI::App& verb) {
   const auto data = open_dataset(a.data, data_options);
   ProgressLine line;
   const auto images = load_all_images(*data, [&](int64_t done, int64_t total) {
-    line.update("loading " + a.data + ": " + std::to_string(done) + "/" + std::to_string(total) + " images");
+    line.update("loading " + a.data + ": " + std::to_string(done) + "/" + std::to_string(total) +
+                " images");
     return !g_cancel.load();
   });
   line.print("data: " + a.data + ", " + std::to_string(images.size(0)) + " images " +
@@ -158,17 +163,23 @@ void run(const TrainArgs& a, const CLI::App& verb) {
 }  // namespace
 
 void add_train_verb(CLI::App& app) {
-  auto* verb = app.add_subcommand("train", "Train a VAE or DCGAN on a data set, with a checkpoint "
-                                           "written after every epoch");
+  auto* verb = app.add_subcommand("train",
+                                  "Train a VAE or DCGAN on a data set, with a checkpoint "
+                                  "written after every epoch");
   auto a = std::make_shared<TrainArgs>();
   verb->add_option("kind", a->kind, "vae or gan")->required()->check(CLI::IsMember({"vae", "gan"}));
-  verb->add_option("--data", a->data,
-                   "Data set: fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
+  verb->add_option(
+          "--data", a->data,
+          "Data set: fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
       ->required();
-  verb->add_option("--out", a->out, "Checkpoint to write (rewritten after every epoch)")->required();
+  verb->add_option("--out", a->out, "Checkpoint to write (rewritten after every epoch)")
+      ->required();
   verb->add_option("--epochs", a->epochs, "Train until this many epochs are done")
-      ->default_val(10)->check(CLI::PositiveNumber);
-  verb->add_option("--batch-size", a->batch_size, "Images per step")->default_val(128)->check(CLI::PositiveNumber);
+      ->default_val(10)
+      ->check(CLI::PositiveNumber);
+  verb->add_option("--batch-size", a->batch_size, "Images per step")
+      ->default_val(128)
+      ->check(CLI::PositiveNumber);
   verb->add_option("--lr", a->lr, "Adam learning rate (default 1e-3 for a VAE, 2e-4 for a GAN)");
   verb->add_option("--latent-dim", a->latent_dim,
                    "Latent size (default: course VAE 2, deep VAE 64, DCGAN 100)");
@@ -181,7 +192,8 @@ void add_train_verb(CLI::App& app) {
   verb->add_option("--hidden", a->hidden, "VAE: width of the fully connected layer (0: none)");
   verb->add_flag("--batch-norm", a->batch_norm, "VAE: batch norm after each convolution");
   verb->add_flag("--no-batch-norm", a->no_batch_norm, "VAE: no batch norm");
-  verb->add_option("--generator-width", a->generator_width, "GAN: generator width ngf (default 64)");
+  verb->add_option("--generator-width", a->generator_width,
+                   "GAN: generator width ngf (default 64)");
   verb->add_option("--discriminator-width", a->discriminator_width,
                    "GAN: discriminator width ndf (default 64)");
   verb->add_option("--beta", a->beta, "VAE: weight of the KL term")->default_val(1.0);
@@ -191,12 +203,14 @@ void add_train_verb(CLI::App& app) {
       ->default_val("bernoulli");
   verb->add_option("--image-shape", a->image_shape,
                    "Resize the data to CxHxW, e.g. 3x64x64 (default: the data set's own shape)");
-  verb->add_option("--seed", a->seed, "Seed of the initial weights, shuffling and noise")->default_val(0);
+  verb->add_option("--seed", a->seed, "Seed of the initial weights, shuffling and noise")
+      ->default_val(0);
   verb->add_flag("--resume", a->resume,
                  "Continue the run stored in --out up to --epochs, exactly as if never stopped");
   verb->add_option("--limit", a->limit, "Use at most this many images")->default_val(0);
   verb->add_option("--data-dir", a->data_dir, "Where the fashion-mnist IDX files are");
-  verb->add_option("--threads", a->threads, "Intra-op threads (default: every core)")->default_val(0);
+  verb->add_option("--threads", a->threads, "Intra-op threads (default: every core)")
+      ->default_val(0);
   verb->add_option("--device", a->device, "cpu, cuda, cuda:N or auto")->default_val("cpu");
   verb->add_option("--name", a->name, "Model name stored in the checkpoint (default: file name)");
   verb->add_flag("--half", a->half,

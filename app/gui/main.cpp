@@ -6,17 +6,18 @@
 #include <QFileInfo>
 #include <QIcon>
 
-#include "core/device.h"
-#include "ui/main_window.h"
-#include "ui/screenshot_hook.h"
-#include "ui/session_keeper.h"
+#include "core/model/device.h"
+#include "ui/window/main_window.h"
+#include "ui/window/screenshot_hook.h"
+#include "ui/window/session_keeper.h"
 
 namespace {
 
 // The bundled models in preference order: the faces model shows the most.
 QString defaultModel() {
-  const QStringList dirs{QStringLiteral(LATENTLAB_MODELS_DIR),
-                         QCoreApplication::applicationDirPath() + QStringLiteral("/../share/latentlab/models")};
+  const QStringList dirs{
+      QStringLiteral(LATENTLAB_MODELS_DIR),
+      QCoreApplication::applicationDirPath() + QStringLiteral("/../share/latentlab/models")};
   for (const QString& dir : dirs)
     for (const char* name : {"faces-vae.llckpt", "fashion-vae.llckpt"}) {
       const QFileInfo file(QDir(dir), QString::fromLatin1(name));

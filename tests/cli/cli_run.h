@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/atomic_file.h"
+#include "core/io/atomic_file.h"
 
 namespace latentlab::test {
 
@@ -28,7 +28,8 @@ inline std::string quote(const std::string& s) {
 // `args` is already quoted where needed; stdout and stderr go through files in `scratch_dir`.
 inline CliResult run_cli(const std::string& args, const std::string& scratch_dir) {
   const auto out = scratch_dir + "/stdout.txt", err = scratch_dir + "/stderr.txt";
-  const std::string command = quote(LATENTLAB_CLI) + " " + args + " >" + quote(out) + " 2>" + quote(err);
+  const std::string command =
+      quote(LATENTLAB_CLI) + " " + args + " >" + quote(out) + " 2>" + quote(err);
   const int status = std::system(command.c_str());
   CliResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

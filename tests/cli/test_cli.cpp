@@ -12,16 +12,16 @@
 #include <opencv2/videoio.hpp>
 #include <sstream>
 
-#include "core/atomic_file.h"
-#include "core/device.h"
-#include "core/interpolation.h"
-#include "core/gan_model.h"
-#include "core/image_io.h"
-#include "core/latent_io.h"
-#include "core/model_file.h"
-#include "core/pixels.h"
-#include "core/sampling.h"
-#include "core/vae_model.h"
+#include "core/analysis/interpolation.h"
+#include "core/analysis/sampling.h"
+#include "core/image/image_io.h"
+#include "core/io/atomic_file.h"
+#include "core/io/latent_io.h"
+#include "core/model/device.h"
+#include "core/model/gan_model.h"
+#include "core/model/model_file.h"
+#include "core/model/pixels.h"
+#include "core/model/vae_model.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -83,7 +83,8 @@ class CliTest : public ::testing::Test {
 
   static Result run(const std::string& args) {
     const auto out = file("stdout.txt"), err = file("stderr.txt");
-    const std::string command = quote(LATENTLAB_CLI) + " " + args + " >" + quote(out) + " 2>" + quote(err);
+    const std::string command =
+        quote(LATENTLAB_CLI) + " " + args + " >" + quote(out) + " 2>" + quote(err);
     const int status = std::system(command.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -98,12 +99,14 @@ class CliTest : public ::testing::Test {
     return to_uint8_hwc(chw, vae_->model->output_range());
   }
   static torch::Tensor png(const std::string& path) { return decode_png_bytes(read_file(path)); }
-  static torch::Tensor tile(const torch::Tensor& hwc, int64_t row, int64_t col, int64_t h, int64_t w) {
+  static torch::Tensor tile(const torch::Tensor& hwc, int64_t row, int64_t col, int64_t h,
+                            int64_t w) {
     return hwc.slice(0, kPad + row * (h + kPad), kPad + row * (h + kPad) + h)
         .slice(1, kPad + col * (w + kPad), kPad + col * (w + kPad) + w);
   }
 
-  static void expect_failure(const std::string& args, const std::string& message, const std::string& output) {
+  static void expect_failure(const std::string& args, const std::string& message,
+                             const std::string& output) {
     const auto r = run(args);
     EXPECT_NE(r.code, 0) << args;
     ASSERT_EQ(r.err_lines.size(), 1u) << args;
@@ -136,8 +139,8 @@ TEST_F(CliTest, DecodeWritesWhatCoreDecodes) {
   EXPECT_TRUE(torch::equal(tile(grid, 0, 1, 16, 16), pixels(expected[1])));
 
   // One latent from a seed, enlarged: one image, no grid.
-  const auto s = run("decode " + quote(file("vae.llckpt")) + " --seed 7 --scale 2 --device cpu --out " +
-                     quote(file("one.png")));
+  const auto s = run("decode " + quote(file("vae.llckpt")) +
+                     " --seed 7 --scale 2 --device cpu --out " + quote(file("one.png")));
   ASSERT_EQ(s.code, 0);
   const auto one = png(file("one.png"));
   ASSERT_EQ(one.sizes(), (torch::IntArrayRef{32, 32, 3}));
@@ -160,15 +163,15 @@ TEST_F(CliTest, EncodeWritesPosteriorMeansAsNpyAndJson) {
 }
 
 TEST_F(CliTest, ReconstructPutsOriginalsBesideReconstructions) {
-  const auto r = run("reconstruct " + quote(file("vae.llckpt")) + " " + quote(file("colour.png")) + " " +
-                     quote(file("grey.png")) + " --out " + quote(file("rec.png")));
+  const auto r = run("reconstruct " + quote(file("vae.llckpt")) + " " + quote(file("colour.png")) +
+                     " " + quote(file("grey.png")) + " --out " + quote(file("rec.png")));
   ASSERT_EQ(r.code, 0);
   const auto grid = png(file("rec.png"));
   ASSERT_EQ(grid.sizes(), (torch::IntArrayRef{kPad + 2 * (16 + kPad), kPad + 2 * (16 + kPad), 3}));
   const auto shape = vae_->model->image_shape();
   const auto range = vae_->model->output_range();
-  const auto originals = torch::stack({read_image(file("colour.png"), shape, range),
-                                       read_image(file("grey.png"), shape, range)});
+  const auto originals = torch::stack(
+      {read_image(file("colour.png"), shape, range), read_image(file("grey.png"), shape, range)});
   const auto again = vae_->model->decode(vae_->model->encode(originals).mean);
   for (int row = 0; row < 2; ++row) {
     EXPECT_TRUE(torch::equal(tile(grid, row, 0, 16, 16), pixels(originals[row]))) << row;
@@ -178,16 +181,20 @@ TEST_F(CliTest, ReconstructPutsOriginalsBesideReconstructions) {
 
 TEST_F(CliTest, InterpolateWritesStripFramesGifAndVideo) {
   write_latents(file("end.npy"), torch::tensor({1.5f, -0.5f, 0.25f}));
-  const auto r = run("interpolate " + quote(file("vae.llckpt")) + " --from " + quote(file("colour.png")) +
-                     " --to " + quote("z:" + file("end.npy")) + " --method slerp --out " +
-                     quote(file("strip.png")) + " --frames-dir " + quote(file("frames")) + " --gif " +
-                     quote(file("strip.gif")) + " --video " + quote(file("strip.mp4")));
+  const auto r =
+      run("interpolate " + quote(file("vae.llckpt")) + " --from " + quote(file("colour.png")) +
+          " --to " + quote("z:" + file("end.npy")) + " --method slerp --out " +
+          quote(file("strip.png")) + " --frames-dir " + quote(file("frames")) + " --gif " +
+          quote(file("strip.gif")) + " --video " + quote(file("strip.mp4")));
   ASSERT_EQ(r.code, 0) << (r.err_lines.empty() ? "" : r.err_lines[0]);
   EXPECT_TRUE(r.err_lines.empty());
   const auto strip = png(file("strip.png"));
   ASSERT_EQ(strip.sizes(), (torch::IntArrayRef{kPad + 16 + kPad, kPad + 10 * (16 + kPad), 3}));
   const auto shape = vae_->model->image_shape();
-  const auto start = vae_->model->encode(read_image(file("colour.png"), shape, vae_->model->output_range()).unsqueeze(0)).mean;
+  const auto start =
+      vae_->model
+          ->encode(read_image(file("colour.png"), shape, vae_->model->output_range()).unsqueeze(0))
+          .mean;
   const auto end = torch::tensor({1.5f, -0.5f, 0.25f});
   const auto path = interpolate_path({start[0], end}, 10, InterpolationMethod::Spherical);
   ASSERT_TRUE(torch::equal(path[0], start[0]) && torch::equal(path[9], end));
@@ -219,7 +226,8 @@ TEST_F(CliTest, InterpolateWritesStripFramesGifAndVideo) {
 
 TEST_F(CliTest, SampleIsReproducibleFromTheSeed) {
   const auto args = [&](const std::string& seed, const std::string& out) {
-    return "sample " + quote(file("vae.llckpt")) + " --count 5 --seed " + seed + " --out " + quote(file(out));
+    return "sample " + quote(file("vae.llckpt")) + " --count 5 --seed " + seed + " --out " +
+           quote(file(out));
   };
   ASSERT_EQ(run(args("11", "a.png")).code, 0);
   ASSERT_EQ(run(args("11", "b.png")).code, 0);
@@ -233,13 +241,16 @@ TEST_F(CliTest, SampleIsReproducibleFromTheSeed) {
   EXPECT_TRUE(torch::equal(tile(grid, 1, 1, 16, 16), pixels(images[4])));
 
   // A GAN ([-1, 1] images, 1x28x28) through the same path, truncated.
-  ASSERT_EQ(run("sample " + quote(file("gan.llckpt")) + " --count 2 --seed 3 --truncation 1.5 --out " +
-                quote(file("gan.png"))).code, 0);
+  ASSERT_EQ(run("sample " + quote(file("gan.llckpt")) +
+                " --count 2 --seed 3 --truncation 1.5 --out " + quote(file("gan.png")))
+                .code,
+            0);
   const auto gan = load_model(file("gan.llckpt"));
   const auto generated = gan.model->decode(latents_from_seed(3, 2, kDim, 1.5));
   const auto gan_grid = png(file("gan.png"));
   ASSERT_EQ(gan_grid.sizes(), (torch::IntArrayRef{kPad + 28 + kPad, kPad + 2 * (28 + kPad), 1}));
-  EXPECT_TRUE(torch::equal(tile(gan_grid, 0, 1, 28, 28), to_uint8_hwc(generated[1], {-1.0f, 1.0f})));
+  EXPECT_TRUE(
+      torch::equal(tile(gan_grid, 0, 1, 28, 28), to_uint8_hwc(generated[1], {-1.0f, 1.0f})));
 }
 
 TEST_F(CliTest, ErrorsGiveOneLineAndNoOutput) {
@@ -250,14 +261,17 @@ TEST_F(CliTest, ErrorsGiveOneLineAndNoOutput) {
   write_file_atomically(file("short.json"), "[1, 2]");
   expect_failure("decode " + vae + " --z " + quote(file("short.json")) + " --out " + quote(out),
                  "have 2 values, the model needs 3", out);
-  expect_failure("reconstruct " + vae + " " + quote(file("not_an_image.png")) + " --out " + quote(out),
-                 "not_an_image.png: not an image", out);
-  expect_failure("encode " + vae + " " + quote(file("grey.png")) + " --out " + quote(file("err.csv")),
-                 "--out must end in .json or .npy", file("err.csv"));
-  expect_failure("sample " + vae + " --count 4 --seed 1 --out " + quote(file("no/such/folder/x.png")),
-                 "does not exist", file("no/such/folder/x.png"));
+  expect_failure(
+      "reconstruct " + vae + " " + quote(file("not_an_image.png")) + " --out " + quote(out),
+      "not_an_image.png: not an image", out);
+  expect_failure(
+      "encode " + vae + " " + quote(file("grey.png")) + " --out " + quote(file("err.csv")),
+      "--out must end in .json or .npy", file("err.csv"));
+  expect_failure(
+      "sample " + vae + " --count 4 --seed 1 --out " + quote(file("no/such/folder/x.png")),
+      "does not exist", file("no/such/folder/x.png"));
   // A bad --gif folder is found before the strip is written.
-  expect_failure("interpolate " + vae + " --from seed:1 --to seed:2 --out " + quote(out) + " --gif " +
-                     quote(file("nowhere/a.gif")),
+  expect_failure("interpolate " + vae + " --from seed:1 --to seed:2 --out " + quote(out) +
+                     " --gif " + quote(file("nowhere/a.gif")),
                  "nowhere", out);
 }

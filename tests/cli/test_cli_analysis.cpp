@@ -8,19 +8,19 @@
 #include <filesystem>
 #include <sstream>
 
-#include "core/atomic_file.h"
-#include "core/attributes.h"
-#include "core/dataset.h"
-#include "core/device.h"
-#include "core/embedding.h"
-#include "core/gan_model.h"
-#include "core/gmm.h"
-#include "core/image_io.h"
-#include "core/latent_io.h"
-#include "core/model_file.h"
-#include "core/pixels.h"
-#include "core/projection.h"
-#include "core/vae_model.h"
+#include "core/analysis/embedding.h"
+#include "core/analysis/projection.h"
+#include "core/data/dataset.h"
+#include "core/fitting/attributes.h"
+#include "core/fitting/gmm.h"
+#include "core/image/image_io.h"
+#include "core/io/atomic_file.h"
+#include "core/io/latent_io.h"
+#include "core/model/device.h"
+#include "core/model/gan_model.h"
+#include "core/model/model_file.h"
+#include "core/model/pixels.h"
+#include "core/model/vae_model.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -82,8 +82,10 @@ class CliAnalysisTest : public ::testing::Test {
     GanModel gan(g);
     spread_weights(gan);
     save_checkpoint(file("gan.llckpt"), gan, ModelInfo{});
-    ASSERT_EQ(run("make-faces --out " + quote(file("faces")) + " --count " + std::to_string(kFaces) +
-                  " --size 32 --seed 3").code, 0);
+    ASSERT_EQ(run("make-faces --out " + quote(file("faces")) + " --count " +
+                  std::to_string(kFaces) + " --size 32 --seed 3")
+                  .code,
+              0);
     spec_ = new std::string("celeba:" + file("faces"));
     vae_ = new LoadedModel(load_model(file("vae.llckpt")));
     const auto data = open_dataset(*spec_, dataset_options_for(*vae_->model));
@@ -97,11 +99,14 @@ class CliAnalysisTest : public ::testing::Test {
   }
 
   static std::string file(const std::string& name) { return dir_->file(name); }
-  static std::string data_args() { return " --data " + quote(*spec_) + " --cache-dir " + quote(file("cache")); }
+  static std::string data_args() {
+    return " --data " + quote(*spec_) + " --cache-dir " + quote(file("cache"));
+  }
 
   static Result run(const std::string& args) {
     const auto out = file("stdout.txt"), err = file("stderr.txt");
-    const std::string command = quote(LATENTLAB_CLI) + " " + args + " >" + quote(out) + " 2>" + quote(err);
+    const std::string command =
+        quote(LATENTLAB_CLI) + " " + args + " >" + quote(out) + " 2>" + quote(err);
     const int status = std::system(command.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
   }
@@ -120,13 +125,15 @@ Embedding* CliAnalysisTest::reference_ = nullptr;
 }  // namespace
 
 TEST_F(CliAnalysisTest, EmbedWritesProjectionAndLatentsAndUsesTheCache) {
-  const auto r = run("embed " + quote(file("vae.llckpt")) + data_args() + " --out " + quote(file("e.csv")));
+  const auto r =
+      run("embed " + quote(file("vae.llckpt")) + data_args() + " --out " + quote(file("e.csv")));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("encoded"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("explained variance ratio"), std::string::npos) << r.out;
   const auto rows = read_csv(file("e.csv"));
   ASSERT_EQ(rows.size(), static_cast<size_t>(kFaces + 1));
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"index", "label", "x", "y", "z0", "z1", "z2", "z3"}));
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{"index", "label", "x", "y", "z0", "z1", "z2", "z3"}));
   const auto& means = reference_->means;
   const auto xy = fit_pca(means, 2).project(means);
   for (int64_t i = 0; i < kFaces; ++i) {
@@ -136,16 +143,20 @@ TEST_F(CliAnalysisTest, EmbedWritesProjectionAndLatentsAndUsesTheCache) {
     EXPECT_EQ(row[1], "-1");  // CelebA has attributes, no class labels
     EXPECT_NEAR(std::stod(row[2]), xy[i][0].item<double>(), 1e-5);
     EXPECT_NEAR(std::stod(row[3]), xy[i][1].item<double>(), 1e-5);
-    for (int64_t j = 0; j < kDim; ++j) EXPECT_NEAR(std::stod(row[4 + j]), means[i][j].item<float>(), 1e-6);
+    for (int64_t j = 0; j < kDim; ++j)
+      EXPECT_NEAR(std::stod(row[4 + j]), means[i][j].item<float>(), 1e-6);
   }
   // Again: from the cache, the same file.
-  const auto again = run("embed " + quote(file("vae.llckpt")) + data_args() + " --out " + quote(file("f.csv")));
+  const auto again =
+      run("embed " + quote(file("vae.llckpt")) + data_args() + " --out " + quote(file("f.csv")));
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_NE(again.err.find("read from cache"), std::string::npos) << again.err;
   EXPECT_EQ(read_file(file("e.csv")), read_file(file("f.csv")));
   // Two chosen dimensions.
-  ASSERT_EQ(run("embed " + quote(file("vae.llckpt")) + data_args() + " --projection dims:2,0 --out " +
-                quote(file("d.csv"))).code, 0);
+  ASSERT_EQ(run("embed " + quote(file("vae.llckpt")) + data_args() +
+                " --projection dims:2,0 --out " + quote(file("d.csv")))
+                .code,
+            0);
   const auto dims = read_csv(file("d.csv"));
   EXPECT_EQ(dims[5][2], dims[5][6]);  // x = z2
   EXPECT_EQ(dims[5][3], dims[5][4]);  // y = z0
@@ -154,7 +165,8 @@ TEST_F(CliAnalysisTest, EmbedWritesProjectionAndLatentsAndUsesTheCache) {
 TEST_F(CliAnalysisTest, GmmIsStoredAndSampleDrawsFromIt) {
   fs::copy_file(file("vae.llckpt"), file("vae_gmm.llckpt"));
   const auto ckpt = quote(file("vae_gmm.llckpt"));
-  const auto curve = run("gmm " + ckpt + data_args() + " --bic 1..3 --covariance diag --max-iterations 30");
+  const auto curve =
+      run("gmm " + ckpt + data_args() + " --bic 1..3 --covariance diag --max-iterations 30");
   ASSERT_EQ(curve.code, 0) << curve.err;
   EXPECT_NE(curve.out.find("<- lowest BIC"), std::string::npos) << curve.out;
   const auto r = run("gmm " + ckpt + data_args() + " --components 2 --covariance diag --seed 4");
@@ -172,16 +184,21 @@ TEST_F(CliAnalysisTest, GmmIsStoredAndSampleDrawsFromIt) {
   const auto fit = fit_gmm(reference_->means, o);
   const auto stored = Gmm::from_info(*info.gmm);
   EXPECT_TRUE(torch::allclose(stored.means(), fit.model.means(), 1e-5, 1e-6));
-  EXPECT_TRUE(torch::allclose(stored.log_likelihood(reference_->means), fit.log_likelihoods, 1e-4, 1e-4));
+  EXPECT_TRUE(
+      torch::allclose(stored.log_likelihood(reference_->means), fit.log_likelihoods, 1e-4, 1e-4));
 
-  const auto s = run("sample " + ckpt + " --source gmm:1 --count 3 --seed 5 --out " + quote(file("g.png")));
+  const auto s =
+      run("sample " + ckpt + " --source gmm:1 --count 3 --seed 5 --out " + quote(file("g.png")));
   ASSERT_EQ(s.code, 0) << s.err;
   const auto images = vae_->model->decode(stored.sample(3, 5, 1));
   const auto grid = decode_png_bytes(read_file(file("g.png")));
   // Three images make a 2-column grid: the third starts the second row.
-  const auto tile = grid.slice(0, kPad + 16 + kPad, kPad + 16 + kPad + 16).slice(1, kPad, kPad + 16);
+  const auto tile =
+      grid.slice(0, kPad + 16 + kPad, kPad + 16 + kPad + 16).slice(1, kPad, kPad + 16);
   EXPECT_TRUE(torch::equal(tile, to_uint8_hwc(images[2], vae_->model->output_range())));
-  ASSERT_EQ(run("sample " + ckpt + " --source gmm --count 2 --seed 5 --out " + quote(file("h.png"))).code, 0);
+  ASSERT_EQ(
+      run("sample " + ckpt + " --source gmm --count 2 --seed 5 --out " + quote(file("h.png"))).code,
+      0);
 }
 
 TEST_F(CliAnalysisTest, AttributesAreStoredWithTheirAccuracy) {
@@ -195,7 +212,8 @@ TEST_F(CliAnalysisTest, AttributesAreStoredWithTheirAccuracy) {
   const auto& names = reference_->attribute_names;
   const auto column = std::find(names.begin(), names.end(), "Smiling") - names.begin();
   ASSERT_LT(column, static_cast<int64_t>(names.size()));
-  const auto expected = mean_difference(reference_->means, reference_->attributes.select(1, column));
+  const auto expected =
+      mean_difference(reference_->means, reference_->attributes.select(1, column));
   const auto& smiling = info.attributes.at("Smiling");
   EXPECT_EQ(smiling.method, "mean-diff");
   EXPECT_EQ(smiling.source, *spec_);
@@ -217,15 +235,17 @@ TEST_F(CliAnalysisTest, EncodeInvertsAGan) {
   torch::manual_seed(9);
   const auto target = gan.model->decode(torch::randn({1, kDim}));
   write_png(file("target.png"), target[0], gan.model->output_range());
-  const auto r = run("encode " + quote(file("gan.llckpt")) + " " + quote(file("target.png")) + " --out " +
-                     quote(file("z.json")) + " --steps 150 --restarts 3");
+  const auto r = run("encode " + quote(file("gan.llckpt")) + " " + quote(file("target.png")) +
+                     " --out " + quote(file("z.json")) + " --steps 150 --restarts 3");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("pixel MSE"), std::string::npos) << r.err;
   const auto z = read_latents(file("z.json"), kDim);
   ASSERT_EQ(z.size(0), 1);
-  const auto image = read_image(file("target.png"), gan.model->image_shape(), gan.model->output_range());
+  const auto image =
+      read_image(file("target.png"), gan.model->image_shape(), gan.model->output_range());
   const double error = (gan.model->decode(z)[0] - image).pow(2).mean().item<double>();
-  const double baseline = (gan.model->decode(torch::randn({8, kDim})) - image).pow(2).mean().item<double>();
+  const double baseline =
+      (gan.model->decode(torch::randn({8, kDim})) - image).pow(2).mean().item<double>();
   EXPECT_LT(error, 0.1 * baseline) << error << " vs " << baseline;
 }
 

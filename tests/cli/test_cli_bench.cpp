@@ -5,9 +5,9 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "core/gan_model.h"
-#include "core/model_file.h"
-#include "core/vae_model.h"
+#include "core/model/gan_model.h"
+#include "core/model/model_file.h"
+#include "core/model/vae_model.h"
 #include "tests/cli/cli_run.h"
 #include "tests/core/temp_dir.h"
 
@@ -37,7 +37,9 @@ class CliBenchTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete dir_; }
 
-  static test::CliResult run(const std::string& args) { return test::run_cli("bench " + args, dir_->path()); }
+  static test::CliResult run(const std::string& args) {
+    return test::run_cli("bench " + args, dir_->path());
+  }
 
   static void expect_timing(const nlohmann::json& j, const std::string& what) {
     ASSERT_TRUE(j.contains(what)) << j.dump();
@@ -55,7 +57,8 @@ class CliBenchTest : public ::testing::Test {
 TempDir* CliBenchTest::dir_ = nullptr;
 
 TEST_F(CliBenchTest, VaeJsonHasDecodeAndEncodeTimings) {
-  const auto r = run(quote(dir_->file("vae.llckpt")) + " --batch 3 --iterations 5 --device cpu --json");
+  const auto r =
+      run(quote(dir_->file("vae.llckpt")) + " --batch 3 --iterations 5 --device cpu --json");
   ASSERT_EQ(r.code, 0) << (r.err_lines.empty() ? "" : r.err_lines[0]);
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["kind"], "vae");
@@ -88,7 +91,8 @@ TEST_F(CliBenchTest, GanHasDecodeOnlyAndTextReportNamesIt) {
 TEST_F(CliBenchTest, PausesComeBeforeEachCallAndAreNotTimed) {
   const auto start = std::chrono::steady_clock::now();
   const auto r = run(quote(dir_->file("vae.llckpt")) + " --iterations 3 --pause-ms 300 --json");
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(r.code, 0) << (r.err_lines.empty() ? "" : r.err_lines[0]);
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["pause_ms"], 300);

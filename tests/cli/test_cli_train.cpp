@@ -8,13 +8,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/atomic_file.h"
-#include "core/checkpoint_file.h"
-#include "core/device.h"
-#include "core/image_io.h"
-#include "core/model_file.h"
-#include "core/pixels.h"
-#include "core/sampling.h"
+#include "core/analysis/sampling.h"
+#include "core/image/image_io.h"
+#include "core/io/atomic_file.h"
+#include "core/io/checkpoint_file.h"
+#include "core/model/device.h"
+#include "core/model/model_file.h"
+#include "core/model/pixels.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -56,7 +56,9 @@ class CliTrainTest : public ::testing::Test {
     for (std::string line; std::getline(lines, line);) r.err_lines.push_back(line);
     return r;
   }
-  static std::string last_error(const CliRun& r) { return r.err_lines.empty() ? "" : r.err_lines.back(); }
+  static std::string last_error(const CliRun& r) {
+    return r.err_lines.empty() ? "" : r.err_lines.back();
+  }
 
   static TempDir* dir_;
 };
@@ -75,11 +77,14 @@ TEST_F(CliTrainTest, TrainResumeAndEval) {
   ASSERT_EQ(straight.code, 0) << last_error(straight);
   EXPECT_NE(straight.out.find("wrote " + file("straight.llckpt")), std::string::npos);
   ASSERT_EQ(run(kSmallVae + " --epochs 2 --out " + q(file("resumed.llckpt"))).code, 0);
-  const auto resumed = run("train vae --data fashion-mnist:test --limit 256 --epochs 3 --resume --lr 0.1 "
-                           "--threads 1 --out " + q(file("resumed.llckpt")));
+  const auto resumed =
+      run("train vae --data fashion-mnist:test --limit 256 --epochs 3 --resume --lr 0.1 "
+          "--threads 1 --out " +
+          q(file("resumed.llckpt")));
   ASSERT_EQ(resumed.code, 0) << last_error(resumed);
   bool noted = false;
-  for (const auto& line : resumed.err_lines) noted |= line.find("--lr is ignored with --resume") != std::string::npos;
+  for (const auto& line : resumed.err_lines)
+    noted |= line.find("--lr is ignored with --resume") != std::string::npos;
   EXPECT_TRUE(noted);
   const auto a = read_checkpoint_file(file("straight.llckpt"));
   const auto b = read_checkpoint_file(file("resumed.llckpt"));
@@ -91,7 +96,8 @@ TEST_F(CliTrainTest, TrainResumeAndEval) {
   EXPECT_EQ(loaded.info.provenance.epochs, 3);
   EXPECT_EQ(loaded.info.provenance.seed, 5);
   EXPECT_EQ(loaded.info.provenance.loss_history.size(), 3u);
-  EXPECT_NE(loaded.info.provenance.command.find("train vae --data fashion-mnist:test"), std::string::npos);
+  EXPECT_NE(loaded.info.provenance.command.find("train vae --data fashion-mnist:test"),
+            std::string::npos);
   EXPECT_EQ(loaded.info.hyper_parameters["channels"], nlohmann::json({4, 8}));
 
   // eval --json --store: consistent terms, stored in the checkpoint.
@@ -113,25 +119,30 @@ TEST_F(CliTrainTest, TrainResumeAndEval) {
   EXPECT_TRUE(stored.contains("train_loss"));
 
   // Resuming a finished run without more epochs is one clear error line.
-  const auto done = run("train vae --data fashion-mnist:test --limit 256 --epochs 3 --resume --out " +
-                        q(file("straight.llckpt")));
+  const auto done =
+      run("train vae --data fashion-mnist:test --limit 256 --epochs 3 --resume --out " +
+          q(file("straight.llckpt")));
   EXPECT_NE(done.code, 0);
-  EXPECT_NE(last_error(done).find("already trained for 3 epochs"), std::string::npos) << last_error(done);
+  EXPECT_NE(last_error(done).find("already trained for 3 epochs"), std::string::npos)
+      << last_error(done);
 
   // release: float16 weights equal to the trained ones rounded, the card kept, no training state.
-  const auto r = run("release " + q(file("straight.llckpt")) + " --out " + q(file("release.llckpt")));
+  const auto r =
+      run("release " + q(file("straight.llckpt")) + " --out " + q(file("release.llckpt")));
   ASSERT_EQ(r.code, 0) << last_error(r);
   const auto released = read_checkpoint_file(file("release.llckpt"));
   EXPECT_LT(released.tensors.size(), a.tensors.size());  // the Adam state is gone
   for (const auto& [name, t] : released.tensors) {
     ASSERT_TRUE(a.tensors.count(name)) << name;
-    EXPECT_TRUE(torch::equal(t.to(torch::kFloat32), a.tensors.at(name).to(torch::kHalf).to(torch::kFloat32)))
+    EXPECT_TRUE(torch::equal(t.to(torch::kFloat32),
+                             a.tensors.at(name).to(torch::kHalf).to(torch::kFloat32)))
         << name;
   }
   const auto card = load_model(file("release.llckpt")).info;
   EXPECT_DOUBLE_EQ(card.provenance.metrics["eval_elbo"].get<double>(), elbo);
-  const auto again = run("train vae --data fashion-mnist:test --limit 256 --epochs 4 --resume --out " +
-                         q(file("release.llckpt")));
+  const auto again =
+      run("train vae --data fashion-mnist:test --limit 256 --epochs 4 --resume --out " +
+          q(file("release.llckpt")));
   EXPECT_NE(again.code, 0);
   EXPECT_NE(last_error(again).find("no training state"), std::string::npos) << last_error(again);
   const auto bad = run("release " + q(file("missing.llckpt")) + " --out " + q(file("x.llckpt")));
@@ -141,13 +152,15 @@ TEST_F(CliTrainTest, TrainResumeAndEval) {
 }
 
 TEST_F(CliTrainTest, GanTrainsAndEvalScoresDataAndSamples) {
-  const auto t = run("train gan --data fashion-mnist:test --limit 64 --latent-dim 4 --generator-width 4 "
-                     "--discriminator-width 4 --batch-size 32 --epochs 1 --threads 1 --half --out " +
-                     q(file("gan.llckpt")));
+  const auto t =
+      run("train gan --data fashion-mnist:test --limit 64 --latent-dim 4 --generator-width 4 "
+          "--discriminator-width 4 --batch-size 32 --epochs 1 --threads 1 --half --out " +
+          q(file("gan.llckpt")));
   ASSERT_EQ(t.code, 0) << last_error(t);
   const auto loaded = load_model(file("gan.llckpt"));
   EXPECT_EQ(loaded.info.kind, ModelKind::Gan);
-  const auto e = run("eval " + q(file("gan.llckpt")) + " --data fashion-mnist:test --limit 32 --json");
+  const auto e =
+      run("eval " + q(file("gan.llckpt")) + " --data fashion-mnist:test --limit 32 --json");
   ASSERT_EQ(e.code, 0) << last_error(e);
   const auto j = nlohmann::json::parse(e.out);
   for (const auto* key : {"d_data", "d_samples"}) {
@@ -177,39 +190,47 @@ TEST_F(CliTrainTest, EditAddsAttributeVectors) {
   const auto wide = torch::tensor({1.5f, -0.5f}), dark = torch::tensor({-1.0f, 2.0f});
   const auto png = [](const std::string& path) { return decode_png_bytes(read_file(path)); };
   const auto tile = [](const torch::Tensor& hwc, int64_t row, int64_t col) {
-    return hwc.slice(0, kPad + row * 30, kPad + row * 30 + 28).slice(1, kPad + col * 30, kPad + col * 30 + 28);
+    return hwc.slice(0, kPad + row * 30, kPad + row * 30 + 28)
+        .slice(1, kPad + col * 30, kPad + col * 30 + 28);
   };
   const auto pixels = [&](const torch::Tensor& chw) {
     auto p = to_uint8_hwc(chw, range);
     return p.size(2) == 1 ? p.expand({28, 28, 3}) : p;
   };
-  const auto as_rgb = [](const torch::Tensor& hwc) { return hwc.size(2) == 1 ? hwc.expand({28, 28, 3}) : hwc; };
+  const auto as_rgb = [](const torch::Tensor& hwc) {
+    return hwc.size(2) == 1 ? hwc.expand({28, 28, 3}) : hwc;
+  };
 
   // One row: decoded | Wide+2 | Dark-1 | both.
-  const auto r = run("edit " + q(file("edit.llckpt")) + " seed:9 --attribute Wide=2 --attribute Dark=-1 --out " +
-                     q(file("edit.png")));
+  const auto r = run("edit " + q(file("edit.llckpt")) +
+                     " seed:9 --attribute Wide=2 --attribute Dark=-1 --out " + q(file("edit.png")));
   ASSERT_EQ(r.code, 0) << last_error(r);
   const auto grid = png(file("edit.png"));
   ASSERT_EQ(grid.size(1), kPad + 4 * 30);
-  const auto expected = loaded.model->decode(torch::stack({z, z + 2 * wide, z - dark, z + 2 * wide - dark}));
-  for (int64_t c = 0; c < 4; ++c) EXPECT_TRUE(torch::equal(as_rgb(tile(grid, 0, c)), pixels(expected[c]))) << c;
+  const auto expected =
+      loaded.model->decode(torch::stack({z, z + 2 * wide, z - dark, z + 2 * wide - dark}));
+  for (int64_t c = 0; c < 4; ++c)
+    EXPECT_TRUE(torch::equal(as_rgb(tile(grid, 0, c)), pixels(expected[c]))) << c;
 
   // --sweep 3: a row per attribute from -A to +A, the middle one unedited.
-  const auto s = run("edit " + q(file("edit.llckpt")) + " seed:9 --attribute Wide=2 Dark=1 --sweep 3 --out " +
-                     q(file("sweep.png")));
+  const auto s = run("edit " + q(file("edit.llckpt")) +
+                     " seed:9 --attribute Wide=2 Dark=1 --sweep 3 --out " + q(file("sweep.png")));
   ASSERT_EQ(s.code, 0) << last_error(s);
   const auto sweep = png(file("sweep.png"));
   ASSERT_EQ(sweep.size(0), kPad + 2 * 30);
   ASSERT_EQ(sweep.size(1), kPad + 3 * 30);
-  const auto rows = loaded.model->decode(torch::stack({z - 2 * wide, z, z + 2 * wide, z - dark, z, z + dark}));
+  const auto rows =
+      loaded.model->decode(torch::stack({z - 2 * wide, z, z + 2 * wide, z - dark, z, z + dark}));
   for (int64_t i = 0; i < 6; ++i)
     EXPECT_TRUE(torch::equal(as_rgb(tile(sweep, i / 3, i % 3)), pixels(rows[i]))) << i;
 
   // An unknown name: one line that lists the known ones, and no file.
-  const auto bad = run("edit " + q(file("edit.llckpt")) + " seed:9 --attribute Smiling=1 --out " + q(file("bad.png")));
+  const auto bad = run("edit " + q(file("edit.llckpt")) + " seed:9 --attribute Smiling=1 --out " +
+                       q(file("bad.png")));
   EXPECT_NE(bad.code, 0);
   ASSERT_EQ(bad.err_lines.size(), 1u);
-  EXPECT_NE(bad.err_lines[0].find("unknown attribute 'Smiling'"), std::string::npos) << bad.err_lines[0];
+  EXPECT_NE(bad.err_lines[0].find("unknown attribute 'Smiling'"), std::string::npos)
+      << bad.err_lines[0];
   EXPECT_NE(bad.err_lines[0].find("known: Dark Wide"), std::string::npos) << bad.err_lines[0];
   EXPECT_FALSE(fs::exists(file("bad.png")));
 }

@@ -18,7 +18,8 @@
 
 // Returns the script's output as a float64 tensor of its shape; on failure an undefined tensor
 // and the reason in *error (the script's stderr).
-inline torch::Tensor run_python_reference(const std::string& script, const std::vector<torch::Tensor>& inputs,
+inline torch::Tensor run_python_reference(const std::string& script,
+                                          const std::vector<torch::Tensor>& inputs,
                                           std::string* error) {
   TempDir dir;
   std::ostringstream prelude;
@@ -33,12 +34,13 @@ inline torch::Tensor run_python_reference(const std::string& script, const std::
     prelude << ")))\n";
   }
   const auto out = dir.file("out.bin"), shape = dir.file("shape.txt");
-  std::ofstream(dir.file("script.py")) << prelude.str() << script << "\n"
-                                       << "output = np.asarray(output, dtype=np.float64)\n"
-                                       << "output.tofile(r'" << out << "')\n"
-                                       << "open(r'" << shape << "', 'w').write(' '.join(map(str, output.shape)))\n";
-  const std::string command = std::string(LATENTLAB_PYTHON) + " " + dir.file("script.py") + " 2> " +
-                              dir.file("stderr.txt");
+  std::ofstream(dir.file("script.py"))
+      << prelude.str() << script << "\n"
+      << "output = np.asarray(output, dtype=np.float64)\n"
+      << "output.tofile(r'" << out << "')\n"
+      << "open(r'" << shape << "', 'w').write(' '.join(map(str, output.shape)))\n";
+  const std::string command =
+      std::string(LATENTLAB_PYTHON) + " " + dir.file("script.py") + " 2> " + dir.file("stderr.txt");
   if (std::system(command.c_str()) != 0) {
     std::ifstream err(dir.file("stderr.txt"));
     *error = std::string(std::istreambuf_iterator<char>(err), {});

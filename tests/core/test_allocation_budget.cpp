@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "core/allocation_budget.h"
+#include "core/model/allocation_budget.h"
 
 using namespace latentlab;
 

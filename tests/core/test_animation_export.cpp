@@ -8,10 +8,10 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "core/animation_export.h"
-#include "core/atomic_file.h"
-#include "core/error.h"
-#include "core/pixels.h"
+#include "core/common/error.h"
+#include "core/image/animation_export.h"
+#include "core/io/atomic_file.h"
+#include "core/model/pixels.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -158,7 +158,8 @@ TEST(AnimationExport, VideoReadsBackWithTheFrameCountAndSize) {
   }
   EXPECT_EQ(count, 6);
   // Lossy, but frame i is still about i / 5 of white.
-  for (size_t i = 0; i < brightness.size(); ++i) EXPECT_NEAR(brightness[i], 255.0 * double(i) / 5.0, 12.0) << i;
+  for (size_t i = 0; i < brightness.size(); ++i)
+    EXPECT_NEAR(brightness[i], 255.0 * double(i) / 5.0, 12.0) << i;
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
 }
 

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "core/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -29,7 +29,8 @@ TEST(AtomicFile, NextWriteRemovesOrphanedTemporariesOnly) {
 
   // write_via_temporary (video encoders) cleans up the same way.
   write_file_atomically(orphan, "x");
-  write_via_temporary(dir.file("strip.png"), [](const std::string& temp) { write_file_atomically(temp, "v"); });
+  write_via_temporary(dir.file("strip.png"),
+                      [](const std::string& temp) { write_file_atomically(temp, "v"); });
   EXPECT_FALSE(fs::exists(orphan));
   EXPECT_EQ(read_file(dir.file("strip.png")), "v");
 }

@@ -5,13 +5,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/atomic_file.h"
-#include "core/checkpoint_file.h"
-#include "core/crc32.h"
-#include "core/error.h"
-#include "core/gan_model.h"
-#include "core/model_file.h"
-#include "core/vae_model.h"
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/checkpoint_file.h"
+#include "core/io/crc32.h"
+#include "core/model/gan_model.h"
+#include "core/model/model_file.h"
+#include "core/model/vae_model.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -75,9 +75,11 @@ TEST(Crc32, AnySplitGivesTheSameValueAsOnePass) {
   std::string data;
   for (int i = 0; i < 1000; ++i) data.push_back(char((i * 131 + 7) % 256));
   const uint32_t whole = crc32(data);
-  for (size_t cut : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{500}, size_t{999}})
-    EXPECT_EQ(crc32(std::string_view(data).substr(cut), crc32(std::string_view(data).substr(0, cut))),
-              whole)
+  for (size_t cut :
+       {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{500}, size_t{999}})
+    EXPECT_EQ(
+        crc32(std::string_view(data).substr(cut), crc32(std::string_view(data).substr(0, cut))),
+        whole)
         << cut;
 }
 
@@ -144,10 +146,12 @@ TEST(Checkpoint, HalfPrecisionRestoresFloat32Closely) {
   save_checkpoint(half, model, ModelInfo{}, options);
   EXPECT_LT(fs::file_size(half), fs::file_size(full) * 6 / 10);
   const auto loaded = load_model(half);
-  for (const auto& p : loaded.model ? dynamic_cast<NativeModel&>(*loaded.model).network().named_parameters()
-                                    : torch::OrderedDict<std::string, torch::Tensor>{}) {
+  for (const auto& p : loaded.model
+                           ? dynamic_cast<NativeModel&>(*loaded.model).network().named_parameters()
+                           : torch::OrderedDict<std::string, torch::Tensor>{}) {
     EXPECT_EQ(p.value().scalar_type(), torch::kFloat32);
-    EXPECT_TRUE(torch::allclose(p.value(), model.network().named_parameters()[p.key()], 1e-3, 1e-4));
+    EXPECT_TRUE(
+        torch::allclose(p.value(), model.network().named_parameters()[p.key()], 1e-3, 1e-4));
   }
 }
 
@@ -241,14 +245,21 @@ TEST(Checkpoint, LyingMetadataIsRejected) {
     write_checkpoint_file(path, file);
     return error_of([&] { load_model(path); });
   };
-  EXPECT_NE(lie([](auto& m) { m["latent_dim"] = 5; }).find("but the architecture in the metadata needs"), std::string::npos);
-  EXPECT_NE(lie([](auto& m) { m["image_shape"] = {1, 32, 32}; }).find("architecture"),
+  EXPECT_NE(
+      lie([](auto& m) { m["latent_dim"] = 5; }).find("but the architecture in the metadata needs"),
+      std::string::npos);
+  EXPECT_NE(lie([](auto& m) {
+              m["image_shape"] = {1, 32, 32};
+            }).find("architecture"),
             std::string::npos);
   EXPECT_NE(lie([](auto& m) { m["architecture"] = "resnet-9000"; }).find("unknown architecture"),
             std::string::npos);
-  EXPECT_NE(lie([](auto& m) { m["hyper_parameters"]["channels"] = "wide"; }).find("hyper-parameters"),
-            std::string::npos);
-  EXPECT_NE(lie([](auto& m) { m["attributes"]["Smiling"] = {1.0, 2.0, 3.0}; }).find("Smiling"),
+  EXPECT_NE(
+      lie([](auto& m) { m["hyper_parameters"]["channels"] = "wide"; }).find("hyper-parameters"),
+      std::string::npos);
+  EXPECT_NE(lie([](auto& m) {
+              m["attributes"]["Smiling"] = {1.0, 2.0, 3.0};
+            }).find("Smiling"),
             std::string::npos);
   EXPECT_NE(lie([](auto& m) { m.erase("kind"); }).find("kind"), std::string::npos);
 }

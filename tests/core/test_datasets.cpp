@@ -7,13 +7,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/atomic_file.h"
-#include "core/celeba_dataset.h"
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/idx_dataset.h"
-#include "core/idx_reader.h"
-#include "core/image_io.h"
+#include "core/common/error.h"
+#include "core/data/dataset.h"
+#include "core/image/image_io.h"
+#include "core/io/atomic_file.h"
+#include "core/readers/celeba_dataset.h"
+#include "core/readers/idx_dataset.h"
+#include "core/readers/idx_reader.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;

@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/atomic_file.h"
-#include "core/embedding.h"
-#include "core/error.h"
-#include "core/gan_model.h"
-#include "core/model_file.h"
-#include "core/vae_model.h"
+#include "core/analysis/embedding.h"
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "core/model/gan_model.h"
+#include "core/model/model_file.h"
+#include "core/model/vae_model.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;

@@ -9,10 +9,10 @@
 #include <map>
 #include <sstream>
 
-#include "core/atomic_file.h"
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/face_generator.h"
+#include "core/common/error.h"
+#include "core/data/dataset.h"
+#include "core/faces/face_generator.h"
+#include "core/io/atomic_file.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;

@@ -1,5 +1,6 @@
-// Gaussian mixtures: the hand-written log-likelihood against OpenCV's own EM::predict2, scikit-learn
-// and the closed form for one component; BIC choosing K; sampling; ellipses; round trips.
+// Gaussian mixtures: the hand-written log-likelihood against OpenCV's own EM::predict2,
+// scikit-learn and the closed form for one component; BIC choosing K; sampling; ellipses; round
+// trips.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -7,8 +8,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/ml.hpp>
 
-#include "core/error.h"
-#include "core/gmm.h"
+#include "core/common/error.h"
+#include "core/fitting/gmm.h"
 #include "tests/core/python_reference.h"
 
 using namespace latentlab;
@@ -53,12 +54,14 @@ TEST(Gmm, LogLikelihoodMatchesOpenCvPredict2OnTheSameModel) {
     for (int k = 0; k < 3; ++k)
       cov[k] = torch::from_blob(covs[k].ptr<double>(), {4, 4}, torch::kFloat64).clone();
     const Gmm gmm(torch::from_blob(em->getWeights().ptr<double>(), {3}, torch::kFloat64).clone(),
-                  torch::from_blob(em->getMeans().ptr<double>(), {3, 4}, torch::kFloat64).clone(), cov);
+                  torch::from_blob(em->getMeans().ptr<double>(), {3, 4}, torch::kFloat64).clone(),
+                  cov);
     const auto ours = gmm.log_likelihood(data);
     const auto labels = gmm.predict(data);
     for (int64_t i = 0; i < data.size(0); i += 7) {
       const cv::Vec2d r = em->predict2(samples.row(static_cast<int>(i)), cv::noArray());
-      EXPECT_NEAR(ours[i].item<double>(), r[0], 1e-8 * std::max(1.0, std::abs(r[0]))) << "sample " << i;
+      EXPECT_NEAR(ours[i].item<double>(), r[0], 1e-8 * std::max(1.0, std::abs(r[0])))
+          << "sample " << i;
       EXPECT_EQ(labels[i].item<int64_t>(), static_cast<int64_t>(r[1]));
     }
   }
@@ -87,7 +90,8 @@ output = np.concatenate([g.score_samples(z), g.predict_proba(z).ravel()])
                                              {weights, means, covs, z}, &error);
   ASSERT_TRUE(expected.defined()) << error;
   EXPECT_TRUE(torch::allclose(gmm.log_likelihood(z), expected.slice(0, 0, 300), 1e-10, 1e-10));
-  EXPECT_TRUE(torch::allclose(gmm.responsibilities(z).reshape({-1}), expected.slice(0, 300), 1e-8, 1e-10));
+  EXPECT_TRUE(
+      torch::allclose(gmm.responsibilities(z).reshape({-1}), expected.slice(0, 300), 1e-8, 1e-10));
 }
 
 TEST(Gmm, OneComponentIsTheGaussianDensity) {
@@ -98,7 +102,8 @@ TEST(Gmm, OneComponentIsTheGaussianDensity) {
   const Gmm gmm(torch::ones({1}, torch::kFloat64), mean, cov);
   const auto z = torch::randn({d}, torch::kFloat64);
   const auto diff = (z - mean[0]).unsqueeze(1);
-  const double quad = torch::matmul(diff.t(), torch::matmul(torch::inverse(cov[0]), diff)).item<double>();
+  const double quad =
+      torch::matmul(diff.t(), torch::matmul(torch::inverse(cov[0]), diff)).item<double>();
   const double expected =
       -0.5 * (d * std::log(2 * M_PI) + std::log(torch::det(cov[0]).item<double>()) + quad);
   EXPECT_NEAR(gmm.log_likelihood_of(z), expected, 1e-12);
@@ -197,13 +202,14 @@ TEST(Gmm, SamplesFollowTheMixtureAndAreSeeded) {
 
 TEST(Gmm, EllipsesProjectMeanAndCovariance) {
   const double angle = M_PI / 6;
-  const auto r = torch::tensor({{std::cos(angle), -std::sin(angle)}, {std::sin(angle), std::cos(angle)}},
-                               torch::kFloat64);
+  const auto r = torch::tensor(
+      {{std::cos(angle), -std::sin(angle)}, {std::sin(angle), std::cos(angle)}}, torch::kFloat64);
   // 3D component whose (x, y) covariance is R diag(4, 1) R^T.
   auto cov = torch::eye(3, torch::kFloat64) * 9;
-  cov.slice(0, 0, 2).slice(1, 0, 2) = torch::matmul(torch::matmul(r, torch::diag(torch::tensor({4.0, 1.0}, torch::kFloat64))), r.t());
-  const Gmm gmm(torch::ones({1}, torch::kFloat64), torch::tensor({{1.0, 2.0, 3.0}}, torch::kFloat64),
-                cov.unsqueeze(0));
+  cov.slice(0, 0, 2).slice(1, 0, 2) = torch::matmul(
+      torch::matmul(r, torch::diag(torch::tensor({4.0, 1.0}, torch::kFloat64))), r.t());
+  const Gmm gmm(torch::ones({1}, torch::kFloat64),
+                torch::tensor({{1.0, 2.0, 3.0}}, torch::kFloat64), cov.unsqueeze(0));
   const auto e = gmm.ellipses(dims_projection(3, 0, 1), 2.0).at(0);
   EXPECT_NEAR(e.center_x, 1.0, 1e-12);
   EXPECT_NEAR(e.center_y, 2.0, 1e-12);
@@ -238,10 +244,11 @@ TEST(Gmm, InfoRoundTripAndValidation) {
   bad = info;
   bad.means.pop_back();
   EXPECT_THROW(Gmm::from_info(bad), InputError);
-  EXPECT_THROW(Gmm(torch::tensor({1.0, 0.0}, torch::kFloat64), torch::zeros({2, 3}, torch::kFloat64),
-                   random_covariances(2, 3)),
+  EXPECT_THROW(Gmm(torch::tensor({1.0, 0.0}, torch::kFloat64),
+                   torch::zeros({2, 3}, torch::kFloat64), random_covariances(2, 3)),
                InputError);
   EXPECT_THROW(gmm.log_likelihood(torch::zeros({1, 4})), InputError);
-  EXPECT_THROW(fit_gmm(torch::zeros({2, 3}), GmmFitOptions{}), InputError);  // 5 components, 2 latents
+  EXPECT_THROW(fit_gmm(torch::zeros({2, 3}), GmmFitOptions{}),
+               InputError);  // 5 components, 2 latents
   EXPECT_THROW(parse_covariance_type("tied"), InputError);
 }

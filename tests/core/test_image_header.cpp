@@ -5,7 +5,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/image_header.h"
+#include "core/image/image_header.h"
 
 using namespace latentlab;
 

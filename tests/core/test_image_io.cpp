@@ -6,11 +6,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "core/atomic_file.h"
-#include "core/crc32.h"
-#include "core/error.h"
-#include "core/image_io.h"
-#include "core/pixels.h"
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+#include "core/io/atomic_file.h"
+#include "core/io/crc32.h"
+#include "core/model/pixels.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -33,7 +33,8 @@ std::string be32(uint32_t v) {
 
 // A PNG signature and IHDR chunk claiming width x height, then IEND: no pixel data at all.
 std::string png_header_only(uint32_t width, uint32_t height) {
-  const std::string ihdr = "IHDR" + be32(width) + be32(height) + std::string("\x08\x00\x00\x00\x00", 5);
+  const std::string ihdr =
+      "IHDR" + be32(width) + be32(height) + std::string("\x08\x00\x00\x00\x00", 5);
   return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + ihdr + be32(crc32(ihdr)) + be32(0) +
          "IEND" + be32(crc32("IEND"));
 }
@@ -82,20 +83,24 @@ TEST(ImageIo, CentreCropsToTheAspectRatioThenResizes) {
   cv::Mat wide(20, 60, CV_8U, cv::Scalar(0));
   wide(cv::Rect(20, 0, 20, 20)).setTo(255);
   ASSERT_TRUE(cv::imwrite(dir.file("wide.png"), wide));
-  EXPECT_TRUE(torch::equal(read_image(dir.file("wide.png"), {1, 10, 10}, {}), torch::ones({1, 10, 10})));
+  EXPECT_TRUE(
+      torch::equal(read_image(dir.file("wide.png"), {1, 10, 10}, {}), torch::ones({1, 10, 10})));
   // Tall image, 2:1 target (width 8, height 4): the crop is the middle 20x10 band.
   cv::Mat tall(40, 20, CV_8U, cv::Scalar(0));
   tall(cv::Rect(0, 15, 20, 10)).setTo(255);
   EXPECT_TRUE(cv::imwrite(dir.file("tall.png"), tall));
-  EXPECT_TRUE(torch::equal(read_image(dir.file("tall.png"), {1, 4, 8}, {}), torch::ones({1, 4, 8})));
+  EXPECT_TRUE(
+      torch::equal(read_image(dir.file("tall.png"), {1, 4, 8}, {}), torch::ones({1, 4, 8})));
   // Shrinking averages (INTER_AREA): a 2x2 checkerboard of 0/255 blocks becomes mid grey.
   cv::Mat checker(8, 8, CV_8U, cv::Scalar(0));
   checker(cv::Rect(0, 0, 4, 4)).setTo(255);
   checker(cv::Rect(4, 4, 4, 4)).setTo(255);
   ASSERT_TRUE(cv::imwrite(dir.file("checker.png"), checker));
-  EXPECT_TRUE(torch::allclose(read_image(dir.file("checker.png"), {1, 1, 1}, {}), torch::full({1, 1, 1}, 0.5f)));
+  EXPECT_TRUE(torch::allclose(read_image(dir.file("checker.png"), {1, 1, 1}, {}),
+                              torch::full({1, 1, 1}, 0.5f)));
   // Enlarging a tiny image works too.
-  EXPECT_EQ(read_image(dir.file("checker.png"), {1, 28, 28}, {}).sizes(), (torch::IntArrayRef{1, 28, 28}));
+  EXPECT_EQ(read_image(dir.file("checker.png"), {1, 28, 28}, {}).sizes(),
+            (torch::IntArrayRef{1, 28, 28}));
 }
 
 TEST(ImageIo, SixteenBitAndAlphaAreHandled) {
@@ -115,21 +120,24 @@ TEST(ImageIo, SixteenBitAndAlphaAreHandled) {
   // A JPEG reads as well (lossy: a flat grey stays close).
   cv::Mat flat(16, 16, CV_8UC3, cv::Scalar(100, 100, 100));
   ASSERT_TRUE(cv::imwrite(dir.file("flat.jpg"), flat));
-  EXPECT_TRUE(torch::allclose(read_image(dir.file("flat.jpg"), {1, 8, 8}, {}), torch::full({1, 8, 8}, 100 / 255.0f), 0, 3 / 255.0));
+  EXPECT_TRUE(torch::allclose(read_image(dir.file("flat.jpg"), {1, 8, 8}, {}),
+                              torch::full({1, 8, 8}, 100 / 255.0f), 0, 3 / 255.0));
 }
 
 TEST(ImageIo, BadFilesNameThePathAndTheProblem) {
   TempDir dir;
   const ImageShape shape{1, 28, 28};
   auto starts_with_path = [](const std::string& message, const std::string& path) {
-    return message.find(path) != std::string::npos && message.find(path) <= 1;  // "PATH" or "'PATH'"
+    return message.find(path) != std::string::npos &&
+           message.find(path) <= 1;  // "PATH" or "'PATH'"
   };
   const auto missing = error_of([&] { read_image(dir.file("none.png"), shape, {}); });
   EXPECT_TRUE(starts_with_path(missing, dir.file("none.png"))) << missing;
   EXPECT_NE(missing.find("no such file"), std::string::npos) << missing;
 
   write_file_atomically(dir.file("empty.png"), "");
-  EXPECT_EQ(error_of([&] { read_image(dir.file("empty.png"), shape, {}); }), dir.file("empty.png") + ": empty file");
+  EXPECT_EQ(error_of([&] { read_image(dir.file("empty.png"), shape, {}); }),
+            dir.file("empty.png") + ": empty file");
 
   write_file_atomically(dir.file("text.png"), "this is not an image");
   const auto text = error_of([&] { read_image(dir.file("text.png"), shape, {}); });
@@ -142,7 +150,10 @@ TEST(ImageIo, BadFilesNameThePathAndTheProblem) {
 
   // A valid header with no pixel data is still not an image.
   write_file_atomically(dir.file("hollow.png"), png_header_only(10, 10));
-  EXPECT_EQ(error_of([&] { read_image(dir.file("hollow.png"), shape, {}); }).rfind(dir.file("hollow.png"), 0), 0u);
+  EXPECT_EQ(error_of([&] {
+              read_image(dir.file("hollow.png"), shape, {});
+            }).rfind(dir.file("hollow.png"), 0),
+            0u);
 
   const auto folder = error_of([&] { read_image(dir.path(), shape, {}); });
   EXPECT_NE(folder.find("folder"), std::string::npos) << folder;

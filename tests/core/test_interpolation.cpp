@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/interpolation.h"
+#include "core/analysis/interpolation.h"
+#include "core/common/error.h"
 
 using namespace latentlab;
 
@@ -13,7 +13,8 @@ namespace {
 
 double angle(const torch::Tensor& a, const torch::Tensor& b) {
   const auto a64 = a.to(torch::kFloat64), b64 = b.to(torch::kFloat64);
-  return std::acos(std::clamp((a64.dot(b64) / (a64.norm() * b64.norm())).item<double>(), -1.0, 1.0));
+  return std::acos(
+      std::clamp((a64.dot(b64) / (a64.norm() * b64.norm())).item<double>(), -1.0, 1.0));
 }
 
 }  // namespace
@@ -33,7 +34,8 @@ TEST(Interpolation, SlerpMidpointOfOrthogonalUnitVectors) {
   const auto m = slerp(a, b, 0.5);
   EXPECT_TRUE(torch::allclose(m, (a + b) / std::sqrt(2.0f), 0, 1e-7)) << m;
   // And a third of the way: (cos 30deg, sin 30deg, 0).
-  EXPECT_TRUE(torch::allclose(slerp(a, b, 1.0 / 3.0), torch::tensor({std::sqrt(3.0f) / 2, 0.5f, 0.0f}), 0, 1e-7));
+  EXPECT_TRUE(torch::allclose(slerp(a, b, 1.0 / 3.0),
+                              torch::tensor({std::sqrt(3.0f) / 2, 0.5f, 0.0f}), 0, 1e-7));
 }
 
 TEST(Interpolation, SlerpKeepsEqualNormsAndMovesAtConstantAngle) {
@@ -91,7 +93,7 @@ TEST(Interpolation, OppositeVectorsTakeAFiniteGreatCircle) {
   }
   const auto mid = slerp(a, b, 0.5);
   EXPECT_NEAR(mid.dot(a).item<double>(), 0.0, 1e-5);  // perpendicular at the half
-  EXPECT_TRUE(torch::equal(mid, slerp(a, b, 0.5)));     // deterministic
+  EXPECT_TRUE(torch::equal(mid, slerp(a, b, 0.5)));   // deterministic
   // The least aligned basis vector of (0.6, 0, 0.8) is e1, which is already perpendicular.
   EXPECT_TRUE(torch::allclose(mid, torch::tensor({0.0f, 5.0f, 0.0f}), 0, 1e-5)) << mid;
 }

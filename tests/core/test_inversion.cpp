@@ -2,10 +2,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "core/error.h"
-#include "core/gan_model.h"
-#include "core/inversion.h"
-#include "core/vae_model.h"
+#include "core/analysis/inversion.h"
+#include "core/common/error.h"
+#include "core/model/gan_model.h"
+#include "core/model/vae_model.h"
 
 using namespace latentlab;
 
@@ -56,7 +56,8 @@ TEST(Inversion, RecoversAnImageGeneratedFromAKnownLatent) {
   const auto error = (result.images - target).pow(2).mean().item<float>();
   EXPECT_LT(error, 0.02f * baseline) << "error " << error << " baseline " << baseline;
   EXPECT_LT(result.errors.max().item<float>(), 1e-3f);
-  EXPECT_TRUE(torch::allclose(result.errors, (result.images - target).pow(2).flatten(1).mean(1), 1e-4, 1e-7));
+  EXPECT_TRUE(torch::allclose(result.errors, (result.images - target).pow(2).flatten(1).mean(1),
+                              1e-4, 1e-7));
   EXPECT_TRUE(torch::allclose(gan->decode(result.latents), result.images, 1e-5, 1e-6));
   // The generator is untouched and collected no gradients.
   EXPECT_TRUE(torch::equal(gan->net()->generator->parameters()[0], before));

@@ -2,11 +2,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "core/error.h"
-#include "core/gan_model.h"
-#include "core/latent_axes.h"
-#include "core/sampling.h"
-#include "core/vae_model.h"
+#include "core/analysis/sampling.h"
+#include "core/common/error.h"
+#include "core/fitting/latent_axes.h"
+#include "core/model/gan_model.h"
+#include "core/model/vae_model.h"
 
 using namespace latentlab;
 
@@ -45,7 +45,8 @@ TEST(LatentAxes, DecoderSensitivityIsTheImageChangeOfEachUnitVector) {
     torch::NoGradGuard no_grad;
     bool found = false;
     for (auto& p : vae->network().named_parameters())
-      if (p.key().find("decoder_fc") != std::string::npos && p.value().dim() == 2 && p.value().size(1) == 5) {
+      if (p.key().find("decoder_fc") != std::string::npos && p.value().dim() == 2 &&
+          p.value().size(1) == 5) {
         p.value().select(1, 3).zero_();
         found = true;
         break;

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
-#include "core/latent_io.h"
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/latent_io.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -53,7 +53,8 @@ TEST(LatentIo, ReadsNumpyFloat32AndFloat64) {
 
   const double v[] = {1.5, -2.25, 3.0};
   const auto f8 = dir.file("b.npy");
-  write_file_atomically(f8, numpy_file("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", v, sizeof v));
+  write_file_atomically(
+      f8, numpy_file("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", v, sizeof v));
   const auto b = read_latents(f8, 3);
   EXPECT_EQ(b.scalar_type(), torch::kFloat32);
   EXPECT_TRUE(torch::equal(b, torch::tensor({{1.5f, -2.25f, 3.0f}})));
@@ -66,9 +67,11 @@ TEST(LatentIo, WritesTheSameBytesAsNumpy) {
 TEST(LatentIo, ReadsJsonVectorAndArrayOfVectors) {
   TempDir dir;
   write_file_atomically(dir.file("one.json"), "[1, 2.5, -3e-2]");
-  EXPECT_TRUE(torch::equal(read_latents(dir.file("one.json"), 3), torch::tensor({{1.0f, 2.5f, -0.03f}})));
+  EXPECT_TRUE(
+      torch::equal(read_latents(dir.file("one.json"), 3), torch::tensor({{1.0f, 2.5f, -0.03f}})));
   write_file_atomically(dir.file("two.json"), "[[1, 2], [3, 4]]");
-  EXPECT_TRUE(torch::equal(read_latents(dir.file("two.json"), 2), torch::tensor({{1.0f, 2.0f}, {3.0f, 4.0f}})));
+  EXPECT_TRUE(torch::equal(read_latents(dir.file("two.json"), 2),
+                           torch::tensor({{1.0f, 2.0f}, {3.0f, 4.0f}})));
 }
 
 TEST(LatentIo, RoundTripsAreExact) {
@@ -115,15 +118,30 @@ TEST(LatentIo, BadFilesNameThePathAndTheProblem) {
   check("long.npy", good + "xx", "2 unexpected bytes");
   check("notnpy.npy", "[1, 2, 3]", "not a .npy file");
   const int32_t ints[] = {1, 2, 3};
-  check("int.npy", numpy_file("{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", ints, 12), "dtype '<i4'");
-  check("be.npy", numpy_file("{'descr': '>f4', 'fortran_order': False, 'shape': (3,), }", ints, 12), "big-endian");
-  check("fortran.npy", numpy_file("{'descr': '<f4', 'fortran_order': True, 'shape': (3,), }", ints, 12), "Fortran");
-  check("3d.npy", numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 3), }", ints, 12), "3 dimensions");
-  check("garbled.npy", numpy_file("{'descr': '<f4', 'shape': (3,), 'x': 1}", ints, 12), "malformed .npy header");
-  check("huge.npy", numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (4000000000, 4000000000), }", ints, 12), "too large");
-  check("zero.npy", numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 3), }", ints, 0), "holds no latents");
+  check("int.npy",
+        numpy_file("{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", ints, 12),
+        "dtype '<i4'");
+  check("be.npy", numpy_file("{'descr': '>f4', 'fortran_order': False, 'shape': (3,), }", ints, 12),
+        "big-endian");
+  check("fortran.npy",
+        numpy_file("{'descr': '<f4', 'fortran_order': True, 'shape': (3,), }", ints, 12),
+        "Fortran");
+  check("3d.npy",
+        numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 3), }", ints, 12),
+        "3 dimensions");
+  check("garbled.npy", numpy_file("{'descr': '<f4', 'shape': (3,), 'x': 1}", ints, 12),
+        "malformed .npy header");
+  check("huge.npy",
+        numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (4000000000, 4000000000), }",
+                   ints, 12),
+        "too large");
+  check("zero.npy",
+        numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 3), }", ints, 0),
+        "holds no latents");
   const float nan3[] = {1.0f, NAN, 2.0f};
-  check("nan.npy", numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", nan3, 12), "NaN or Inf");
+  check("nan.npy",
+        numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", nan3, 12),
+        "NaN or Inf");
 
   const auto missing = error_of([&] { read_latents(dir.file("missing.json"), 3); });
   EXPECT_NE(missing.find("missing.json"), std::string::npos) << missing;

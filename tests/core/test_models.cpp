@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "core/error.h"
-#include "core/gan_model.h"
-#include "core/vae_model.h"
+#include "core/common/error.h"
+#include "core/model/gan_model.h"
+#include "core/model/vae_model.h"
 
 using namespace latentlab;
 

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/error.h"
-#include "core/neighbours.h"
+#include "core/analysis/neighbours.h"
+#include "core/common/error.h"
 
 using namespace latentlab;
 

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/pixels.h"
+#include "core/common/error.h"
+#include "core/model/pixels.h"
 
 using namespace latentlab;
 
@@ -49,7 +49,8 @@ TEST(Pixels, RejectsOtherShapes) {
 
 TEST(Pixels, GridPlacesTilesLikeTorchvision) {
   // Three 2x3 images with values 1, 2, 3 in two columns, padding 1, pad value 9.
-  const auto images = torch::arange(1, 4, torch::kFloat32).reshape({3, 1, 1, 1}).expand({3, 1, 2, 3});
+  const auto images =
+      torch::arange(1, 4, torch::kFloat32).reshape({3, 1, 1, 1}).expand({3, 1, 2, 3});
   const auto grid = make_grid(images, 2, 1, 9.0f);
   ASSERT_EQ(grid.sizes(), (torch::IntArrayRef{1, 1 + 2 * 3, 1 + 2 * 4}));
   for (int64_t i = 0; i < 3; ++i) {

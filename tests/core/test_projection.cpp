@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/projection.h"
+#include "core/analysis/projection.h"
+#include "core/common/error.h"
 
 using namespace latentlab;
 
@@ -16,7 +16,8 @@ torch::Tensor rotated_gaussian(int64_t n, const std::vector<double>& sd, torch::
   const int64_t d = static_cast<int64_t>(sd.size());
   auto q = std::get<0>(torch::linalg::qr(torch::randn({d, d}, torch::kFloat64)));
   if (rotation) *rotation = q;
-  return torch::matmul(torch::randn({n, d}, torch::kFloat64) * torch::tensor(sd, torch::kFloat64), q.t()) +
+  return torch::matmul(torch::randn({n, d}, torch::kFloat64) * torch::tensor(sd, torch::kFloat64),
+                       q.t()) +
          torch::arange(d, torch::kFloat64);  // a non-zero mean
 }
 
@@ -31,14 +32,15 @@ TEST(Projection, PcaMatchesTorchSvdOfTheCentredData) {
   const auto centred = x - x.mean(0);
   const auto [u, s, vh] = torch::linalg::svd(centred, /*full_matrices=*/false, c10::nullopt);
   const auto variance = s.pow(2) / (x.size(0) - 1);
-  EXPECT_TRUE(torch::allclose(p.explained_variance, variance, 1e-9, 1e-12)) << p.explained_variance << variance;
+  EXPECT_TRUE(torch::allclose(p.explained_variance, variance, 1e-9, 1e-12))
+      << p.explained_variance << variance;
   EXPECT_TRUE(torch::allclose(p.explained_variance_ratio, variance / variance.sum(), 1e-9, 1e-12));
   EXPECT_NEAR(p.explained_variance_ratio.sum().item<double>(), 1.0, 1e-12);
   // Same directions up to sign: |<pca row, svd row>| = 1.
   const auto cosines = (p.components * vh).sum(1).abs();
   EXPECT_TRUE(torch::allclose(cosines, torch::ones({5}, torch::kFloat64), 0, 1e-8)) << cosines;
-  EXPECT_TRUE(torch::allclose(torch::matmul(p.components, p.components.t()), torch::eye(5, torch::kFloat64), 0,
-                              1e-12));
+  EXPECT_TRUE(torch::allclose(torch::matmul(p.components, p.components.t()),
+                              torch::eye(5, torch::kFloat64), 0, 1e-12));
 }
 
 TEST(Projection, PcaRecoversKnownAxesAndVariances) {
@@ -66,7 +68,8 @@ TEST(Projection, PointsOnALineClosedForm) {
   const auto z = torch::stack({t, 2 * t}, 1);
   const auto p = fit_pca(z, 2);
   const auto expected = torch::tensor({1.0, 2.0}, torch::kFloat64) / std::sqrt(5.0);
-  EXPECT_TRUE(torch::allclose(p.components[0], expected, 0, 1e-12)) << p.components;  // sign: largest > 0
+  EXPECT_TRUE(torch::allclose(p.components[0], expected, 0, 1e-12))
+      << p.components;  // sign: largest > 0
   EXPECT_NEAR(p.explained_variance[0].item<double>(), 5.0 * 10.0 / 4.0, 1e-12);  // 5 * var(t)
   EXPECT_NEAR(p.explained_variance_ratio[0].item<double>(), 1.0, 1e-12);
   EXPECT_NEAR(p.explained_variance[1].item<double>(), 0.0, 1e-12);
@@ -74,14 +77,16 @@ TEST(Projection, PointsOnALineClosedForm) {
   // One latent [D] projects to [k].
   EXPECT_EQ(p.project(z[4]).sizes(), (torch::IntArrayRef{2}));
   // Slider axes: one standard deviation along each direction.
-  EXPECT_TRUE(torch::allclose(p.axes()[0].to(torch::kFloat64), expected * std::sqrt(12.5), 1e-6, 1e-6));
+  EXPECT_TRUE(
+      torch::allclose(p.axes()[0].to(torch::kFloat64), expected * std::sqrt(12.5), 1e-6, 1e-6));
 }
 
 TEST(Projection, RefittingGivesTheSameSigns) {
   torch::manual_seed(2);
   const auto z = torch::randn({300, 6});
   EXPECT_TRUE(torch::equal(fit_pca(z, 3).components, fit_pca(z.clone(), 3).components));
-  EXPECT_TRUE(torch::allclose(fit_pca(z, 3).components.abs(), fit_pca(-z, 3).components.abs(), 0, 1e-9));
+  EXPECT_TRUE(
+      torch::allclose(fit_pca(z, 3).components.abs(), fit_pca(-z, 3).components.abs(), 0, 1e-9));
   EXPECT_TRUE(torch::allclose(fit_pca(z, 3).components, fit_pca(-z, 3).components, 0, 1e-9));
 }
 
@@ -94,7 +99,8 @@ TEST(Projection, TwoChosenDimensions) {
   EXPECT_TRUE(torch::allclose(y.select(1, 0), z.select(1, 3).to(torch::kFloat64)));
   EXPECT_TRUE(torch::allclose(y.select(1, 1), z.select(1, 1).to(torch::kFloat64)));
   const auto var = z.to(torch::kFloat64).var(0);
-  EXPECT_NEAR(p.explained_variance_ratio[0].item<double>(), (var[3] / var.sum()).item<double>(), 1e-12);
+  EXPECT_NEAR(p.explained_variance_ratio[0].item<double>(), (var[3] / var.sum()).item<double>(),
+              1e-12);
   EXPECT_EQ(make_projection("pca", z).kind, "pca");
 }
 

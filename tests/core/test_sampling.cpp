@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "core/error.h"
-#include "core/sampling.h"
+#include "core/analysis/sampling.h"
+#include "core/common/error.h"
 
 using namespace latentlab;
 
@@ -22,16 +22,17 @@ TEST(Sampling, SameSeedSameLatentsWhateverTheGlobalRng) {
 TEST(Sampling, EqualsPyTorchGeneratorOutput) {
   // /usr/bin/python3: torch.randn(2, 5, generator=torch.Generator().manual_seed(42)).tolist()
   const auto z = latents_from_seed(42, 2, 5);
-  const auto expected = torch::tensor({0.33669036626815796f, 0.12880940735340118f, 0.23446236550807953f,
-                                       0.23033303022384644f, -1.1228563785552979f,
-                                       -0.18632829189300537f, 2.2082014083862305f, -0.637997031211853f,
-                                       0.46165722608566284f, 0.2673508822917938f})
-                            .reshape({2, 5});
+  const auto expected =
+      torch::tensor({0.33669036626815796f, 0.12880940735340118f, 0.23446236550807953f,
+                     0.23033303022384644f, -1.1228563785552979f, -0.18632829189300537f,
+                     2.2082014083862305f, -0.637997031211853f, 0.46165722608566284f,
+                     0.2673508822917938f})
+          .reshape({2, 5});
   EXPECT_TRUE(torch::allclose(z, expected, 0, 1e-7)) << z;
   // torch.randn(1, 3, generator=torch.Generator().manual_seed(7))
-  EXPECT_TRUE(torch::allclose(latents_from_seed(7, 1, 3),
-                              torch::tensor({{-0.1467950940132141f, 0.7861412763595581f, 0.9468216300010681f}}),
-                              0, 1e-7));
+  EXPECT_TRUE(torch::allclose(
+      latents_from_seed(7, 1, 3),
+      torch::tensor({{-0.1467950940132141f, 0.7861412763595581f, 0.9468216300010681f}}), 0, 1e-7));
 }
 
 TEST(Sampling, TruncationResamplesOnlyTheValuesOutside) {

@@ -7,9 +7,9 @@
 #include <limits>
 #include <random>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
-#include "core/session.h"
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/session.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -86,7 +86,8 @@ TEST(Session, WritesTheDocumentedLayout) {
 }
 
 TEST(Session, OptionalPartsTakeTheirDefaults) {
-  const Session s = session_from_json({{"latentlab_session", 1}, {"model", "m.llckpt"}, {"latent", {1, 2}}});
+  const Session s =
+      session_from_json({{"latentlab_session", 1}, {"model", "m.llckpt"}, {"latent", {1, 2}}});
   EXPECT_EQ(s.latent, (std::vector<float>{1, 2}));
   EXPECT_TRUE(s.attributes.empty());
   EXPECT_FALSE(s.endpoint_a || s.endpoint_b);
@@ -107,17 +108,23 @@ TEST(Session, RefusesBadContentSayingWhatIsWrong) {
     return error_of(j);
   };
   EXPECT_NE(error_of(json::array()).find("not a LatentLab session"), std::string::npos);
-  EXPECT_NE(with("/latentlab_session", 99).find("unsupported session version 99"), std::string::npos);
+  EXPECT_NE(with("/latentlab_session", 99).find("unsupported session version 99"),
+            std::string::npos);
   EXPECT_NE(with("/model", 3).find("'model'"), std::string::npos);
-  EXPECT_NE(with("/latent", json::array()).find("latent must be a non-empty array"), std::string::npos);
+  EXPECT_NE(with("/latent", json::array()).find("latent must be a non-empty array"),
+            std::string::npos);
   EXPECT_NE(with("/latent/2", "x").find("latent value 2 is not a number"), std::string::npos);
-  EXPECT_NE(with("/latent/1", 1e39).find("latent value 1 is not a finite float"), std::string::npos);
-  EXPECT_NE(with("/attributes", json::array()).find("'attributes' must be an object"), std::string::npos);
+  EXPECT_NE(with("/latent/1", 1e39).find("latent value 1 is not a finite float"),
+            std::string::npos);
+  EXPECT_NE(with("/attributes", json::array()).find("'attributes' must be an object"),
+            std::string::npos);
   EXPECT_NE(with("/attributes/Smiling", "big").find("attribute 'Smiling'"), std::string::npos);
   EXPECT_NE(with("/interpolation/a", {1, 2}).find("endpoint a has 2 values, the latent has 5"),
             std::string::npos);
-  EXPECT_NE(with("/interpolation/b/0", nullptr).find("endpoint b value 0 is not a number"), std::string::npos);
-  EXPECT_NE(with("/interpolation/steps", 1).find("steps must be an integer from 2 to 1000"), std::string::npos);
+  EXPECT_NE(with("/interpolation/b/0", nullptr).find("endpoint b value 0 is not a number"),
+            std::string::npos);
+  EXPECT_NE(with("/interpolation/steps", 1).find("steps must be an integer from 2 to 1000"),
+            std::string::npos);
   EXPECT_NE(with("/interpolation/steps", 2.5).find("steps must be an integer"), std::string::npos);
   EXPECT_NE(with("/interpolation/method", "cubic").find("cubic"), std::string::npos);
   EXPECT_NE(with("/view/smooth_scaling", 1).find("smooth_scaling"), std::string::npos);
@@ -140,11 +147,14 @@ TEST(Session, BadFilesNameThePath) {
   const auto truncated = error_reading("cut.json", to_json(example()).dump().substr(0, 40));
   EXPECT_NE(truncated.find("cut.json: not valid JSON"), std::string::npos) << truncated;
   // JSON has no NaN; a file that writes one is not JSON.
-  const auto nan = error_reading("nan.json", R"({"latentlab_session": 1, "model": "m", "latent": [NaN]})");
+  const auto nan =
+      error_reading("nan.json", R"({"latentlab_session": 1, "model": "m", "latent": [NaN]})");
   EXPECT_NE(nan.find("nan.json: not valid JSON"), std::string::npos) << nan;
-  const auto lying = error_reading("short.json", R"({"latentlab_session": 1, "model": "m", "latent": [1, 2],
+  const auto lying =
+      error_reading("short.json", R"({"latentlab_session": 1, "model": "m", "latent": [1, 2],
       "interpolation": {"a": [1, 2, 3]}})");
-  EXPECT_NE(lying.find("short.json: interpolation endpoint a has 3 values"), std::string::npos) << lying;
+  EXPECT_NE(lying.find("short.json: interpolation endpoint a has 3 values"), std::string::npos)
+      << lying;
 }
 
 TEST(Session, ChecksTheLatentLengthAgainstAModel) {

@@ -2,8 +2,8 @@
 // rank = q (n - 1), interpolated between the neighbouring sorted values.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
-#include "core/statistics.h"
+#include "core/analysis/statistics.h"
+#include "core/common/error.h"
 
 using namespace latentlab;
 

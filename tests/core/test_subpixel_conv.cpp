@@ -3,17 +3,19 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "core/conv_vae.h"
-#include "core/dcgan.h"
-#include "core/subpixel_conv.h"
+#include "core/model/conv_vae.h"
+#include "core/model/dcgan.h"
+#include "core/model/subpixel_conv.h"
 
 using namespace latentlab;
 
 namespace {
 
 torch::nn::ConvTranspose2d upsampling_layer(int64_t in, int64_t out, bool bias) {
-  return torch::nn::ConvTranspose2d(
-      torch::nn::ConvTranspose2dOptions(in, out, /*kernel_size=*/4).stride(2).padding(1).bias(bias));
+  return torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, out, /*kernel_size=*/4)
+                                        .stride(2)
+                                        .padding(1)
+                                        .bias(bias));
 }
 
 // Puts every BatchNorm's running statistics off their initial 0/1 so that eval mode matters.
@@ -43,12 +45,12 @@ TEST(SubpixelConv, MatchesConvTranspose2dOnOddSizesWithAndWithoutBias) {
 }
 
 TEST(SubpixelConv, OtherShapesAreLeftToLibTorch) {
-  EXPECT_FALSE(is_subpixel_convertible(
-      *torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(4, 4, 3).stride(2).padding(1))));
+  EXPECT_FALSE(is_subpixel_convertible(*torch::nn::ConvTranspose2d(
+      torch::nn::ConvTranspose2dOptions(4, 4, 3).stride(2).padding(1))));
   EXPECT_FALSE(is_subpixel_convertible(*torch::nn::ConvTranspose2d(
       torch::nn::ConvTranspose2dOptions(4, 4, 4).stride(2).padding(1).output_padding(1))));
-  EXPECT_FALSE(is_subpixel_convertible(
-      *torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(4, 4, 4).stride(1).padding(0))));
+  EXPECT_FALSE(is_subpixel_convertible(*torch::nn::ConvTranspose2d(
+      torch::nn::ConvTranspose2dOptions(4, 4, 4).stride(1).padding(0))));
 }
 
 TEST(SubpixelConv, VaeDecoderInInferenceEqualsTheTrainingPath) {

@@ -13,11 +13,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "core/atomic_file.h"
-#include "core/error.h"
-#include "core/model_file.h"
-#include "core/script_model.h"
-#include "core/zip_check.h"
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/zip_check.h"
+#include "core/model/model_file.h"
+#include "core/model/script_model.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -38,8 +38,9 @@ const nlohmann::json& index() {
   static const nlohmann::json j = [] {
     std::ifstream in(fixture("index.json"));
     if (!in)
-      throw std::runtime_error("no " + fixture("index.json") +
-                               ": run `ctest -R torchscript_fixtures` (or make_torchscript.py) first");
+      throw std::runtime_error(
+          "no " + fixture("index.json") +
+          ": run `ctest -R torchscript_fixtures` (or make_torchscript.py) first");
     return nlohmann::json::parse(in);
   }();
   return j;
@@ -99,8 +100,10 @@ TEST_F(TorchScriptTest, VaeInfoFollowsLatentlabJson) {
   ASSERT_EQ(info.labels.size(), 10u);
   EXPECT_EQ(info.labels[9], "Ankle boot");
   ASSERT_EQ(info.attributes.size(), 2u);
-  EXPECT_EQ(info.attributes.at("Smiling").direction, (std::vector<float>{0.5f, -0.25f, 0.125f, 1.0f}));
-  EXPECT_EQ(info.attributes.at("Bright").direction, (std::vector<float>{-1.0f, 0.0f, 0.75f, 0.25f}));
+  EXPECT_EQ(info.attributes.at("Smiling").direction,
+            (std::vector<float>{0.5f, -0.25f, 0.125f, 1.0f}));
+  EXPECT_EQ(info.attributes.at("Bright").direction,
+            (std::vector<float>{-1.0f, 0.0f, 0.75f, 0.25f}));
 
   auto& model = *loaded.model;
   EXPECT_EQ(model.kind(), ModelKind::Vae);
@@ -122,7 +125,8 @@ TEST_F(TorchScriptTest, VaeReproducesPyTorch) {
     const auto images = model.decode(z);
     EXPECT_EQ(images.scalar_type(), torch::kFloat32);
     EXPECT_EQ(images.device(), torch::Device(torch::kCPU));
-    expect_parity("vae decode (call " + std::to_string(i + 1) + ")", images, reference("vae_decoded"));
+    expect_parity("vae decode (call " + std::to_string(i + 1) + ")", images,
+                  reference("vae_decoded"));
     const auto posterior = model.encode(x);
     expect_parity("vae encode mu (call " + std::to_string(i + 1) + ")", posterior.mean,
                   reference("vae_mu"));
@@ -131,7 +135,8 @@ TEST_F(TorchScriptTest, VaeReproducesPyTorch) {
   }
   // One latent at a time gives the rows of the batch.
   for (int64_t i = 0; i < z.size(0); ++i)
-    EXPECT_LE(max_abs_diff(model.decode(z.slice(0, i, i + 1)), reference("vae_decoded").slice(0, i, i + 1)),
+    EXPECT_LE(max_abs_diff(model.decode(z.slice(0, i, i + 1)),
+                           reference("vae_decoded").slice(0, i, i + 1)),
               kTolerance);
 }
 
@@ -227,7 +232,8 @@ TEST_F(TorchScriptTest, CudaReproducesPyTorch) {
   EXPECT_LE(max_abs_diff(images, reference("vae_decoded")), 1e-4);
   const auto gan = load_model(fixture("gan.pt"), "cuda");
   EXPECT_LE(max_abs_diff(gan.model->decode(reference("gan_z")), reference("gan_generated")), 1e-4);
-  EXPECT_LE(max_abs_diff(gan.model->discriminate(reference("gan_x")), reference("gan_logits_x")), 1e-4);
+  EXPECT_LE(max_abs_diff(gan.model->discriminate(reference("gan_x")), reference("gan_logits_x")),
+            1e-4);
 }
 
 // --- the contract breakers ---------------------------------------------------------------------
@@ -273,11 +279,13 @@ TEST_F(TorchScriptTest, GeneratorReturningNanIsRejectedAtLoad) {
 }
 
 TEST_F(TorchScriptTest, ZipThatIsNotTorchScript) {
-  expect_load_error("not_torchscript.zip", {"cannot be read as a TorchScript module", "torch.jit.save"});
+  expect_load_error("not_torchscript.zip",
+                    {"cannot be read as a TorchScript module", "torch.jit.save"});
 }
 
 TEST_F(TorchScriptTest, TorchSaveStateDictIsNotTorchScript) {
-  expect_load_error("state_dict.pt", {"cannot be read as a TorchScript module", "not by torch.save"});
+  expect_load_error("state_dict.pt",
+                    {"cannot be read as a TorchScript module", "not by torch.save"});
 }
 
 TEST_F(TorchScriptTest, TruncatedModule) {
@@ -297,14 +305,14 @@ TEST_F(TorchScriptTest, TruncatedModule) {
 // the loader must name the record that Python's zipfile.testzip() names.
 TEST_F(TorchScriptTest, DamagedWeightsAreDetected) {
   const auto& b = index().at("breakers").at("corrupt_weights.pt");
-  expect_load_error("corrupt_weights.pt",
-                    {"zip record '" + b.at("bad_record").get<std::string>() + "' is corrupt (CRC-32 mismatch)"});
+  expect_load_error("corrupt_weights.pt", {"zip record '" + b.at("bad_record").get<std::string>() +
+                                           "' is corrupt (CRC-32 mismatch)"});
 }
 
 TEST_F(TorchScriptTest, DamagedCodeIsDetected) {
   const auto& b = index().at("breakers").at("corrupt_code.pt");
-  expect_load_error("corrupt_code.pt",
-                    {"zip record '" + b.at("bad_record").get<std::string>() + "' is corrupt (CRC-32 mismatch)"});
+  expect_load_error("corrupt_code.pt", {"zip record '" + b.at("bad_record").get<std::string>() +
+                                        "' is corrupt (CRC-32 mismatch)"});
 }
 
 TEST_F(TorchScriptTest, DamagedZipDirectoryIsDetected) {
@@ -321,7 +329,8 @@ TEST_F(TorchScriptTest, DamagedZipDirectoryIsDetected) {
 
 // Every record of every intact fixture passes the CRC check (the check is not simply failing).
 TEST_F(TorchScriptTest, IntactArchivesPassTheChecksum) {
-  for (const char* name : {"vae.pt", "gan.pt", "gan_train_mode.pt", "state_dict.pt", "not_torchscript.zip"})
+  for (const char* name :
+       {"vae.pt", "gan.pt", "gan_train_mode.pt", "state_dict.pt", "not_torchscript.zip"})
     EXPECT_NO_THROW(verify_zip_checksums(fixture(name))) << name;
 }
 
@@ -381,7 +390,8 @@ CommandResult run_command(const std::string& command) {
 
 TEST_F(TorchScriptTest, CliInfoOnTorchScript) {
   if (!fs::exists(LATENTLAB_CLI)) GTEST_SKIP() << LATENTLAB_CLI << " is not built";
-  const auto ok = run_command(std::string("'") + LATENTLAB_CLI + "' info --json '" + fixture("gan.pt") + "'");
+  const auto ok =
+      run_command(std::string("'") + LATENTLAB_CLI + "' info --json '" + fixture("gan.pt") + "'");
   ASSERT_EQ(ok.status, 0) << ok.output;
   const auto j = nlohmann::json::parse(ok.output);
   EXPECT_EQ(j.at("format"), "torchscript");
@@ -389,7 +399,8 @@ TEST_F(TorchScriptTest, CliInfoOnTorchScript) {
   EXPECT_EQ(j.at("latent_dim"), 16);
   EXPECT_EQ(j.at("image_shape"), nlohmann::json({3, 64, 64}));
 
-  const auto bad = run_command(std::string("'") + LATENTLAB_CLI + "' info '" + fixture("vae_no_decode.pt") + "'");
+  const auto bad = run_command(std::string("'") + LATENTLAB_CLI + "' info '" +
+                               fixture("vae_no_decode.pt") + "'");
   EXPECT_EQ(bad.status, 1);
   EXPECT_NE(bad.output.find("has no method decode()"), std::string::npos) << bad.output;
   EXPECT_EQ(std::count(bad.output.begin(), bad.output.end(), '\n'), 1) << bad.output;

@@ -1,16 +1,15 @@
 // The trainer on a small synthetic set with structure (bars): the loss falls, the same seed gives
 // the same weights, E epochs + resume equal one longer run bit for bit, and a DCGAN trains.
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <atomic>
 
-#include "core/checkpoint_file.h"
-#include "core/error.h"
-#include "core/model_file.h"
-#include "core/trainer.h"
+#include "core/common/error.h"
+#include "core/io/checkpoint_file.h"
+#include "core/model/model_file.h"
+#include "core/training/trainer.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -187,7 +186,8 @@ TEST(Trainer, HalfPrecisionReleaseFileCannotBeResumed) {
   o.half_precision = true;
   train(images, o);
   const auto file = read_checkpoint_file(o.out);
-  for (const auto& [name, t] : file.tensors) EXPECT_EQ(name.rfind("train/", 0), std::string::npos) << name;
+  for (const auto& [name, t] : file.tensors)
+    EXPECT_EQ(name.rfind("train/", 0), std::string::npos) << name;
   EXPECT_NO_THROW(load_model(o.out));
   o.resume = true;
   o.epochs = 3;

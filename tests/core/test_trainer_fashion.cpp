@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
-#include "core/dataset.h"
-#include "core/model_file.h"
-#include "core/trainer.h"
+#include "core/data/dataset.h"
+#include "core/model/model_file.h"
+#include "core/training/trainer.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -40,7 +40,8 @@ TEST(TrainerFashion, AFewHundredStepsLowerTheLossClearly) {
   const Likelihood bernoulli;
   const auto mean = images.mean(0, /*keepdim=*/true).clamp(1e-6, 1 - 1e-6).expand_as(images);
   const double mean_image = reconstruction_nll(mean, images, bernoulli).mean().item<double>();
-  const double perfect = reconstruction_nll(images.clamp(1e-6, 1 - 1e-6), images, bernoulli).mean().item<double>();
+  const double perfect =
+      reconstruction_nll(images.clamp(1e-6, 1 - 1e-6), images, bernoulli).mean().item<double>();
   const auto& history = result.info.provenance.loss_history;
   const double first = history.front()["loss"].get<double>();
   const double rec = history.back()["reconstruction"].get<double>();
@@ -55,6 +56,7 @@ TEST(TrainerFashion, AFewHundredStepsLowerTheLossClearly) {
   // The saved model reconstructs as well as training said: its ELBO on the data is near the last
   // epoch's (the last epoch averaged over weights that were still moving).
   const auto post = loaded.model->encode(images);
-  const auto rec_mean = reconstruction_nll(loaded.model->decode(post.mean), images, bernoulli).mean().item<double>();
+  const auto rec_mean =
+      reconstruction_nll(loaded.model->decode(post.mean), images, bernoulli).mean().item<double>();
   EXPECT_LT(rec_mean, mean_image - 0.25 * (mean_image - perfect));
 }

@@ -1,15 +1,14 @@
 // The VAE objective: closed-form KL against Monte Carlo, the likelihood constants, gradients
 // against central finite differences, and the IWAE bound's defining properties.
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <cmath>
 
-#include "core/conv_vae.h"
-#include "core/error.h"
-#include "core/vae_loss.h"
+#include "core/common/error.h"
+#include "core/model/conv_vae.h"
+#include "core/training/vae_loss.h"
 
 using namespace latentlab;
 
@@ -40,13 +39,15 @@ TEST(VaeLoss, ClosedFormKlMatchesMonteCarlo) {
     const auto lv = logvar[row].expand({kSamples, 4});
     const auto z = reparameterize(m, lv, torch::randn({kSamples, 4}, opts));
     // KL = E_q[log q(z) - log p(z)]
-    const auto terms = log_normal(z, m, lv) - log_normal(z, torch::zeros_like(z), torch::zeros_like(z));
+    const auto terms =
+        log_normal(z, m, lv) - log_normal(z, torch::zeros_like(z), torch::zeros_like(z));
     const double estimate = terms.mean().item<double>();
     const double standard_error = terms.std().item<double>() / std::sqrt(double(kSamples));
     EXPECT_NEAR(estimate, closed[row].item<double>(), 5.0 * standard_error) << "row " << row;
   }
   // KL of the prior to itself is zero, and KL is never negative.
-  EXPECT_NEAR(gaussian_kl(torch::zeros({2, 5}), torch::zeros({2, 5})).abs().max().item<double>(), 0.0, 1e-12);
+  EXPECT_NEAR(gaussian_kl(torch::zeros({2, 5}), torch::zeros({2, 5})).abs().max().item<double>(),
+              0.0, 1e-12);
   EXPECT_GE(closed.min().item<double>(), 0.0);
 }
 
@@ -148,9 +149,9 @@ TEST(VaeLoss, IwaeIsExactWhenThePosteriorIsThePriorAndTheDecoderIgnoresZ) {
 }
 
 // A linear Gaussian decoder x = W z + b + N(0, sigma^2 I) with z ~ N(0, I) has everything in closed
-// form: log p(x) = log N(x; b, W W^T + sigma^2 I), the exact posterior, and the ELBO of any Gaussian
-// q. The IWAE bound must be exact with the exact posterior, equal the ELBO in expectation with
-// K = 1 for another q, rise with K, and stay below log p(x) while approaching it.
+// form: log p(x) = log N(x; b, W W^T + sigma^2 I), the exact posterior, and the ELBO of any
+// Gaussian q. The IWAE bound must be exact with the exact posterior, equal the ELBO in expectation
+// with K = 1 for another q, rise with K, and stay below log p(x) while approaching it.
 TEST(VaeLoss, IwaeOnALinearGaussianModelMatchesTheClosedForms) {
   torch::manual_seed(4);
   const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
@@ -166,8 +167,10 @@ TEST(VaeLoss, IwaeOnALinearGaussianModelMatchesTheClosedForms) {
   const auto cov = torch::matmul(w, w.t()) + sigma * sigma * torch::eye(kPixels, f64);
   const auto l = torch::linalg::cholesky(cov);
   const auto d = (x - b).t();  // [P, N]
-  const auto solved = torch::linalg::solve_triangular(l, d, /*upper=*/false, /*left=*/true, /*unitriangular=*/false);
-  const auto log_px = -0.5 * (solved.pow(2).sum(0) + 2.0 * l.diagonal().log().sum() + kPixels * std::log(2 * M_PI));
+  const auto solved = torch::linalg::solve_triangular(l, d, /*upper=*/false, /*left=*/true,
+                                                      /*unitriangular=*/false);
+  const auto log_px =
+      -0.5 * (solved.pow(2).sum(0) + 2.0 * l.diagonal().log().sum() + kPixels * std::log(2 * M_PI));
 
   // Exact posterior: Sigma = (I + W^T W / sigma^2)^-1, mean = Sigma W^T (x - b) / sigma^2. It is
   // not diagonal, so the exact-posterior check uses a diagonal W (orthogonal columns).
@@ -182,37 +185,48 @@ TEST(VaeLoss, IwaeOnALinearGaussianModelMatchesTheClosedForms) {
     const auto covd = torch::matmul(wd, wd.t()) + sigma * sigma * torch::eye(kPixels, f64);
     const auto ld = torch::linalg::cholesky(covd);
     const auto sd = torch::linalg::solve_triangular(ld, d, false, true, false);
-    const auto exact = -0.5 * (sd.pow(2).sum(0) + 2.0 * ld.diagonal().log().sum() + kPixels * std::log(2 * M_PI));
+    const auto exact =
+        -0.5 * (sd.pow(2).sum(0) + 2.0 * ld.diagonal().log().sum() + kPixels * std::log(2 * M_PI));
     for (int64_t k : {1, 5})
-      EXPECT_TRUE(torch::allclose(iwae_bound(x, mu, logvar, dec, k, lik, generator(k)), exact, 1e-9, 1e-9)) << k;
+      EXPECT_TRUE(
+          torch::allclose(iwae_bound(x, mu, logvar, dec, k, lik, generator(k)), exact, 1e-9, 1e-9))
+          << k;
   }
 
   // A poor q: the prior, a little shifted.
   const auto mu = torch::full({kImages, kLatent}, 0.2, f64);
   const auto logvar = torch::zeros({kImages, kLatent}, f64);
-  // ELBO in closed form: E_q log p(x|z) = -(|x - W mu - b|^2 + tr(W S W^T)) / (2 sigma^2) - P log(sigma sqrt(2 pi)).
+  // ELBO in closed form: E_q log p(x|z) = -(|x - W mu - b|^2 + tr(W S W^T)) / (2 sigma^2) - P
+  // log(sigma sqrt(2 pi)).
   const auto resid = x - decode(mu);
-  const auto trace = (w.pow(2) * logvar.exp().unsqueeze(1)).sum({1, 2});  // tr(W diag(s) W^T) per image
+  const auto trace =
+      (w.pow(2) * logvar.exp().unsqueeze(1)).sum({1, 2});  // tr(W diag(s) W^T) per image
   const auto elbo = -(resid.pow(2).sum(1) + trace) / (2 * sigma * sigma) -
-                    kPixels * (std::log(sigma) + 0.5 * std::log(2 * M_PI)) - gaussian_kl(mu, logvar);
+                    kPixels * (std::log(sigma) + 0.5 * std::log(2 * M_PI)) -
+                    gaussian_kl(mu, logvar);
 
   constexpr int64_t kRepeats = 2000;
   auto mean_and_se = [&](int64_t k, uint64_t seed) {
     auto g = generator(seed);
     std::vector<torch::Tensor> runs;
-    for (int64_t r = 0; r < kRepeats / k + 20; ++r) runs.push_back(iwae_bound(x, mu, logvar, decode, k, lik, g));
+    for (int64_t r = 0; r < kRepeats / k + 20; ++r)
+      runs.push_back(iwae_bound(x, mu, logvar, decode, k, lik, g));
     const auto t = torch::stack(runs);  // [R, N]
-    return std::pair<torch::Tensor, torch::Tensor>{t.mean(0), t.std(0) / std::sqrt(double(t.size(0)))};
+    return std::pair<torch::Tensor, torch::Tensor>{t.mean(0),
+                                                   t.std(0) / std::sqrt(double(t.size(0)))};
   };
   const auto [k1, k1_se] = mean_and_se(1, 1);
   EXPECT_TRUE(((k1 - elbo).abs() < 5 * k1_se).all().item<bool>()) << k1 << elbo << k1_se;
   const auto [k16, k16_se] = mean_and_se(16, 2);
   const auto [k256, k256_se] = mean_and_se(256, 3);
-  EXPECT_TRUE(((k16 - k1) > 5 * (k1_se.pow(2) + k16_se.pow(2)).sqrt()).all().item<bool>()) << k1 << k16;
-  EXPECT_TRUE(((k256 - k16) > 3 * (k16_se.pow(2) + k256_se.pow(2)).sqrt()).all().item<bool>()) << k16 << k256;
+  EXPECT_TRUE(((k16 - k1) > 5 * (k1_se.pow(2) + k16_se.pow(2)).sqrt()).all().item<bool>())
+      << k1 << k16;
+  EXPECT_TRUE(((k256 - k16) > 3 * (k16_se.pow(2) + k256_se.pow(2)).sqrt()).all().item<bool>())
+      << k16 << k256;
   // A lower bound in expectation (a single estimate may land above log p(x)).
   EXPECT_TRUE((k256 < log_px + 3 * k256_se).all().item<bool>()) << k256 << log_px;
   // Many samples close most of the gap between the ELBO and log p(x).
   const auto big = iwae_bound(x, mu, logvar, decode, 200000, lik, generator(5));
-  EXPECT_TRUE(((log_px - big) < 0.05 * (log_px - elbo) + 0.02).all().item<bool>()) << big << log_px << elbo;
+  EXPECT_TRUE(((log_px - big) < 0.05 * (log_px - elbo) + 0.02).all().item<bool>())
+      << big << log_px << elbo;
 }

@@ -1,6 +1,6 @@
 // The real `latentlab` binary end to end, on a virtual X display (xvfb-run; CI has no screen):
 // it opens the bundled fashion-vae, renders, grabs its window through the LATENTLAB_SCREENSHOT
-// hook (ui/screenshot_hook.h) and quits. The PNG must be a real window: window-sized, many
+// hook (ui/window/screenshot_hook.h) and quits. The PNG must be a real window: window-sized, many
 // colours, and where the decoded image lies, core's decode of the starting latent (z = 0)
 // enlarged with crisp pixels.
 #include <QImage>
@@ -24,7 +24,8 @@ class TestGuiEndToEnd : public QObject {
 
 void TestGuiEndToEnd::screenshotOfTheBundledModel() {
   const QString xvfb = QStandardPaths::findExecutable("xvfb-run");
-  if (xvfb.isEmpty()) QFAIL("xvfb-run is missing: install the xvfb package (scripts/install-deps.sh lists it)");
+  if (xvfb.isEmpty())
+    QFAIL("xvfb-run is missing: install the xvfb package (scripts/install-deps.sh lists it)");
   const QString model = QStringLiteral(LATENTLAB_MODELS_DIR "/fashion-vae.llckpt");
   QVERIFY2(QFileInfo(model).isFile(), qPrintable(model));
   QTemporaryDir home;
@@ -37,14 +38,16 @@ void TestGuiEndToEnd::screenshotOfTheBundledModel() {
   env.remove("QT_QPA_PLATFORM");  // the app must use xvfb's X display, not offscreen
   env.remove("DISPLAY");
   // A fresh home: no saved layout, recent files or autosave of the user's.
-  for (const char* name : {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"})
+  for (const char* name :
+       {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"})
     env.insert(name, home.path());
   env.insert("LATENTLAB_SCREENSHOT", shotPath);
   env.insert("LATENTLAB_QUIT_AFTER_MS", "90000");
   QProcess app;
   app.setProcessEnvironment(env);
   app.setProcessChannelMode(QProcess::MergedChannels);
-  app.start(xvfb, {"-a", "-s", "-screen 0 1600x1000x24", QStringLiteral(LATENTLAB_GUI), "--device", "cpu", model});
+  app.start(xvfb, {"-a", "-s", "-screen 0 1600x1000x24", QStringLiteral(LATENTLAB_GUI), "--device",
+                   "cpu", model});
   QVERIFY2(app.waitForFinished(150000), "latentlab did not quit");
   const QString output = QString::fromLocal8Bit(app.readAll());
   QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0, qPrintable(output));
@@ -62,7 +65,8 @@ void TestGuiEndToEnd::screenshotOfTheBundledModel() {
   const QStringList r = shot.text("latentlab.imageRect").split(',');
   QCOMPARE(r.size(), 4);
   const QRect rect(r[0].toInt(), r[1].toInt(), r[2].toInt(), r[3].toInt());
-  QVERIFY2(rect.width() >= 28 && shot.rect().contains(rect), qPrintable(shot.text("latentlab.imageRect")));
+  QVERIFY2(rect.width() >= 28 && shot.rect().contains(rect),
+           qPrintable(shot.text("latentlab.imageRect")));
   // The window starts at the data's mean: the mean of the GMM stored in fashion-vae (the sliders
   // hold two decimals), and shows exactly what core decodes for the latent it holds.
   std::vector<float> latent;
@@ -84,9 +88,11 @@ void TestGuiEndToEnd::screenshotOfTheBundledModel() {
   for (int y = 0; y < 28; ++y)
     for (int x = 0; x < 28; ++x) {
       // The centre of each enlarged model pixel.
-      const QRgb shown = shot.pixel(rect.x() + x * scale + scale / 2, rect.y() + y * scale + scale / 2);
+      const QRgb shown =
+          shot.pixel(rect.x() + x * scale + scale / 2, rect.y() + y * scale + scale / 2);
       const int want = qGray(expected.pixel(x, y));
-      if (std::abs(qRed(shown) - want) > 1 || qRed(shown) != qGreen(shown) || qGreen(shown) != qBlue(shown))
+      if (std::abs(qRed(shown) - want) > 1 || qRed(shown) != qGreen(shown) ||
+          qGreen(shown) != qBlue(shown))
         ++mismatches;
       sum += qRed(shown);
       sumSquares += qRed(shown) * qRed(shown);
@@ -94,7 +100,8 @@ void TestGuiEndToEnd::screenshotOfTheBundledModel() {
   QCOMPARE(mismatches, 0);
   const double mean = sum / 784.0;
   const double variance = sumSquares / 784.0 - mean * mean;
-  QVERIFY2(variance > 100.0, qPrintable(QString("the decoded image is nearly blank: variance %1").arg(variance)));
+  QVERIFY2(variance > 100.0,
+           qPrintable(QString("the decoded image is nearly blank: variance %1").arg(variance)));
 }
 
 QTEST_MAIN(TestGuiEndToEnd)

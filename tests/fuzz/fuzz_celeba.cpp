@@ -1,5 +1,5 @@
 // CelebA attribute files (list_attr_celeba.txt): count line, names line, one row per image.
-#include "core/celeba_attributes.h"
+#include "core/readers/celeba_attributes.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // IDX files, plain or gzipped: the header's magic and dimensions against the data that follows.
-#include "core/idx_reader.h"
+#include "core/readers/idx_reader.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -2,7 +2,7 @@
 // BMP header): it must never read out of bounds or throw.
 #include <string_view>
 
-#include "core/image_header.h"
+#include "core/image/image_header.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   latentlab::image_bytes_problem(std::string_view(reinterpret_cast<const char*>(data), size),

@@ -1,6 +1,6 @@
 // Latent files: JSON (an array or an array of arrays) and .npy, for a latent size taken from the
 // first byte, so lengths that fit and lengths that do not are both reached.
-#include "core/latent_io.h"
+#include "core/io/latent_io.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // GUI session files: every field of the session JSON, then the fit check against a latent size.
-#include "core/session.h"
+#include "core/io/session.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -686,7 +686,7 @@ def celeba(c):
            "every image has every attribute (loads; computing vectors from it must fail cleanly)")
 
 
-# --- GUI session files (core/session.h) -------------------------------------------------------
+# --- GUI session files (core/io/session.h) -------------------------------------------------------
 
 def sessions(c):
     cat = "session"

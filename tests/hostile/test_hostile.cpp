@@ -16,14 +16,14 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "core/atomic_file.h"
-#include "core/dataset.h"
-#include "core/error.h"
-#include "core/image_io.h"
-#include "core/latent_io.h"
-#include "core/model_file.h"
-#include "core/sampling.h"
-#include "core/session.h"
+#include "core/analysis/sampling.h"
+#include "core/common/error.h"
+#include "core/data/dataset.h"
+#include "core/image/image_io.h"
+#include "core/io/atomic_file.h"
+#include "core/io/latent_io.h"
+#include "core/io/session.h"
+#include "core/model/model_file.h"
 #include "tests/core/temp_dir.h"
 #include "tests/hostile/child_process.h"
 
@@ -160,20 +160,23 @@ class Hostile : public ::testing::TestWithParam<Entry> {
     std::vector<std::string> argv{LATENTLAB_CLI};
     const auto out = [&](const std::string& name) { return run.output = run.out_dir + "/" + name; };
     if (e.category == "model") {
-      argv.insert(argv.end(), {"decode", e.path, "--seed", "0", "--device", "cpu", "--out", out("x.png")});
+      argv.insert(argv.end(),
+                  {"decode", e.path, "--seed", "0", "--device", "cpu", "--out", out("x.png")});
     } else if (e.category == "latent") {
-      argv.insert(argv.end(), {"decode", base("checkpoint"), "--z", e.path, "--device", "cpu", "--out",
-                               out("x.png")});
+      argv.insert(argv.end(), {"decode", base("checkpoint"), "--z", e.path, "--device", "cpu",
+                               "--out", out("x.png")});
     } else if (e.category == "image") {
-      argv.insert(argv.end(), {"encode", base("checkpoint"), e.path, "--device", "cpu", "--out", out("z.json")});
+      argv.insert(argv.end(), {"encode", base("checkpoint"), e.path, "--device", "cpu", "--out",
+                               out("z.json")});
     } else if (e.category == "idx") {
-      argv.insert(argv.end(), {"train", "vae", "--data", e.spec, "--epochs", "1", "--channels", "4,8",
-                               "--hidden", "0", "--latent-dim", "3", "--batch-size", "16", "--out",
-                               out("model.llckpt")});
+      argv.insert(argv.end(), {"train", "vae", "--data", e.spec, "--epochs", "1", "--channels",
+                               "4,8", "--hidden", "0", "--latent-dim", "3", "--batch-size", "16",
+                               "--out", out("model.llckpt")});
     } else if (e.category == "celeba") {
       // attributes rewrites the checkpoint it is given: a copy in its own folder.
       fs::copy_file(base("checkpoint"), out("model.llckpt"));
-      argv.insert(argv.end(), {"attributes", run.output, "--data", e.spec, "--no-cache", "--device", "cpu"});
+      argv.insert(argv.end(),
+                  {"attributes", run.output, "--data", e.spec, "--no-cache", "--device", "cpu"});
     }
     const std::string log = run.out_dir + ".";
     test::ChildProcess child(argv, run.out_dir, log + "stdout", log + "stderr");
@@ -188,7 +191,8 @@ class Hostile : public ::testing::TestWithParam<Entry> {
 TempDir* Hostile::dir_ = nullptr;
 
 void check_error_message(const Entry& e, const std::string& message) {
-  EXPECT_NE(message.find(e.names), std::string::npos) << "the message does not name the file: " << message;
+  EXPECT_NE(message.find(e.names), std::string::npos)
+      << "the message does not name the file: " << message;
   EXPECT_TRUE(holds_one_of(message, e.expect))
       << "the message says none of the expected words: " << message;
   EXPECT_EQ(message.find('\n'), std::string::npos) << "more than one line: " << message;
@@ -196,7 +200,8 @@ void check_error_message(const Entry& e, const std::string& message) {
 
 // core_message: what core said about the file; unset when core read it and the verb failed later
 // (an "any" entry, e.g. attributes that cannot be computed from labels that never vary).
-void check_cli_refusal(const Entry& e, const CliRun& run, const std::optional<std::string>& core_message) {
+void check_cli_refusal(const Entry& e, const CliRun& run,
+                       const std::optional<std::string>& core_message) {
   ASSERT_TRUE(WIFEXITED(run.status)) << "killed by signal " << WTERMSIG(run.status);
   EXPECT_EQ(WEXITSTATUS(run.status), 1);
   if (core_message) {

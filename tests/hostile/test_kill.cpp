@@ -2,7 +2,7 @@
 // SIGKILL at random moments, again and again, and what is left at each output path must be
 // absent or load completely (the old file or the new one, never a broken one), with no more than
 // one orphaned temporary per target (a killed writer leaves its temporary; the next write of the
-// target removes it, see core/atomic_file.h).
+// target removes it, see core/io/atomic_file.h).
 //
 // The kill points are drawn from a fixed seed over each command's measured run time, so most
 // iterations land in the middle of the work; the assertions hold wherever they land.
@@ -15,11 +15,11 @@
 #include <random>
 #include <thread>
 
-#include "core/atomic_file.h"
-#include "core/idx_reader.h"
-#include "core/image_io.h"
-#include "core/model_file.h"
-#include "core/vae_model.h"
+#include "core/image/image_io.h"
+#include "core/io/atomic_file.h"
+#include "core/model/model_file.h"
+#include "core/model/vae_model.h"
+#include "core/readers/idx_reader.h"
 #include "tests/core/temp_dir.h"
 #include "tests/hostile/child_process.h"
 
@@ -82,7 +82,8 @@ class KillTest : public ::testing::Test {
     const auto start = Clock::now();
     test::ChildProcess child(argv, dir_->path(), dir_->file("out.txt"), dir_->file("err.txt"));
     const int status = child.wait();
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << test::slurp(dir_->file("err.txt"));
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << test::slurp(dir_->file("err.txt"));
     return std::chrono::duration<double>(Clock::now() - start).count();
   }
 
@@ -119,9 +120,10 @@ TempDir* KillTest::dir_ = nullptr;
 
 TEST_F(KillTest, TrainLeavesTheLastEpochOrNothing) {
   const std::string out = dir_->file("trained.llckpt");
-  const std::vector<std::string> argv{cli(), "train", "vae", "--data", data_spec(), "--epochs", "40",
-                                      "--channels", "4,8", "--hidden", "0", "--latent-dim", "3",
-                                      "--batch-size", "16", "--out", out};
+  const std::vector<std::string> argv{
+      cli(), "train",        "vae", "--data",   data_spec(), "--epochs",
+      "40",  "--channels",   "4,8", "--hidden", "0",         "--latent-dim",
+      "3",   "--batch-size", "16",  "--out",    out};
   const double seconds = full_run(argv);
   ASSERT_EQ(read_checkpoint_extras(out).meta.empty(), false);
   int mid_write = 0;  // kills that caught a checkpoint being written (a temporary was left)
@@ -142,8 +144,8 @@ TEST_F(KillTest, TrainLeavesTheLastEpochOrNothing) {
 TEST_F(KillTest, AttributesLeaveTheOldCheckpointOrTheNewOne) {
   const std::string out = dir_->file("analysed.llckpt");
   fs::copy_file(dir_->file("base.llckpt"), out, fs::copy_options::overwrite_existing);
-  const std::vector<std::string> argv{cli(), "attributes", out, "--data", data_spec(), "--no-cache",
-                                      "--device", "cpu"};
+  const std::vector<std::string> argv{cli(),       "attributes", out,        "--data",
+                                      data_spec(), "--no-cache", "--device", "cpu"};
   const double seconds = full_run(argv);
   ASSERT_EQ(load_model(out, "cpu").info.attributes.size(), size_t(kClasses));
   fs::copy_file(dir_->file("base.llckpt"), out, fs::copy_options::overwrite_existing);
@@ -160,9 +162,23 @@ TEST_F(KillTest, AttributesLeaveTheOldCheckpointOrTheNewOne) {
 
 TEST_F(KillTest, InterpolationExportsAreWholeOrAbsent) {
   const std::string strip = dir_->file("strip.png"), gif = dir_->file("strip.gif");
-  const std::vector<std::string> argv{cli(), "interpolate", dir_->file("base.llckpt"), "--from", "seed:1",
-                                      "--to", "seed:2", "--steps", std::to_string(kSteps), "--scale", "8",
-                                      "--device", "cpu", "--out", strip, "--gif", gif};
+  const std::vector<std::string> argv{cli(),
+                                      "interpolate",
+                                      dir_->file("base.llckpt"),
+                                      "--from",
+                                      "seed:1",
+                                      "--to",
+                                      "seed:2",
+                                      "--steps",
+                                      std::to_string(kSteps),
+                                      "--scale",
+                                      "8",
+                                      "--device",
+                                      "cpu",
+                                      "--out",
+                                      strip,
+                                      "--gif",
+                                      gif};
   const double seconds = full_run(argv);
   fs::remove(strip);
   fs::remove(gif);

@@ -15,15 +15,15 @@
 #include <memory>
 #include <random>
 
-#include "core/dataset.h"
-#include "core/embedding.h"
-#include "core/model_file.h"
+#include "core/analysis/embedding.h"
+#include "core/data/dataset.h"
+#include "core/model/model_file.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/analysis_docks.h"
-#include "ui/background_job.h"
-#include "ui/latent_analysis.h"
-#include "ui/latent_map_panel.h"
-#include "ui/main_window.h"
+#include "ui/analysis/background_job.h"
+#include "ui/analysis/latent_analysis.h"
+#include "ui/latent_map/latent_map_panel.h"
+#include "ui/window/analysis_docks.h"
+#include "ui/window/main_window.h"
 
 namespace latentlab::test {
 

@@ -10,13 +10,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "core/attributes.h"
+#include "core/fitting/attributes.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/attribute_panel.h"
-#include "ui/image_view.h"
-#include "ui/latent_panel.h"
-#include "ui/main_window.h"
-#include "ui/value_slider.h"
+#include "ui/attributes/attribute_panel.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/widgets/image_view.h"
+#include "ui/widgets/value_slider.h"
+#include "ui/window/main_window.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;

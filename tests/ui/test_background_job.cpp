@@ -5,8 +5,8 @@
 #include <QtTest>
 #include <atomic>
 
-#include "core/error.h"
-#include "ui/background_job.h"
+#include "core/common/error.h"
+#include "ui/analysis/background_job.h"
 
 using latentlab::ui::BackgroundJob;
 

@@ -9,14 +9,14 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 
-#include "core/gmm.h"
+#include "core/fitting/gmm.h"
 #include "tests/ui/analysis_test_support.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/gmm_panel.h"
-#include "ui/latent_analysis_data.h"
-#include "ui/latent_panel.h"
-#include "ui/latent_scatter_view.h"
-#include "ui/thumbnail_list.h"
+#include "ui/analysis/latent_analysis_data.h"
+#include "ui/gmm/gmm_panel.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/latent_map/latent_scatter_view.h"
+#include "ui/widgets/thumbnail_list.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;

@@ -9,12 +9,12 @@
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
-#include "core/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/image_view.h"
-#include "ui/latent_panel.h"
-#include "ui/main_window.h"
-#include "ui/value_slider.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/widgets/image_view.h"
+#include "ui/widgets/value_slider.h"
+#include "ui/window/main_window.h"
 
 using namespace latentlab::ui;
 using namespace latentlab::test;
@@ -51,13 +51,15 @@ void TestHostileOpen::initTestCase() {
 bool TestHostileOpen::openAndWait(const QString& path) {
   QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
   m_window->openCheckpoint(path);
-  return changed.wait(20000) && QTest::qWaitFor([this] { return m_window->renderSettled(); }, 20000);
+  return changed.wait(20000) &&
+         QTest::qWaitFor([this] { return m_window->renderSettled(); }, 20000);
 }
 
 void TestHostileOpen::everyHostileModelFileIsRefusedWithOneMessage() {
   const char* dir = std::getenv("LATENTLAB_HOSTILE_CORPUS");
   QVERIFY2(dir, "LATENTLAB_HOSTILE_CORPUS is not set: run through ctest (fixture hostile_corpus)");
-  const auto manifest = nlohmann::json::parse(latentlab::read_file(std::string(dir) + "/manifest.json"));
+  const auto manifest =
+      nlohmann::json::parse(latentlab::read_file(std::string(dir) + "/manifest.json"));
   QVERIFY(openAndWait(m_path));
   int refused = 0;
   for (const auto& entry : manifest.at("entries")) {

@@ -5,13 +5,13 @@
 #include <QUndoStack>
 #include <QtTest>
 
-#include "core/image_io.h"
+#include "core/image/image_io.h"
 #include "tests/ui/ui_test_support.h"
 #include "tests/ui/window_test_support.h"
-#include "ui/image_file_actions.h"
-#include "ui/image_view.h"
-#include "ui/latent_panel.h"
-#include "ui/main_window.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/widgets/image_view.h"
+#include "ui/window/image_file_actions.h"
+#include "ui/window/main_window.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;
@@ -31,7 +31,8 @@ class TestImageFiles : public QObject {
 
  private:
   bool waitForImage() {
-    return QTest::qWaitFor([this] { return m_window->renderSettled() && !m_window->imageFiles()->isBusy(); }, 20000);
+    return QTest::qWaitFor(
+        [this] { return m_window->renderSettled() && !m_window->imageFiles()->isBusy(); }, 20000);
   }
 
   QTemporaryDir m_dir;
@@ -49,7 +50,8 @@ void TestImageFiles::initTestCase() {
   // A 32x24 picture: read_image centre-crops and shrinks it to 16x16.
   QImage picture(32, 24, QImage::Format_RGB888);
   for (int y = 0; y < 24; ++y)
-    for (int x = 0; x < 32; ++x) picture.setPixelColor(x, y, QColor(x * 8, 255 - y * 10, (x + y) * 4));
+    for (int x = 0; x < 32; ++x)
+      picture.setPixelColor(x, y, QColor(x * 8, 255 - y * 10, (x + y) * 4));
   m_picture = m_dir.filePath("picture.png");
   QVERIFY(picture.save(m_picture));
 }
@@ -70,7 +72,8 @@ void TestImageFiles::openImageEncodesItAndShowsTheOriginalBeside() {
 
   // The latent is the posterior mean of the picture in the model's shape.
   LoadedModel loaded = load_model(m_path.toStdString(), "cpu");
-  const auto x = read_image(m_picture.toStdString(), loaded.model->image_shape(), loaded.model->output_range());
+  const auto x = read_image(m_picture.toStdString(), loaded.model->image_shape(),
+                            loaded.model->output_range());
   const auto mean = loaded.model->encode(x.unsqueeze(0)).mean[0];
   const std::vector<float> z = m_window->currentLatent();
   QCOMPARE(int(z.size()), 5);
@@ -79,7 +82,8 @@ void TestImageFiles::openImageEncodesItAndShowsTheOriginalBeside() {
 
   // The reconstruction is shown, the original (as the model saw it) beside it.
   QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_path, z)));
-  QVERIFY(samePixels(m_window->imageView()->original(), referencePixels(x, loaded.model->output_range())));
+  QVERIFY(samePixels(m_window->imageView()->original(),
+                     referencePixels(x, loaded.model->output_range())));
   const QImage screen = m_window->imageView()->grab().toImage();
   QVERIFY(!screen.isNull());
 

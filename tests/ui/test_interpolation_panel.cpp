@@ -16,20 +16,20 @@
 #include <opencv2/videoio.hpp>
 #include <set>
 
-#include "core/animation_export.h"
-#include "core/gan_model.h"
-#include "core/image_io.h"
-#include "core/interpolation.h"
-#include "core/sampling.h"
+#include "core/analysis/interpolation.h"
+#include "core/analysis/sampling.h"
+#include "core/image/animation_export.h"
+#include "core/image/image_io.h"
+#include "core/model/gan_model.h"
 #include "tests/ui/ui_test_support.h"
 #include "tests/ui/window_test_support.h"
-#include "ui/endpoint_view.h"
-#include "ui/image_view.h"
-#include "ui/interpolation_dock.h"
-#include "ui/interpolation_panel.h"
-#include "ui/latent_panel.h"
-#include "ui/main_window.h"
-#include "ui/strip_view.h"
+#include "ui/interpolation/endpoint_view.h"
+#include "ui/interpolation/interpolation_dock.h"
+#include "ui/interpolation/interpolation_panel.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/widgets/image_view.h"
+#include "ui/widgets/strip_view.h"
+#include "ui/window/main_window.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;
@@ -52,7 +52,8 @@ QImage enlarged(const QImage& image, int scale) {
   QImage out(image.width() * scale, image.height() * scale, image.format());
   for (int y = 0; y < out.height(); ++y)
     for (int x = 0; x < out.width(); ++x)
-      std::memcpy(out.scanLine(y) + x * bytes, image.constScanLine(y / scale) + (x / scale) * bytes, size_t(bytes));
+      std::memcpy(out.scanLine(y) + x * bytes, image.constScanLine(y / scale) + (x / scale) * bytes,
+                  size_t(bytes));
   return out;
 }
 
@@ -99,12 +100,17 @@ class TestInterpolationPanel : public QObject {
     if (!found) qFatal("no child %s", name);
     return found;
   }
-  bool waitForPanel(int ms = 20000) { return QTest::qWaitFor([this] { return !panel()->isBusy(); }, ms); }
-  bool waitForImage() { return QTest::qWaitFor([this] { return m_window->renderSettled(); }, 20000); }
+  bool waitForPanel(int ms = 20000) {
+    return QTest::qWaitFor([this] { return !panel()->isBusy(); }, ms);
+  }
+  bool waitForImage() {
+    return QTest::qWaitFor([this] { return m_window->renderSettled(); }, 20000);
+  }
   // Seeds 3 and 8 as endpoints through the buttons, and the strip they render.
   void setSeedEndpoints();
   torch::Tensor seedPath(int steps, InterpolationMethod method) const {
-    return interpolate_path({latents_from_seed(3, 1, kDim)[0], latents_from_seed(8, 1, kDim)[0]}, steps, method);
+    return interpolate_path({latents_from_seed(3, 1, kDim)[0], latents_from_seed(8, 1, kDim)[0]},
+                            steps, method);
   }
 
   QTemporaryDir m_dir;
@@ -151,7 +157,8 @@ void TestInterpolationPanel::seedEndpointsRenderTheStripInOneBatch() {
   auto frames = referenceImages(m_path, expected);
   for (int i = 0; i < 10; ++i) {
     QCOMPARE(panel()->stripLatents()[size_t(i)], toVector(expected[i]));
-    QVERIFY2(samePixels(panel()->stripView()->frame(i), frames[size_t(i)]), qPrintable(QString::number(i)));
+    QVERIFY2(samePixels(panel()->stripView()->frame(i), frames[size_t(i)]),
+             qPrintable(QString::number(i)));
   }
   // The thumbnails are the endpoints decoded.
   QVERIFY(samePixels(panel()->endpointView(InterpolationPanel::A)->thumbnail(), frames.front()));
@@ -200,13 +207,15 @@ void TestInterpolationPanel::endpointsFromTheCurrentLatentAndAnotherPanel() {
   QTest::mouseClick(child<QToolButton>("currentA"), Qt::LeftButton);
   QVERIFY(waitForPanel());
   QCOMPARE(*panel()->endpoint(InterpolationPanel::A), current);
-  QVERIFY(samePixels(panel()->endpointView(InterpolationPanel::A)->thumbnail(), referenceImage(m_path, current)));
+  QVERIFY(samePixels(panel()->endpointView(InterpolationPanel::A)->thumbnail(),
+                     referenceImage(m_path, current)));
 
   // The API other panels use: without a thumbnail the panel decodes one, with one it keeps it.
   const std::vector<float> point{-2.0f, 0.0f, 1.0f, 1.5f};
   QVERIFY(panel()->setEndpoint(InterpolationPanel::B, point, QImage(), "latent map"));
   QVERIFY(waitForPanel());
-  QVERIFY(samePixels(panel()->endpointView(InterpolationPanel::B)->thumbnail(), referenceImage(m_path, point)));
+  QVERIFY(samePixels(panel()->endpointView(InterpolationPanel::B)->thumbnail(),
+                     referenceImage(m_path, point)));
   QCOMPARE(panel()->endpointView(InterpolationPanel::B)->caption(), QString("latent map"));
   QCOMPARE(panel()->stripLatents().front(), current);
   QCOMPARE(panel()->stripLatents().back(), point);
@@ -232,13 +241,15 @@ void TestInterpolationPanel::droppedImageIsEncodedToItsPosteriorMean() {
   QVERIFY(m_messages.isEmpty());
 
   LoadedModel loaded = load_model(m_path.toStdString(), "cpu");
-  const auto x = read_image(file.toStdString(), loaded.model->image_shape(), loaded.model->output_range());
+  const auto x =
+      read_image(file.toStdString(), loaded.model->image_shape(), loaded.model->output_range());
   const auto mean = toVector(loaded.model->encode(x.unsqueeze(0)).mean[0]);
   const auto got = *panel()->endpoint(InterpolationPanel::A);
   QCOMPARE(int(got.size()), kDim);
   for (int i = 0; i < kDim; ++i) QVERIFY(std::abs(got[size_t(i)] - mean[size_t(i)]) < 1e-5f);
   QCOMPARE(panel()->endpointView(InterpolationPanel::A)->caption(), QString("picture.png"));
-  QVERIFY(samePixels(panel()->endpointView(InterpolationPanel::A)->thumbnail(), referenceImage(m_path, got)));
+  QVERIFY(samePixels(panel()->endpointView(InterpolationPanel::A)->thumbnail(),
+                     referenceImage(m_path, got)));
 }
 
 void TestInterpolationPanel::nonImageDropGivesAMessageAndKeepsTheEndpoint() {
@@ -356,8 +367,10 @@ void TestInterpolationPanel::animatePlaysThePathInTheMainView() {
   connect(m_window.get(), &MainWindow::latentChanged, this, [&] {
     const auto z = m_window->currentLatent();
     const auto it = std::find(path.begin(), path.end(), z);
-    if (it == path.end()) onlyStripFrames = false;
-    else shown.insert(int(it - path.begin()));
+    if (it == path.end())
+      onlyStripFrames = false;
+    else
+      shown.insert(int(it - path.begin()));
   });
   panel()->setFramesPerSecond(40);
   QTest::mouseClick(child<QPushButton>("animate"), Qt::LeftButton);
@@ -372,7 +385,8 @@ void TestInterpolationPanel::animatePlaysThePathInTheMainView() {
   const int stopped = panel()->stripView()->current();
   QVERIFY(stopped >= 0);
   QCOMPARE(m_window->currentLatent(), path[size_t(stopped)]);
-  QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_path, path[size_t(stopped)])));
+  QVERIFY(
+      samePixels(m_window->imageView()->image(), referenceImage(m_path, path[size_t(stopped)])));
   QCOMPARE(m_window->undoStack()->count(), undoSteps + 1);
 }
 
@@ -423,10 +437,13 @@ void TestInterpolationPanel::aGanProjectsADroppedImageWithProgress() {
   QVERIFY2(m_messages.isEmpty(), qPrintable(m_messages.join('\n')));
   const auto found = toTensor(*panel()->endpoint(InterpolationPanel::A)).unsqueeze(0);
   const float error = (loaded.model->decode(found)[0] - target).pow(2).mean().item<float>();
-  const float baseline = (loaded.model->decode(latents_from_seed(5, 1, 8))[0] - target).pow(2).mean().item<float>();
-  QVERIFY2(error < 0.05f * baseline, qPrintable(QString("error %1, baseline %2").arg(error).arg(baseline)));
+  const float baseline =
+      (loaded.model->decode(latents_from_seed(5, 1, 8))[0] - target).pow(2).mean().item<float>();
+  QVERIFY2(error < 0.05f * baseline,
+           qPrintable(QString("error %1, baseline %2").arg(error).arg(baseline)));
   bool reported = false;
-  for (const auto& args : status) reported = reported || args.at(0).toString().contains("step 300 of 300");
+  for (const auto& args : status)
+    reported = reported || args.at(0).toString().contains("step 300 of 300");
   QVERIFY(reported);
 }
 

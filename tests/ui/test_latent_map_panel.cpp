@@ -14,21 +14,21 @@
 #include <QTemporaryDir>
 #include <QToolButton>
 
-#include "core/attributes.h"
-#include "core/gmm.h"
-#include "core/neighbours.h"
-#include "core/projection.h"
+#include "core/analysis/neighbours.h"
+#include "core/analysis/projection.h"
+#include "core/fitting/attributes.h"
+#include "core/fitting/gmm.h"
 #include "tests/ui/analysis_test_support.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/attribute_panel.h"
-#include "ui/image_view.h"
-#include "ui/interpolation_dock.h"
-#include "ui/interpolation_panel.h"
-#include "ui/latent_analysis_data.h"
-#include "ui/latent_panel.h"
-#include "ui/latent_scatter_view.h"
-#include "ui/thumbnail_list.h"
-#include "ui/value_slider.h"
+#include "ui/analysis/latent_analysis_data.h"
+#include "ui/attributes/attribute_panel.h"
+#include "ui/interpolation/interpolation_dock.h"
+#include "ui/interpolation/interpolation_panel.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/latent_map/latent_scatter_view.h"
+#include "ui/widgets/image_view.h"
+#include "ui/widgets/thumbnail_list.h"
+#include "ui/widgets/value_slider.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;

@@ -14,13 +14,13 @@
 #include <QtTest>
 #include <numeric>
 
-#include "core/gmm.h"
-#include "core/projection.h"
+#include "core/analysis/projection.h"
+#include "core/fitting/gmm.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/image_view.h"
-#include "ui/latent_panel.h"
-#include "ui/main_window.h"
-#include "ui/value_slider.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/widgets/image_view.h"
+#include "ui/widgets/value_slider.h"
+#include "ui/window/main_window.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;
@@ -46,7 +46,8 @@ QPushButton* button(QWidget* parent, const QString& text) {
 std::vector<int> descendingOrder(const std::vector<double>& values) {
   std::vector<int> order(values.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return values[size_t(a)] > values[size_t(b)]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return values[size_t(a)] > values[size_t(b)]; });
   return order;
 }
 
@@ -109,7 +110,8 @@ void TestLatentPanel::initTestCase() {
   const int64_t d = 6;
   torch::manual_seed(5);
   const auto a = torch::randn({d, d}, torch::kFloat64);
-  const auto cov = torch::matmul(a, a.t()) + torch::diag(torch::tensor({3.0, 0.1, 1.0, 0.5, 2.0, 0.05}, torch::kFloat64));
+  const auto cov = torch::matmul(a, a.t()) +
+                   torch::diag(torch::tensor({3.0, 0.1, 1.0, 0.5, 2.0, 0.05}, torch::kFloat64));
   const auto c = cov.to(torch::kFloat32).contiguous();
   m_covariance.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
   m_gmm = m_dir.filePath("gmm.llckpt");
@@ -216,7 +218,8 @@ void TestLatentPanel::slidersReachAsFarAsTheStoredGmm() {
   QVERIFY(wider >= 3);
   // A value inside the wider range is shown as it is, not clamped to 3.
   std::vector<float> z = m_window->currentLatent();
-  const int widest = int(std::max_element(m_covariance.begin(), m_covariance.end()) - m_covariance.begin()) % 6;
+  const int widest =
+      int(std::max_element(m_covariance.begin(), m_covariance.end()) - m_covariance.begin()) % 6;
   z[size_t(widest)] = 4.25f;
   panel()->setValues(z);
   QCOMPARE(panel()->row(widest)->spinBox()->value(), 4.25);

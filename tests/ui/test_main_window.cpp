@@ -12,11 +12,11 @@
 #include <QtTest>
 
 #include "tests/ui/ui_test_support.h"
-#include "ui/attribute_panel.h"
-#include "ui/image_view.h"
-#include "ui/latent_panel.h"
-#include "ui/main_window.h"
-#include "ui/value_slider.h"
+#include "ui/attributes/attribute_panel.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/widgets/image_view.h"
+#include "ui/widgets/value_slider.h"
+#include "ui/window/main_window.h"
 
 using namespace latentlab::ui;
 using namespace latentlab::test;
@@ -64,7 +64,8 @@ void TestMainWindow::initTestCase() {
   QCoreApplication::setApplicationName("test_main_window");
   m_path = m_dir.filePath("tiny.llckpt");
   m_smile = {1.0f, -0.5f, 0.25f, 0.0f, 0.75f};
-  saveTinyVae(m_path, {3, 16, 16}, 5, {{"Smiling", m_smile}, {"Beard", std::vector<float>(5, -0.3f)}});
+  saveTinyVae(m_path, {3, 16, 16}, 5,
+              {{"Smiling", m_smile}, {"Beard", std::vector<float>(5, -0.3f)}});
 }
 
 void TestMainWindow::init() {
@@ -100,7 +101,8 @@ void TestMainWindow::opensACheckpointAndShowsItsDecode() {
   QCOMPARE(m_window->latentPanel()->dimensions(), 5);
   QCOMPARE(m_window->attributePanel()->attributes(), (QStringList{"Beard", "Smiling"}));
   QVERIFY(m_window->windowTitle().contains("tiny-5"));
-  QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_path, std::vector<float>(5, 0.0f))));
+  QVERIFY(samePixels(m_window->imageView()->image(),
+                     referenceImage(m_path, std::vector<float>(5, 0.0f))));
 }
 
 void TestMainWindow::latentSliderDragChangesTheImage() {
@@ -225,7 +227,8 @@ void TestMainWindow::droppedCheckpointOpensAndBecomesRecent() {
   QCoreApplication::sendEvent(m_window.get(), &drop);
   QVERIFY(changed.wait(20000));
   QCOMPARE(m_window->model().path, m_path);
-  QCOMPARE(QSettings().value("recentFiles").toStringList().value(0), QFileInfo(m_path).absoluteFilePath());
+  QCOMPARE(QSettings().value("recentFiles").toStringList().value(0),
+           QFileInfo(m_path).absoluteFilePath());
 }
 
 void TestMainWindow::dockLayoutIsRestored() {

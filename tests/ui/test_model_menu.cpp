@@ -12,16 +12,16 @@
 #include <QTextBrowser>
 #include <QtTest>
 
-#include "core/gan_model.h"
-#include "core/image_io.h"
+#include "core/image/image_io.h"
+#include "core/model/gan_model.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/image_file_actions.h"
-#include "ui/image_view.h"
-#include "ui/latent_panel.h"
-#include "ui/main_window.h"
-#include "ui/model_info_dialog.h"
-#include "ui/realism_meter.h"
-#include "ui/value_slider.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/latent/realism_meter.h"
+#include "ui/widgets/image_view.h"
+#include "ui/widgets/value_slider.h"
+#include "ui/window/image_file_actions.h"
+#include "ui/window/main_window.h"
+#include "ui/window/model_info_dialog.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;
@@ -113,7 +113,9 @@ void TestModelMenu::initTestCase() {
   update_checkpoint_info(m_vae.toStdString(), info);
   QFile card(m_dir.filePath("card-vae.md"));
   QVERIFY(card.open(QIODevice::WriteOnly));
-  card.write("# The card-vae model card\n\nTrained for **three** epochs.\n\n| split | ELBO |\n|---|---|\n| test | -123.25 |\n");
+  card.write(
+      "# The card-vae model card\n\nTrained for **three** epochs.\n\n| split | ELBO "
+      "|\n|---|---|\n| test | -123.25 |\n");
   card.close();
 
   m_gan = m_dir.filePath("tiny-gan.llckpt");
@@ -151,7 +153,8 @@ void TestModelMenu::deviceMenuListsTheCpuAndTheStatusBarShowsIt() {
   QVERIFY(devices);
   QCOMPARE(devices->title(), QString("&Device"));
   // Every entry is a device LibTorch knows; this machine's LibTorch has no CUDA.
-  for (QAction* a : devices->actions()) QVERIFY(a->data().toString() == "cpu" || a->data().toString().startsWith("cuda:"));
+  for (QAction* a : devices->actions())
+    QVERIFY(a->data().toString() == "cpu" || a->data().toString().startsWith("cuda:"));
   // Choosing the device the model is on already reloads nothing.
   QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
   cpu->trigger();
@@ -160,8 +163,10 @@ void TestModelMenu::deviceMenuListsTheCpuAndTheStatusBarShowsIt() {
   QStringList labels;
   for (QLabel* label : m_window->statusBar()->findChildren<QLabel*>()) labels << label->text();
   QVERIFY2(labels.contains("cpu"), qPrintable(labels.join('|')));
-  QVERIFY2(labels.filter(QRegularExpression("^[0-9.]+ ms$")).size() == 1, qPrintable(labels.join('|')));
-  QVERIFY2(labels.filter(QRegularExpression("^[0-9]+ fps$")).size() == 1, qPrintable(labels.join('|')));
+  QVERIFY2(labels.filter(QRegularExpression("^[0-9.]+ ms$")).size() == 1,
+           qPrintable(labels.join('|')));
+  QVERIFY2(labels.filter(QRegularExpression("^[0-9]+ fps$")).size() == 1,
+           qPrintable(labels.join('|')));
 }
 
 void TestModelMenu::infoDialogShowsTheCardsFieldsAndItsMarkdown() {
@@ -175,20 +180,23 @@ void TestModelMenu::infoDialogShowsTheCardsFieldsAndItsMarkdown() {
   QVERIFY(dialog);
   QVERIFY(QTest::qWaitForWindowExposed(dialog));
   const QString summary = dialog->summary()->toPlainText();
-  for (const QString& expected : {QString("card-vae"), QString("VAE"), QString("conv-vae"), QString("Latent size\n5"),
-                                  QString("3 × 16 × 16"), QString("celeba:faces"), QString("--epochs 3"),
-                                  QString("test_elbo\n-123.25"), QString("Smiling"), QString("2 components"),
-                                  QString("0.375, 0.625"), m_vae})
+  for (const QString& expected :
+       {QString("card-vae"), QString("VAE"), QString("conv-vae"), QString("Latent size\n5"),
+        QString("3 × 16 × 16"), QString("celeba:faces"), QString("--epochs 3"),
+        QString("test_elbo\n-123.25"), QString("Smiling"), QString("2 components"),
+        QString("0.375, 0.625"), m_vae})
     QVERIFY2(summary.contains(expected), qPrintable(expected + " missing from:\n" + summary));
   QVERIFY(dialog->card());
   const QString card = dialog->card()->toPlainText();
-  QVERIFY2(card.contains("The card-vae model card") && card.contains("Trained for three epochs"), qPrintable(card));
+  QVERIFY2(card.contains("The card-vae model card") && card.contains("Trained for three epochs"),
+           qPrintable(card));
   QVERIFY(!card.contains("**"));  // rendered, not shown as source
   dialog->close();
 
   // A model without a card beside it: no card tab.
   QVERIFY(openAndWait(m_gan));
-  QTRY_VERIFY(m_window->findChild<ModelInfoDialog*>() == nullptr);  // closed dialogs delete themselves
+  QTRY_VERIFY(m_window->findChild<ModelInfoDialog*>() ==
+              nullptr);  // closed dialogs delete themselves
   info->trigger();
   dialog = m_window->findChild<ModelInfoDialog*>();
   QVERIFY(dialog);
@@ -212,8 +220,9 @@ void TestModelMenu::ganHidesEncoderFeaturesAndScoresRealism() {
   QVERIFY(!m_window->latentPanel()->axesAvailable(LatentPanel::Axes::Pca));
 
   QTRY_VERIFY_WITH_TIMEOUT(meter->hasScore(), 20000);
-  QVERIFY2(std::abs(meter->logit() - coreRealism(m_gan, std::vector<float>(kGanLatent, 0.0f))) < 1e-4,
-           qPrintable(QString::number(meter->logit())));
+  QVERIFY2(
+      std::abs(meter->logit() - coreRealism(m_gan, std::vector<float>(kGanLatent, 0.0f))) < 1e-4,
+      qPrintable(QString::number(meter->logit())));
   QSlider* slider = m_window->latentPanel()->row(2)->slider();
   slider->setSliderDown(true);
   slider->setValue(-250);
@@ -233,7 +242,8 @@ void TestModelMenu::projectingAnImageOfAKnownLatentLoadsACloseLatent() {
   const auto target = loaded.model->decode(zTrue);
   const QString png = m_dir.filePath("known-z.png");
   write_png(png.toStdString(), target[0], loaded.model->output_range());
-  const auto targetRead = read_image(png.toStdString(), loaded.model->image_shape(), loaded.model->output_range());
+  const auto targetRead =
+      read_image(png.toStdString(), loaded.model->image_shape(), loaded.model->output_range());
 
   // What Model > Project Image… does once a file is chosen.
   m_window->imageFiles()->openImage(png);
@@ -244,8 +254,12 @@ void TestModelMenu::projectingAnImageOfAKnownLatentLoadsACloseLatent() {
   QVERIFY(z != std::vector<float>(kGanLatent, 0.0f));
   const auto fit = loaded.model->decode(torch::tensor(z).reshape({1, kGanLatent}));
   const double error = (fit[0] - targetRead).pow(2).mean().item<double>();
-  const double baseline = (loaded.model->decode(torch::zeros({1, kGanLatent}))[0] - targetRead).pow(2).mean().item<double>();
-  QVERIFY2(error < 0.05 * baseline, qPrintable(QString("error %1, baseline %2").arg(error).arg(baseline)));
+  const double baseline = (loaded.model->decode(torch::zeros({1, kGanLatent}))[0] - targetRead)
+                              .pow(2)
+                              .mean()
+                              .item<double>();
+  QVERIFY2(error < 0.05 * baseline,
+           qPrintable(QString("error %1, baseline %2").arg(error).arg(baseline)));
   QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_gan, z)));
   QVERIFY(!m_window->imageView()->original().isNull());  // the picture beside its projection
 }

@@ -6,7 +6,7 @@
 #include <QtTest>
 
 #include "tests/ui/ui_test_support.h"
-#include "ui/render_worker.h"
+#include "ui/render/render_worker.h"
 
 using latentlab::ui::ModelSummary;
 using latentlab::ui::RenderWorker;
@@ -27,13 +27,19 @@ class TestRenderWorker : public QObject {
 
  private:
   // Runs everything queued on the worker's thread so far, then returns.
-  void flushWorker() { QMetaObject::invokeMethod(m_worker, [] {}, Qt::BlockingQueuedConnection); }
+  void flushWorker() {
+    QMetaObject::invokeMethod(
+        m_worker, [] {}, Qt::BlockingQueuedConnection);
+  }
   // Holds the worker's thread busy until release() so requests pile up behind it.
   void blockWorker() {
-    QMetaObject::invokeMethod(m_worker, [this] {
-      m_entered.release();
-      m_gate.acquire();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this] {
+          m_entered.release();
+          m_gate.acquire();
+        },
+        Qt::QueuedConnection);
     m_entered.acquire();
   }
   void releaseWorker() { m_gate.release(); }
@@ -89,7 +95,8 @@ void TestRenderWorker::rapidRequestsRenderOnlyTheNewest() {
   const int before = m_worker->renderCount();
   blockWorker();
   quint64 last = 0;
-  for (int i = 0; i < 50; ++i) last = m_worker->requestRender(m_summary.generation, latent(0.05f * i));
+  for (int i = 0; i < 50; ++i)
+    last = m_worker->requestRender(m_summary.generation, latent(0.05f * i));
   releaseWorker();
   flushWorker();
   // 50 requests while the worker was busy: it renders once, the newest.
@@ -107,12 +114,14 @@ void TestRenderWorker::unblockedBurstEndsOnTheLastLatent() {
   QSignalSpy images(m_worker, &RenderWorker::imageReady);
   const int before = m_worker->renderCount();
   quint64 last = 0;
-  for (int i = 0; i < 50; ++i) last = m_worker->requestRender(m_summary.generation, latent(-0.04f * i));
+  for (int i = 0; i < 50; ++i)
+    last = m_worker->requestRender(m_summary.generation, latent(-0.04f * i));
   flushWorker();
   QVERIFY(m_worker->renderCount() - before <= 50);
   QVERIFY(images.count() >= 1);
   QCOMPARE(images.last().at(0).value<quint64>(), last);
-  QVERIFY(samePixels(images.last().at(1).value<QImage>(), referenceImage(m_path, latent(-0.04f * 49))));
+  QVERIFY(
+      samePixels(images.last().at(1).value<QImage>(), referenceImage(m_path, latent(-0.04f * 49))));
   // Ids rise, so the UI can drop anything older than what it shows.
   for (int i = 1; i < images.count(); ++i)
     QVERIFY(images.at(i).at(0).value<quint64>() > images.at(i - 1).at(0).value<quint64>());
@@ -129,7 +138,8 @@ void TestRenderWorker::failingRenderIsReportedOnceAndRenderingGoesOn() {
   flushWorker();
   QCOMPARE(failures.count(), 1);
   QCOMPARE(failures.first().at(0).value<quint64>(), firstBad);
-  QVERIFY2(failures.first().at(1).toString().contains("NaN"), qPrintable(failures.first().at(1).toString()));
+  QVERIFY2(failures.first().at(1).toString().contains("NaN"),
+           qPrintable(failures.first().at(1).toString()));
   QCOMPARE(images.count(), 0);
 
   const quint64 good = m_worker->requestRender(m_summary.generation, latent(0.3f));

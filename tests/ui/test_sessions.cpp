@@ -9,17 +9,17 @@
 #include <QtTest>
 #include <cstring>
 
-#include "core/atomic_file.h"
-#include "core/session.h"
+#include "core/io/atomic_file.h"
+#include "core/io/session.h"
 #include "tests/ui/ui_test_support.h"
 #include "tests/ui/window_test_support.h"
-#include "ui/attribute_panel.h"
-#include "ui/image_view.h"
-#include "ui/interpolation_dock.h"
-#include "ui/interpolation_panel.h"
-#include "ui/latent_panel.h"
-#include "ui/main_window.h"
-#include "ui/session_keeper.h"
+#include "ui/attributes/attribute_panel.h"
+#include "ui/interpolation/interpolation_dock.h"
+#include "ui/interpolation/interpolation_panel.h"
+#include "ui/latent/latent_panel.h"
+#include "ui/widgets/image_view.h"
+#include "ui/window/main_window.h"
+#include "ui/window/session_keeper.h"
 
 using namespace latentlab;
 using namespace latentlab::ui;
@@ -52,7 +52,10 @@ class TestSessions : public QObject {
   bool open(MainWindow* window, const QString& path);
   bool settle(MainWindow* window) {
     return QTest::qWaitFor(
-        [window] { return window->renderSettled() && !window->interpolationDock()->panel()->isBusy(); }, 20000);
+        [window] {
+          return window->renderSettled() && !window->interpolationDock()->panel()->isBusy();
+        },
+        20000);
   }
   InterpolationPanel* panel() const { return m_window->interpolationDock()->panel(); }
 
@@ -68,7 +71,9 @@ void TestSessions::initTestCase() {
   QVERIFY(m_dir.isValid());
   isolateSettings(m_dir.path(), "test_sessions");
   m_path = m_dir.filePath("tiny.llckpt");
-  saveTinyVae(m_path, {3, 16, 16}, 5, {{"Smiling", {1.0f, -0.5f, 0.25f, 0.0f, 0.75f}}, {"Beard", std::vector<float>(5, -0.3f)}});
+  saveTinyVae(
+      m_path, {3, 16, 16}, 5,
+      {{"Smiling", {1.0f, -0.5f, 0.25f, 0.0f, 0.75f}}, {"Beard", std::vector<float>(5, -0.3f)}});
   m_other = m_dir.filePath("other.llckpt");
   saveTinyVae(m_other, {1, 12, 12}, 3, {}, /*seed=*/4);
 }
@@ -154,23 +159,32 @@ void TestSessions::brokenSessionsGiveAMessageAndChangeNothing() {
   m_window->latentPanel()->setValues(before);
   QVERIFY(settle(m_window.get()));
   const QString model = QFileInfo(m_path).absoluteFilePath();
-  const QString good = QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 2, 3, 4, 5]})").arg(model);
+  const QString good =
+      QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 2, 3, 4, 5]})").arg(model);
   struct Broken {
     QString name, text, says;
   };
   const std::vector<Broken> broken{
       {"malformed.json", good.left(good.size() - 9), "not valid JSON"},
-      {"short.json", QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 2, 3]})").arg(model),
+      {"short.json",
+       QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 2, 3]})").arg(model),
        "latent has 3 values, the model's latent has 5"},
-      {"nan.json", QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, NaN, 3, 4, 5]})").arg(model),
+      {"nan.json",
+       QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, NaN, 3, 4, 5]})")
+           .arg(model),
        "not valid JSON"},
-      {"huge.json", QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 1e300, 3, 4, 5]})").arg(model),
+      {"huge.json",
+       QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 1e300, 3, 4, 5]})")
+           .arg(model),
        "latent value 1 is not a finite float"},
       {"nomodel.json",
-       QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 2, 3, 4, 5]})").arg(m_dir.filePath("gone.llckpt")),
+       QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 2, 3, 4, 5]})")
+           .arg(m_dir.filePath("gone.llckpt")),
        "gone.llckpt does not exist"},
-      {"endpoint.json", QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 2, 3, 4, 5],
-                                   "interpolation": {"a": [1, 2]}})").arg(model),
+      {"endpoint.json",
+       QString(R"({"latentlab_session": 1, "model": "%1", "latent": [1, 2, 3, 4, 5],
+                                   "interpolation": {"a": [1, 2]}})")
+           .arg(model),
        "endpoint a has 2 values"},
       {"binary.json", QString::fromLatin1("\x89PNG\r\n\x1a\n"), "not valid JSON"},
   };
@@ -189,7 +203,8 @@ void TestSessions::brokenSessionsGiveAMessageAndChangeNothing() {
   // Still usable: the next edit renders.
   m_window->latentPanel()->setValues({0.25f, 1.0f, -1.0f, 0.0f, 0.5f});
   QVERIFY(settle(m_window.get()));
-  QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_path, {0.25f, 1.0f, -1.0f, 0.0f, 0.5f})));
+  QVERIFY(samePixels(m_window->imageView()->image(),
+                     referenceImage(m_path, {0.25f, 1.0f, -1.0f, 0.0f, 0.5f})));
 }
 
 void TestSessions::autosaveFollowsEditsAndACleanExitRemovesIt() {
@@ -231,7 +246,8 @@ void TestSessions::anAutosaveLeftByACrashIsOfferedBack() {
   QVERIFY(settle(restored.get()));
   QVERIFY(sameBits(restored->latentPanel()->values(), left.latent));
   QCOMPARE(restored->attributePanel()->amounts(), (std::vector<float>{0.0f, 0.5f}));
-  QVERIFY(sameBits(*restored->interpolationDock()->panel()->endpoint(InterpolationPanel::A), left.latent));
+  QVERIFY(sameBits(*restored->interpolationDock()->panel()->endpoint(InterpolationPanel::A),
+                   left.latent));
   restored.reset();
 
   // Declined: nothing restored, and it is not offered again.

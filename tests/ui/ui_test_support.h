@@ -4,14 +4,14 @@
 #include <torch/torch.h>
 
 #include <QImage>
-#include <cstring>
 #include <QString>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "core/model_file.h"
-#include "core/vae_model.h"
+#include "core/model/model_file.h"
+#include "core/model/vae_model.h"
 
 namespace latentlab::test {
 
@@ -71,7 +71,8 @@ inline std::vector<QImage> referenceImages(const QString& path, const torch::Ten
   LoadedModel loaded = load_model(path.toStdString(), "cpu");
   const auto x = loaded.model->decode(latents);
   std::vector<QImage> out;
-  for (int64_t i = 0; i < x.size(0); ++i) out.push_back(referencePixels(x[i], loaded.model->output_range()));
+  for (int64_t i = 0; i < x.size(0); ++i)
+    out.push_back(referencePixels(x[i], loaded.model->output_range()));
   return out;
 }
 

@@ -9,7 +9,7 @@
 #include <QTest>
 #include <memory>
 
-#include "ui/main_window.h"
+#include "ui/window/main_window.h"
 
 namespace latentlab::test {
 
@@ -33,7 +33,8 @@ inline std::unique_ptr<ui::MainWindow> newTestWindow(QStringList* messages) {
 inline bool openAndWait(ui::MainWindow& window, const QString& path) {
   QSignalSpy changed(&window, &ui::MainWindow::modelChanged);
   window.openCheckpoint(path);
-  return changed.wait(20000) && QTest::qWaitFor([&window] { return window.renderSettled(); }, 20000);
+  return changed.wait(20000) &&
+         QTest::qWaitFor([&window] { return window.renderSettled(); }, 20000);
 }
 
 }  // namespace latentlab::test

@@ -1,0 +1,204 @@
+#include "core/model/model_file.h"
+
+#include <torch/torch.h>
+
+#include <fstream>
+
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/checkpoint_file.h"
+#include "core/model/allocation_budget.h"
+#include "core/model/device.h"
+#include "core/model/native_model.h"
+#include "core/model/script_model.h"
+
+namespace latentlab {
+namespace {
+
+constexpr const char* kModelPrefix = "model/";
+constexpr const char* kFormat = "latentlab-checkpoint";
+constexpr int kFormatVersion = 1;
+// What building a network may allocate beyond twice the weights the file holds (float16 files
+// load as float32): module bookkeeping, never a lying architecture's terabytes.
+constexpr uint64_t kBuildSlackBytes = uint64_t{16} << 20;
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw CheckpointError(path + ": " + what);
+}
+
+std::string read_prefix(const std::string& path, size_t count) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(count, '\0');
+  in.read(bytes.data(), std::streamsize(count));
+  bytes.resize(size_t(in.gcount()));
+  return bytes;
+}
+
+bool is_zip(const std::string& first_bytes) { return first_bytes.rfind("PK\x03\x04", 0) == 0; }
+
+std::map<std::string, torch::Tensor> state_of(torch::nn::Module& net) {
+  std::map<std::string, torch::Tensor> state;
+  for (const auto& p : net.named_parameters(/*recurse=*/true)) state[p.key()] = p.value();
+  for (const auto& b : net.named_buffers(/*recurse=*/true)) state[b.key()] = b.value();
+  return state;
+}
+
+void load_state(torch::nn::Module& net, const std::map<std::string, torch::Tensor>& tensors,
+                const std::string& path) {
+  torch::NoGradGuard no_grad;
+  const auto state = state_of(net);
+  for (const auto& [name, target] : state) {
+    const auto it = tensors.find(kModelPrefix + name);
+    if (it == tensors.end())
+      fail(path, "weights '" + name + "' are missing: the metadata does not match the weights");
+    if (it->second.sizes() != target.sizes())
+      fail(path, "weights '" + name + "' have shape " + c10::str(it->second.sizes()) +
+                     " but the architecture in the metadata needs " + c10::str(target.sizes()));
+    const auto& value = it->second;
+    if (value.is_floating_point() && !torch::isfinite(value).all().item<bool>())
+      fail(path, "weights '" + name + "' contain NaN or Inf");
+    target.copy_(value.to(target.dtype()));
+  }
+  const std::string prefix = kModelPrefix;
+  for (const auto& [name, value] : tensors)
+    if (name.rfind(prefix, 0) == 0 && !state.count(name.substr(prefix.size())))
+      fail(path, "unexpected weights '" + name.substr(prefix.size()) +
+                     "': the metadata does not match the weights");
+}
+
+ArchitectureSpec spec_of(const ModelInfo& info) {
+  return {info.architecture, info.hyper_parameters, info.latent_dim, info.image_shape,
+          info.output_range};
+}
+
+void check_format(const CheckpointFile& file, const std::string& path) {
+  try {
+    if (file.meta.value("format", "") != kFormat || !file.meta.contains("model"))
+      fail(path, "not a LatentLab checkpoint (no model metadata)");
+    const int version = file.meta.value("version", 0);
+    if (version > kFormatVersion)
+      fail(path, "written by a newer LatentLab (format version " + std::to_string(version) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    fail(path, std::string("bad metadata: ") + e.what());
+  }
+}
+
+// Bytes the model's weights take once loaded as float32.
+uint64_t model_bytes(const CheckpointFile& file) {
+  uint64_t bytes = 0;
+  for (const auto& [name, value] : file.tensors)
+    if (name.rfind(kModelPrefix, 0) == 0) bytes += uint64_t(value.numel()) * sizeof(float);
+  return bytes;
+}
+
+std::shared_ptr<NativeModel> build_model(const ModelInfo& info, const CheckpointFile& file,
+                                         const std::string& path) {
+  const auto spec = spec_of(info);
+  const std::string described = spec.name + " " + spec.hyper_parameters.dump();
+  try {
+    AllocationBudget budget(kBuildSlackBytes + 2 * model_bytes(file));
+    return build_native_model(spec);
+  } catch (const AllocationRefused&) {
+    fail(path, "the architecture in the metadata (" + described +
+                   ") is far larger than the weights in the file");
+  } catch (const Error& e) {
+    fail(path, e.what());
+  } catch (const c10::Error& e) {
+    fail(path, "the architecture in the metadata (" + described +
+                   ") cannot be built: " + e.what_without_backtrace());
+  }
+}
+
+// Finite weights can still overflow (a file scaled by 1e30): one decode proves the model draws
+// numbers before anything is shown, and names the file while the error still can.
+void trial_decode(Model& model, const std::string& path) {
+  try {
+    model.decode(torch::zeros({1, model.latent_dim()}));
+  } catch (const Error& e) {
+    fail(path, std::string(e.what()) + " (trial decode of z = 0 at load)");
+  }
+}
+
+ModelInfo info_of(const CheckpointFile& file, const std::string& path) {
+  try {
+    return model_info_from_json(file.meta.at("model"));
+  } catch (const Error& e) {
+    fail(path, e.what());
+  }
+}
+
+}  // namespace
+
+LoadedModel load_model(const std::string& path, const std::string& device_name) {
+  const torch::Device device = resolve_device(device_name);
+  const std::string head = read_prefix(path, 8);
+  if (is_zip(head)) return load_script_model(path, device);
+  const CheckpointFile file = read_checkpoint_file(path);
+  check_format(file, path);
+  LoadedModel loaded{nullptr, info_of(file, path), path};
+  const auto model = build_model(loaded.info, file, path);
+  load_state(model->network(), file.tensors, path);
+  model->to_device(device);
+  trial_decode(*model, path);
+  loaded.model = model;
+  return loaded;
+}
+
+void save_checkpoint(const std::string& path, NativeModel& model, ModelInfo info,
+                     const SaveOptions& options) {
+  const auto& spec = model.spec();
+  info.format = "latentlab";
+  info.kind = model.kind();
+  info.architecture = spec.name;
+  info.hyper_parameters = spec.hyper_parameters;
+  info.latent_dim = spec.latent_dim;
+  info.image_shape = spec.image_shape;
+  info.output_range = spec.output_range;
+  CheckpointFile file;
+  file.meta = {{"format", kFormat},
+               {"version", kFormatVersion},
+               {"model", to_json(info)},
+               {"extra", options.extra_meta}};
+  for (const auto& [name, value] : state_of(model.network())) {
+    const auto cpu = value.detach().to(torch::kCPU);
+    if (options.half_precision && cpu.scalar_type() == torch::kFloat32)
+      file.float16.insert(kModelPrefix + name);
+    file.tensors[kModelPrefix + name] = cpu;
+  }
+  for (const auto& [name, value] : options.extra_tensors) {
+    if (name.rfind(kModelPrefix, 0) == 0) throw Error("extra tensor '" + name + "' uses model/");
+    file.tensors[name] = value.detach().to(torch::kCPU);
+  }
+  write_checkpoint_file(path, file);
+}
+
+CheckpointExtras read_checkpoint_extras(const std::string& path) {
+  const CheckpointFile file = read_checkpoint_file(path);
+  check_format(file, path);
+  CheckpointExtras extras;
+  extras.meta = file.meta.value("extra", nlohmann::json::object());
+  for (const auto& [name, value] : file.tensors)
+    if (name.rfind(kModelPrefix, 0) != 0) extras.tensors[name] = value;
+  return extras;
+}
+
+void update_checkpoint_info(const std::string& path, const ModelInfo& info) {
+  if (is_zip(read_prefix(path, 8)))
+    fail(path, "is a TorchScript module: analysis can only be stored in LatentLab checkpoints");
+  CheckpointFile file = read_checkpoint_file(path);
+  check_format(file, path);
+  ModelInfo updated = info_of(file, path);
+  if (info.latent_dim != updated.latent_dim)
+    fail(path, "the new metadata has latent size " + std::to_string(info.latent_dim) +
+                   ", the model " + std::to_string(updated.latent_dim));
+  updated.name = info.name;
+  updated.labels = info.labels;
+  updated.provenance = info.provenance;
+  updated.attributes = info.attributes;
+  updated.gmm = info.gmm;
+  file.meta["model"] = to_json(updated);
+  model_info_from_json(file.meta["model"]);  // refuse to write what could not be read back
+  write_checkpoint_file(path, file);
+}
+
+}  // namespace latentlab

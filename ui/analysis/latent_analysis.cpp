@@ -1,0 +1,260 @@
+#include "ui/analysis/latent_analysis.h"
+
+#include <torch/torch.h>
+
+#include <QSettings>
+#include <algorithm>
+#include <atomic>
+
+#include "core/model/model.h"
+#include "core/model/model_info.h"
+#include "ui/analysis/background_job.h"
+#include "ui/analysis/latent_analysis_data.h"
+#include "ui/render/tensor_image.h"
+
+namespace latentlab::ui {
+
+namespace {
+
+const char* const kDatasetsKey = "analysis/datasets";  // model path -> data set spec
+
+torch::Tensor latentTensor(const std::vector<float>& latent) {
+  return torch::tensor(latent, torch::kFloat32);
+}
+
+}  // namespace
+
+quint64 newGmmSerial() {
+  static std::atomic<quint64> last{0};
+  return ++last;
+}
+
+std::shared_ptr<const AnalysisGmm> makeAnalysisGmm(Gmm gmm, const QString& source, bool stored,
+                                                   const torch::Tensor& latents) {
+  return reevaluate(AnalysisGmm{std::move(gmm), source, stored, newGmmSerial(), {}, {}}, latents);
+}
+
+std::shared_ptr<const AnalysisGmm> reevaluate(const AnalysisGmm& gmm,
+                                              const torch::Tensor& latents) {
+  auto out = std::make_shared<AnalysisGmm>(
+      AnalysisGmm{gmm.model, gmm.source, gmm.stored, gmm.serial, {}, {}});
+  if (latents.defined() && latents.size(0) > 0) {
+    // One pass over the points for both (as fit_gmm does): each costs as much as the other.
+    const auto densities = out->model.component_log_densities(latents);
+    out->labels = densities.argmax(1);
+    out->sortedLogLikelihoods = std::get<0>(torch::logsumexp(densities, 1).sort());
+  }
+  return out;
+}
+
+LatentAnalysis::LatentAnalysis(QObject* parent)
+    : QObject(parent),
+      m_data(std::make_unique<LatentAnalysisData>()),
+      m_encodeJob(new BackgroundJob(this)) {
+  connect(m_encodeJob, &BackgroundJob::succeeded, this, &LatentAnalysis::onEncoded);
+}
+
+LatentAnalysis::~LatentAnalysis() = default;
+
+void LatentAnalysis::setModel(const ModelSummary& model) {
+  m_encodeJob->cancel();  // its result belongs to the old model and is dropped in onEncoded
+  m_model = model;
+  m_spec.clear();
+  m_pending.reset();
+  ++m_detailsGeneration;  // a running details job belongs to the old model too
+  m_detailsPending = false;
+  *m_data = LatentAnalysisData();
+  if (model.info && model.info->gmm) {
+    try {
+      m_data->gmm =
+          makeAnalysisGmm(Gmm::from_info(*model.info->gmm), tr("stored in the checkpoint"), true);
+    } catch (const std::exception&) {
+      // A checkpoint whose mixture is unusable opens anyway: the panels simply show no GMM.
+    }
+  }
+  emit embeddingChanged();
+  emit gmmChanged();
+}
+
+QString LatentAnalysis::defaultSpec() const {
+  const QVariantMap remembered = QSettings().value(kDatasetsKey).toMap();
+  if (remembered.contains(m_model.path)) return remembered.value(m_model.path).toString();
+  if (m_model.info && !m_model.info->provenance.data.empty())
+    return QString::fromStdString(m_model.info->provenance.data);
+  if (m_model.channels == 1 && m_model.height == 28 && m_model.width == 28)
+    return QStringLiteral("fashion-mnist:train");
+  return {};
+}
+
+bool LatentAnalysis::encode(const QString& spec, QString* why) {
+  auto refuse = [why](const QString& text) {
+    if (why) *why = text;
+    return false;
+  };
+  if (!m_model.isValid() || !m_model.model) return refuse(tr("Open a model first."));
+  if (!m_model.canEncode)
+    return refuse(
+        tr("%1 has no encoder (a GAN), so data set images have no place in its latent space.")
+            .arg(m_model.name));
+  if (spec.trimmed().isEmpty())
+    return refuse(
+        tr("Type a data set: fashion-mnist:train, idx:IMAGES[:LABELS], folder:DIR or celeba:DIR."));
+  if (m_encodeJob->isRunning()) return refuse(tr("An encoding is still running."));
+
+  auto result = std::make_shared<LatentAnalysisData>();
+  m_pending = result;
+  const std::shared_ptr<Model> model = m_model.model;
+  const EmbeddingKey key{m_model.path.toStdString(), spec.trimmed().toStdString(),
+                         dataset_options_for(*model)};
+  m_encodeJob->setProperty("spec", spec.trimmed());
+  m_encodeJob->setProperty("generation", m_model.generation);
+  m_encodeJob->start([result, model, key](BackgroundJob& job) {
+    const auto open = [&result, &key] {
+      result->dataset = open_dataset(key.data_spec, key.data_options);
+      return result->dataset;
+    };
+    EmbedOptions options;
+    options.progress = [&job](int64_t done, int64_t total) {
+      job.reportProgress(double(done) / double(std::max<int64_t>(total, 1)),
+                         tr("Encoding %1 of %2 images").arg(done).arg(total));
+      return !job.isCancelled();
+    };
+    result->embedding = embed_dataset(*model, key, open, options);
+    if (result->embedding.means.size(0) >= 2) result->pca = fit_pca(result->embedding.means, 2);
+  });
+  return true;
+}
+
+void LatentAnalysis::onEncoded() {
+  if (!m_pending || m_encodeJob->property("generation").toULongLong() != m_model.generation) return;
+  const std::shared_ptr<const AnalysisGmm> gmm = m_data->gmm;
+  *m_data = std::move(*m_pending);
+  m_pending.reset();
+  // The mixture stays; its per-point values belong to the old points and come back with the
+  // details.
+  if (gmm) m_data->gmm = reevaluate(*gmm, {});
+  m_spec = m_encodeJob->property("spec").toString();
+  QSettings settings;
+  QVariantMap remembered = settings.value(kDatasetsKey).toMap();
+  remembered.insert(m_model.path, m_spec);
+  settings.setValue(kDatasetsKey, remembered);
+  m_detailsPending = true;
+  emit embeddingChanged();
+  emit gmmChanged();
+  startDetails();
+}
+
+void LatentAnalysis::startDetails() {
+  const quint64 generation = ++m_detailsGeneration;
+  const auto gmm = m_data->gmm;
+  const torch::Tensor means = m_data->embedding.means;
+  const std::shared_ptr<const Dataset> opened = m_data->dataset;
+  const EmbeddingKey key{m_model.path.toStdString(), m_spec.toStdString(),
+                         dataset_options_for(*m_model.model)};
+  auto result = std::make_shared<LatentAnalysisData>();
+  auto* job = new BackgroundJob(this);
+  connect(job, &BackgroundJob::succeeded, this, [this, generation, gmm, result] {
+    if (generation != m_detailsGeneration) return;
+    m_data->dataset = result->dataset;
+    // A mixture fitted meanwhile came with its own values.
+    const bool evaluated = result->gmm && m_data->gmm == gmm;
+    if (evaluated) m_data->gmm = result->gmm;
+    m_detailsPending = false;
+    emit detailsReady();
+    if (evaluated) emit gmmChanged();
+  });
+  connect(job, &BackgroundJob::failed, this, [this, generation](const QString& message) {
+    if (generation != m_detailsGeneration) return;
+    m_detailsPending = false;
+    emit detailsReady();  // the map works without thumbnails
+    emit detailsFailed(message);
+  });
+  connect(job, &BackgroundJob::succeeded, job, &QObject::deleteLater);
+  connect(job, &BackgroundJob::failed, job, &QObject::deleteLater);
+  connect(job, &BackgroundJob::cancelled, job, &QObject::deleteLater);
+  job->start([result, gmm, means, opened, key](BackgroundJob&) {
+    result->dataset =
+        opened ? opened
+               : std::shared_ptr<const Dataset>(open_dataset(key.data_spec, key.data_options));
+    if (gmm) result->gmm = reevaluate(*gmm, means);
+  });
+}
+
+bool LatentAnalysis::hasEmbedding() const { return m_data->embedding.means.defined(); }
+
+bool LatentAnalysis::fromCache() const { return m_data->embedding.from_cache; }
+
+int LatentAnalysis::size() const {
+  return hasEmbedding() ? int(m_data->embedding.means.size(0)) : 0;
+}
+
+QStringList LatentAnalysis::classNames() const {
+  QStringList out;
+  for (const auto& name : m_data->embedding.class_names) out << QString::fromStdString(name);
+  return out;
+}
+
+QStringList LatentAnalysis::attributeNames() const {
+  QStringList out;
+  for (const auto& name : m_data->embedding.attribute_names) out << QString::fromStdString(name);
+  return out;
+}
+
+std::vector<float> LatentAnalysis::latent(int index) const {
+  const auto row = m_data->embedding.means[index].contiguous();
+  return {row.data_ptr<float>(), row.data_ptr<float>() + row.numel()};
+}
+
+std::vector<float> LatentAnalysis::meanLatent(const std::vector<int>& indices) const {
+  std::vector<int64_t> rows(indices.begin(), indices.end());
+  const auto mean = m_data->embedding.means.index_select(0, torch::tensor(rows, torch::kInt64))
+                        .mean(0)
+                        .contiguous();
+  return {mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel()};
+}
+
+QImage LatentAnalysis::image(int index) const {
+  if (!m_data->dataset || !m_model.model || index < 0 || index >= m_data->dataset->size())
+    return {};
+  try {
+    return tensorToImage(m_data->dataset->image(index), m_model.model->output_range());
+  } catch (const std::exception&) {
+    return {};  // an image that fails to decode has no thumbnail; the point itself stays usable
+  }
+}
+
+QString LatentAnalysis::itemCaption(int index) const {
+  QString text = QStringLiteral("#%1").arg(index);
+  const auto& e = m_data->embedding;
+  if (e.labels.defined() && index >= 0 && index < e.labels.size(0)) {
+    const int64_t label = e.labels[index].item<int64_t>();
+    if (label >= 0 && size_t(label) < e.class_names.size())
+      text += QStringLiteral(" · ") + QString::fromStdString(e.class_names[size_t(label)]);
+  }
+  return text;
+}
+
+bool LatentAnalysis::hasGmm() const { return m_data->gmm != nullptr; }
+
+QString LatentAnalysis::gmmSource() const { return m_data->gmm ? m_data->gmm->source : QString(); }
+
+void LatentAnalysis::setGmm(std::shared_ptr<const AnalysisGmm> gmm) {
+  m_data->gmm = std::move(gmm);
+  emit gmmChanged();
+}
+
+double LatentAnalysis::logLikelihood(const std::vector<float>& latent) const {
+  if (!m_data->gmm || int64_t(latent.size()) != m_data->gmm->model.dim()) return 0.0;
+  return m_data->gmm->model.log_likelihood_of(latentTensor(latent));
+}
+
+double LatentAnalysis::typicality(double logLikelihood) const {
+  const auto& sorted = m_data->gmm ? m_data->gmm->sortedLogLikelihoods : torch::Tensor();
+  if (!sorted.defined() || sorted.numel() == 0) return -1.0;
+  const double* begin = sorted.data_ptr<double>();
+  const double* end = begin + sorted.numel();
+  return 100.0 * double(std::lower_bound(begin, end, logLikelihood) - begin) /
+         double(sorted.numel());
+}
+
+}  // namespace latentlab::ui

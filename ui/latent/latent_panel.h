@@ -1,0 +1,118 @@
+#pragma once
+// The Latent dock: one slider per latent dimension in a scroll area, or one per principal axis of
+// the data in latent space (GANSpace style); Randomise (from the N(0, I) prior, truncated) and
+// Reset. Large latents show their most active dimensions first; a text filter hides rows. The
+// image follows the sliders live while dragging.
+#include <QWidget>
+#include <random>
+#include <vector>
+
+#include "ui/analysis/latent_directions.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QPushButton;
+class QScrollArea;
+class QVBoxLayout;
+
+namespace latentlab::ui {
+
+class BackgroundJob;
+class ValueSlider;
+struct ModelSummary;
+
+class LatentPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  // Sliders span [-3, +3], 3 prior standard deviations, or wider where the model's data lies
+  // further out (sliderRanges); PCA rows are in the data's standard deviations.
+  static constexpr double kRange = 3.0;
+  // Latents with more dimensions than this show the most active ones first (once known).
+  static constexpr int kManyDimensions = 16;
+
+  // What the rows are: latent dimensions (by index or most active first) or principal axes.
+  enum class Axes { Dimensions, MostActiveFirst, Pca };
+
+  explicit LatentPanel(QWidget* parent = nullptr);
+
+  // Rows for the model's dimensions, all at 0; the dimensions' activity and the PCA axes are
+  // computed in the background, then directionsReady() (or directionsFailed()) is emitted.
+  void setModel(const ModelSummary& model);
+  // Rows for `count` dimensions, all at 0, without a model (no activity, no PCA axes).
+  void setDimensions(int count);
+  int dimensions() const { return m_dimensions; }
+
+  // The latent, whatever the rows are.
+  std::vector<float> values() const;
+  // Programmatic change (undo, a loaded latent): emits latentChanged but not editFinished.
+  void setValues(const std::vector<float>& values);
+
+  Axes axes() const { return m_axes; }
+  // Changes what the rows are; the latent stays. Ignored when not available.
+  void setAxes(Axes axes);
+  bool axesAvailable(Axes axes) const;
+  const LatentDirections& directions() const { return m_directions; }
+
+  void setFilter(const QString& text);
+  // Row indices (dimensions or principal axes) from top to bottom, hidden rows included.
+  std::vector<int> rowOrder() const { return m_order; }
+
+  double truncation() const;
+  void setTruncation(double threshold);
+  void setSeed(unsigned seed) { m_rng.seed(seed); }
+  // Row i: dimension i, or with PCA axes principal axis i (PC i+1).
+  ValueSlider* row(int index) const { return m_rows.at(size_t(index)); }
+  QComboBox* axesBox() const { return m_axesBox; }
+  QLineEdit* filterEdit() const { return m_filter; }
+
+ public slots:
+  // Each value drawn from N(0, 1), redrawn while |z| > truncation (the truncation trick).
+  void randomise();
+  // Every row to 0: the prior's mean, or with PCA axes the data's mean.
+  void reset();
+
+ signals:
+  void latentChanged();  // every change, live while dragging
+  void editFinished();   // one undoable edit is complete
+  void directionsReady();
+  void directionsFailed(const QString& message);
+
+ private:
+  // Rows for `count` dimensions at 0, dimension i spanning [-ranges[i], +ranges[i]].
+  void resetRows(int count, std::vector<double> ranges);
+  void buildRows(const std::vector<float>& latent);
+  void showDirections(const LatentDirections& directions);
+  void updateAxesChoices(const QString& note);
+  void applyFilter();
+  void onRowChanged();
+
+  QVBoxLayout* m_rowsLayout;
+  QWidget* m_rowsWidget;
+  QScrollArea* m_scroll;
+  QDoubleSpinBox* m_truncation;
+  QPushButton* m_randomise;
+  QPushButton* m_reset;
+  QComboBox* m_axesBox;
+  QLineEdit* m_filter;
+  std::vector<ValueSlider*> m_rows;
+  std::vector<int> m_order;
+  std::mt19937 m_rng;
+
+  int m_dimensions = 0;
+  Axes m_axes = Axes::Dimensions;
+  bool m_axesChosen = false;  // the user picked the axes for this model: keep them
+  LatentDirections m_directions;
+  std::vector<float> m_home;     // where the sliders start and Reset returns to (homeLatent)
+  std::vector<double> m_ranges;  // per dimension (sliderRanges); PCA rows span kRange
+
+  BackgroundJob* m_job = nullptr;  // computing m_directions for the current model
+  // With PCA axes: the latent last set, exact until a row moves, and the part of it that the
+  // axes do not hold (rounding, axes of zero length), kept when a row moves.
+  std::vector<float> m_setLatent;
+  bool m_setLatentValid = false;
+  std::vector<float> m_residual;
+};
+
+}  // namespace latentlab::ui
