@@ -1,4 +1,8 @@
 #pragma once
+// Folder core/common/ (LibTorch only). The vocabulary every other folder speaks: the error
+// hierarchy (error.h) and image shapes and output ranges (types.h). Nothing here depends on another
+// core folder.
+//
 // The project's error types. Core throws these; the CLI prints what() on one line,
 // the GUI shows it in a message box. Never assert() on input: it vanishes in Release.
 #include <stdexcept>

@@ -1,4 +1,8 @@
 #pragma once
+// Folder core/data/ (LibTorch only). The data-set interface (this file) and batch loading into
+// tensors. The readers that implement it for IDX files, image folders and CelebA live in
+// core/readers/ (they need OpenCV).
+//
 // Data sets: one interface for Fashion-MNIST, any IDX pair, a folder of images and the CelebA
 // layout, opened from one spec string understood by every CLI verb that takes --data:
 //   fashion-mnist[:train|:test]   idx:IMAGES[:LABELS]   folder:DIR   celeba:DIR

@@ -1,4 +1,8 @@
 #pragma once
+// Folder core/faces/ (needs OpenCV). The synthetic labelled faces: parameters sampled per (seed,
+// index) (this file) and drawn anti-aliased by the renderer (face_renderer.h, face_painter.h),
+// written in the CelebA layout.
+//
 // Synthetic labelled faces: LatentLab cannot download CelebA, so it draws its own faces
 // (frontal cartoon portraits) with binary attributes that are visible in the pixels, plus
 // unlabelled continuous variation so a latent space has structure beyond the labels.

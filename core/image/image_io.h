@@ -1,4 +1,9 @@
 #pragma once
+// Folder core/image/ (needs OpenCV). Image files: reading any image into a model's shape and
+// writing PNGs (this file, OpenCV), cheap header checks that refuse truncated or lying files before
+// decoding (image_header.h), and exports of strips as numbered frames, animated GIF (giflib) and
+// MP4.
+//
 // Reading images into a model's shape and writing model images as PNG. The OpenCV work stays in
 // the .cpp: this header exposes tensors and std types only.
 #include <torch/types.h>

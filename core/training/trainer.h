@@ -1,4 +1,8 @@
 #pragma once
+// Folder core/training/ (LibTorch only). Training the native models: the trainer with resumable,
+// seeded, atomically written checkpoints (this file) and the VAE losses and evaluation bounds
+// (vae_loss.h).
+//
 // Training a built-in VAE or DCGAN on images held in one tensor, with a checkpoint written
 // atomically after every epoch that a later run can resume exactly.
 //
