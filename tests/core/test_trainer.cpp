@@ -71,7 +71,9 @@ void expect_identical_files(const std::string& a, const std::string& b) {
   ASSERT_EQ(ha.size(), hb.size());
   for (size_t i = 0; i < ha.size(); ++i)
     for (const auto* key : {"loss", "d_loss", "g_loss"})
-      if (ha[i].contains(key)) EXPECT_EQ(ha[i][key].get<double>(), hb[i][key].get<double>()) << key;
+      if (ha[i].contains(key)) {
+        EXPECT_EQ(ha[i][key].get<double>(), hb[i][key].get<double>()) << key;
+      }
 }
 
 }  // namespace
