@@ -52,7 +52,14 @@ int main(int argc, char** argv) {
   latentlab::configure_threads();
   latentlab::ui::MainWindow window(parser.value(device));
   window.show();
-  latentlab::ui::installScreenshotHook(window);  // only with LATENTLAB_SCREENSHOT (tests)
+  // Only with LATENTLAB_SCREENSHOT or LATENTLAB_QUIT_AFTER_MS (tests, benchmarks).
+  using latentlab::ui::ScreenshotHook;
+  if (auto* hook = ScreenshotHook::fromEnvironment(window, *window.imageView(), window)) {
+    QObject::connect(&window, &latentlab::ui::MainWindow::modelChanged, hook,
+                     &ScreenshotHook::modelLoaded);
+    QObject::connect(&window, &latentlab::ui::MainWindow::frameShown, hook,
+                     &ScreenshotHook::frameShown);
+  }
   const QStringList args = parser.positionalArguments();
   const QString path = args.isEmpty() ? defaultModel() : args.first();
   // An autosave left by a run that crashed is offered first; restoring it opens its model.

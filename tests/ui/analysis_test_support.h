@@ -21,6 +21,7 @@
 #include "tests/ui/ui_test_support.h"
 #include "ui/analysis/background_job.h"
 #include "ui/analysis/latent_analysis.h"
+#include "ui/gmm/gmm_panel.h"
 #include "ui/latent_map/latent_map_panel.h"
 #include "ui/window/analysis_docks.h"
 #include "ui/window/main_window.h"
@@ -73,7 +74,19 @@ inline bool closeVectors(const std::vector<float>& a, const std::vector<float>& 
   return true;
 }
 
-// Opens the model in window and encodes spec in its Latent map; true when both finished.
+// Waits until the analysis docks show what their workers computed for the newest request (the
+// map's points, ellipses, marker and neighbours, the GMM's typicality meter).
+inline bool waitForAnalysisDocks(ui::MainWindow& window, int timeoutMs = 20000) {
+  return QTest::qWaitFor(
+      [&window] {
+        return window.analysisDocks()->map()->isSettled() &&
+               window.analysisDocks()->gmm()->isSettled();
+      },
+      timeoutMs);
+}
+
+// Opens the model in window and encodes spec in its Latent map; true when both finished and the
+// docks show the result.
 inline bool openAndEncode(ui::MainWindow& window, const QString& modelPath, const QString& spec) {
   QSignalSpy changed(&window, &ui::MainWindow::modelChanged);
   window.openCheckpoint(modelPath);
@@ -83,7 +96,7 @@ inline bool openAndEncode(ui::MainWindow& window, const QString& modelPath, cons
   QSignalSpy details(analysis, &ui::LatentAnalysis::detailsReady);
   if (!analysis->encode(spec)) return false;
   return encoded.wait(30000) && analysis->hasEmbedding() &&
-         (details.count() > 0 || details.wait(30000));
+         (details.count() > 0 || details.wait(30000)) && waitForAnalysisDocks(window);
 }
 
 // What the analysis panels' tests start from, all inside dir: settings and the embedding cache

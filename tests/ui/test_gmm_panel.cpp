@@ -103,6 +103,7 @@ void TestGmmPanel::fitShowsKThumbnailsOfCoreMeans() {
                         referenceImage(m_scene.path, rowVector(expected.means()[k]))),
              qPrintable(QString::number(k)));
   // The map draws the new mixture: its ellipses and its components as colours.
+  QVERIFY(waitForAnalysisDocks(*m_window));
   LatentScatterView* view = m_window->analysisDocks()->map()->view();
   QCOMPARE(view->ellipseCount(), 3);
   m_window->analysisDocks()->map()->setColouring("gmm");
@@ -122,6 +123,7 @@ void TestGmmPanel::typicalityMeterIsCorePercentile() {
        {rowVector(m_scene.reference.means[5]), std::vector<float>(kLatentDim, 0.0f),
         std::vector<float>(kLatentDim, 6.0f)}) {
     m_window->loadLatent(z, "test");
+    QVERIFY(waitForAnalysisDocks(*m_window));  // evaluated on the GMM panel's worker
     const double ll = gmm.log_likelihood_of(torch::tensor(z));
     const double percentile = 100.0 * (data < ll).sum().item<double>() / double(data.numel());
     QCOMPARE(panel()->typicalityMeter()->value(), int(percentile * 10));

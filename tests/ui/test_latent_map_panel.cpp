@@ -148,6 +148,7 @@ void TestLatentMapPanel::scatterIsCorePcaOfCoreEncoding() {
 void TestLatentMapPanel::twoChosenDimensionsAreTheLatentValues() {
   map()->setProjection("dims:1,3");
   QCOMPARE(map()->projection(), QString("dims:1,3"));
+  QVERIFY(waitForAnalysisDocks(*m_window));  // projected on the map's worker
   for (int i = 0; i < view()->pointCount(); ++i) {
     QCOMPARE(float(view()->point(i).x()), m_scene.reference.means[i][1].item<float>());
     QCOMPARE(float(view()->point(i).y()), m_scene.reference.means[i][3].item<float>());
@@ -164,6 +165,7 @@ void TestLatentMapPanel::encodeButtonEncodesThenReadsTheCache() {
     QSignalSpy encoded(analysis, &LatentAnalysis::embeddingChanged);
     QTest::mouseClick(encode, Qt::LeftButton);
     QVERIFY(encoded.wait(30000));
+    QVERIFY(waitForAnalysisDocks(*m_window));
     QCOMPARE(analysis->fromCache(), cached);
     QCOMPARE(status->text().contains("cache"), cached);
     QCOMPARE(view()->pointCount(), kClasses * kPerClass);
@@ -220,7 +222,9 @@ void TestLatentMapPanel::markerFollowsTheSliders() {
   slider->setSliderDown(true);
   for (int v : {50, 120, 200}) {
     slider->setValue(v);
-    // Live while dragging: the marker is where core's PCA puts the current latent.
+    // Live while dragging: the marker is where core's PCA puts the current latent, as soon as
+    // the map's worker has projected it.
+    QVERIFY(waitForAnalysisDocks(*m_window));
     const QPointF now = view()->markerPosition();
     QVERIFY(std::abs(now.x() - expected().x()) < 1e-5 && std::abs(now.y() - expected().y()) < 1e-5);
   }

@@ -4,13 +4,12 @@
 
 #include <QSettings>
 #include <algorithm>
-#include <atomic>
 
+#include "core/fitting/attributes.h"
 #include "core/model/model.h"
 #include "core/model/model_info.h"
 #include "ui/analysis/background_job.h"
 #include "ui/analysis/latent_analysis_data.h"
-#include "ui/render/tensor_image.h"
 
 namespace latentlab::ui {
 
@@ -18,38 +17,21 @@ namespace {
 
 const char* const kDatasetsKey = "analysis/datasets";  // model path -> data set spec
 
-torch::Tensor latentTensor(const std::vector<float>& latent) {
-  return torch::tensor(latent, torch::kFloat32);
+torch::Tensor rows(const torch::Tensor& means, const std::vector<int>& indices) {
+  return means.index_select(
+      0, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kInt64));
+}
+
+std::vector<float> toVector(const torch::Tensor& t) {
+  const auto c = t.to(torch::kFloat32).contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
 }  // namespace
 
-quint64 newGmmSerial() {
-  static std::atomic<quint64> last{0};
-  return ++last;
-}
-
-std::shared_ptr<const AnalysisGmm> makeAnalysisGmm(Gmm gmm, const QString& source, bool stored,
-                                                   const torch::Tensor& latents) {
-  return reevaluate(AnalysisGmm{std::move(gmm), source, stored, newGmmSerial(), {}, {}}, latents);
-}
-
-std::shared_ptr<const AnalysisGmm> reevaluate(const AnalysisGmm& gmm,
-                                              const torch::Tensor& latents) {
-  auto out = std::make_shared<AnalysisGmm>(
-      AnalysisGmm{gmm.model, gmm.source, gmm.stored, gmm.serial, {}, {}});
-  if (latents.defined() && latents.size(0) > 0) {
-    // One pass over the points for both (as fit_gmm does): each costs as much as the other.
-    const auto densities = out->model.component_log_densities(latents);
-    out->labels = densities.argmax(1);
-    out->sortedLogLikelihoods = std::get<0>(torch::logsumexp(densities, 1).sort());
-  }
-  return out;
-}
-
 LatentAnalysis::LatentAnalysis(QObject* parent)
     : QObject(parent),
-      m_data(std::make_unique<LatentAnalysisData>()),
+      m_data(std::make_shared<const LatentAnalysisData>()),
       m_encodeJob(new BackgroundJob(this)) {
   connect(m_encodeJob, &BackgroundJob::succeeded, this, &LatentAnalysis::onEncoded);
 }
@@ -63,15 +45,16 @@ void LatentAnalysis::setModel(const ModelSummary& model) {
   m_pending.reset();
   ++m_detailsGeneration;  // a running details job belongs to the old model too
   m_detailsPending = false;
-  *m_data = LatentAnalysisData();
+  auto data = std::make_shared<LatentAnalysisData>();
   if (model.info && model.info->gmm) {
     try {
-      m_data->gmm =
+      data->gmm =
           makeAnalysisGmm(Gmm::from_info(*model.info->gmm), tr("stored in the checkpoint"), true);
     } catch (const std::exception&) {
       // A checkpoint whose mixture is unusable opens anyway: the panels simply show no GMM.
     }
   }
+  m_data = std::move(data);
   emit embeddingChanged();
   emit gmmChanged();
 }
@@ -127,12 +110,12 @@ bool LatentAnalysis::encode(const QString& spec, QString* why) {
 
 void LatentAnalysis::onEncoded() {
   if (!m_pending || m_encodeJob->property("generation").toULongLong() != m_model.generation) return;
-  const std::shared_ptr<const AnalysisGmm> gmm = m_data->gmm;
-  *m_data = std::move(*m_pending);
+  auto data = std::make_shared<LatentAnalysisData>(std::move(*m_pending));
   m_pending.reset();
   // The mixture stays; its per-point values belong to the old points and come back with the
   // details.
-  if (gmm) m_data->gmm = reevaluate(*gmm, {});
+  if (m_data->gmm) data->gmm = reevaluate(*m_data->gmm, {});
+  m_data = std::move(data);
   m_spec = m_encodeJob->property("spec").toString();
   QSettings settings;
   QVariantMap remembered = settings.value(kDatasetsKey).toMap();
@@ -155,10 +138,12 @@ void LatentAnalysis::startDetails() {
   auto* job = new BackgroundJob(this);
   connect(job, &BackgroundJob::succeeded, this, [this, generation, gmm, result] {
     if (generation != m_detailsGeneration) return;
-    m_data->dataset = result->dataset;
+    auto data = std::make_shared<LatentAnalysisData>(*m_data);
+    data->dataset = result->dataset;
     // A mixture fitted meanwhile came with its own values.
     const bool evaluated = result->gmm && m_data->gmm == gmm;
-    if (evaluated) m_data->gmm = result->gmm;
+    if (evaluated) data->gmm = result->gmm;
+    m_data = std::move(data);
     m_detailsPending = false;
     emit detailsReady();
     if (evaluated) emit gmmChanged();
@@ -201,60 +186,36 @@ QStringList LatentAnalysis::attributeNames() const {
 }
 
 std::vector<float> LatentAnalysis::latent(int index) const {
-  const auto row = m_data->embedding.means[index].contiguous();
-  return {row.data_ptr<float>(), row.data_ptr<float>() + row.numel()};
+  return toVector(m_data->embedding.means[index]);
 }
 
 std::vector<float> LatentAnalysis::meanLatent(const std::vector<int>& indices) const {
-  std::vector<int64_t> rows(indices.begin(), indices.end());
-  const auto mean = m_data->embedding.means.index_select(0, torch::tensor(rows, torch::kInt64))
-                        .mean(0)
-                        .contiguous();
-  return {mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel()};
+  return toVector(rows(m_data->embedding.means, indices).mean(0));
+}
+
+std::vector<float> LatentAnalysis::selectionAttribute(const std::vector<int>& with,
+                                                      const std::vector<int>& without) const {
+  const auto& means = m_data->embedding.means;
+  return user_attribute(rows(means, with), rows(means, without),
+                        "latent map selection of " + m_spec.toStdString())
+      .direction;
 }
 
 QImage LatentAnalysis::image(int index) const {
-  if (!m_data->dataset || !m_model.model || index < 0 || index >= m_data->dataset->size())
-    return {};
-  try {
-    return tensorToImage(m_data->dataset->image(index), m_model.model->output_range());
-  } catch (const std::exception&) {
-    return {};  // an image that fails to decode has no thumbnail; the point itself stays usable
-  }
+  return m_model.model ? pointImage(*m_data, m_model.model->output_range(), index) : QImage();
 }
 
-QString LatentAnalysis::itemCaption(int index) const {
-  QString text = QStringLiteral("#%1").arg(index);
-  const auto& e = m_data->embedding;
-  if (e.labels.defined() && index >= 0 && index < e.labels.size(0)) {
-    const int64_t label = e.labels[index].item<int64_t>();
-    if (label >= 0 && size_t(label) < e.class_names.size())
-      text += QStringLiteral(" · ") + QString::fromStdString(e.class_names[size_t(label)]);
-  }
-  return text;
-}
+QString LatentAnalysis::itemCaption(int index) const { return pointCaption(*m_data, index); }
 
 bool LatentAnalysis::hasGmm() const { return m_data->gmm != nullptr; }
 
 QString LatentAnalysis::gmmSource() const { return m_data->gmm ? m_data->gmm->source : QString(); }
 
 void LatentAnalysis::setGmm(std::shared_ptr<const AnalysisGmm> gmm) {
-  m_data->gmm = std::move(gmm);
+  auto data = std::make_shared<LatentAnalysisData>(*m_data);
+  data->gmm = std::move(gmm);
+  m_data = std::move(data);
   emit gmmChanged();
-}
-
-double LatentAnalysis::logLikelihood(const std::vector<float>& latent) const {
-  if (!m_data->gmm || int64_t(latent.size()) != m_data->gmm->model.dim()) return 0.0;
-  return m_data->gmm->model.log_likelihood_of(latentTensor(latent));
-}
-
-double LatentAnalysis::typicality(double logLikelihood) const {
-  const auto& sorted = m_data->gmm ? m_data->gmm->sortedLogLikelihoods : torch::Tensor();
-  if (!sorted.defined() || sorted.numel() == 0) return -1.0;
-  const double* begin = sorted.data_ptr<double>();
-  const double* end = begin + sorted.numel();
-  return 100.0 * double(std::lower_bound(begin, end, logLikelihood) - begin) /
-         double(sorted.numel());
 }
 
 }  // namespace latentlab::ui

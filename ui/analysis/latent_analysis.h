@@ -3,7 +3,9 @@
 // embedding cache, computed in a BackgroundJob with progress and cancel) with its PCA plane, the
 // data set itself for thumbnails, and the active GMM (the checkpoint's, or one fitted in the GMM
 // panel) with every point's component and log-likelihood. Tensors stay behind LatentAnalysisData
-// (ui/analysis/latent_analysis_data.h), which only torch sources include.
+// (ui/analysis/latent_analysis_data.h), which only torch sources include; the work that follows
+// the live latent (the map's projection and neighbours, the GMM's typicality) runs on worker
+// threads over a snapshot() (map_projector.h, neighbour_search.h, typicality_probe.h).
 //
 // Two steps, so a cached map shows at once: the encoding job reads (or computes) the latents and
 // their PCA plane -> embeddingChanged; then a details job opens the data set for thumbnails and
@@ -53,6 +55,9 @@ class LatentAnalysis : public QObject {
   QStringList attributeNames() const;
   std::vector<float> latent(int index) const;
   std::vector<float> meanLatent(const std::vector<int>& indices) const;  // centroid of a selection
+  // The attribute direction mean(with) - mean(without) of two selections (core's user_attribute).
+  std::vector<float> selectionAttribute(const std::vector<int>& with,
+                                        const std::vector<int>& without) const;
   // The data set image as the model sees it (shape and range); null until detailsReady.
   QImage image(int index) const;
   QString itemCaption(int index) const;  // "#12 · Trouser"
@@ -61,12 +66,10 @@ class LatentAnalysis : public QObject {
   QString gmmSource() const;
   // Replaces the active GMM (a fit, already evaluated on the points); emits gmmChanged.
   void setGmm(std::shared_ptr<const AnalysisGmm> gmm);
-  // log p(z) under the active GMM, and the percentage of encoded points less likely than z (-1
-  // while the points' log-likelihoods are unknown): the "typicality" of z.
-  double logLikelihood(const std::vector<float>& latent) const;
-  double typicality(double logLikelihood) const;
 
   const LatentAnalysisData& data() const { return *m_data; }
+  // The same data for a worker thread: never written again, whatever the analysis does next.
+  std::shared_ptr<const LatentAnalysisData> snapshot() const { return m_data; }
 
  signals:
   void embeddingChanged();
@@ -80,8 +83,8 @@ class LatentAnalysis : public QObject {
 
   ModelSummary m_model;
   QString m_spec;
-  std::unique_ptr<LatentAnalysisData> m_data;
-  std::shared_ptr<LatentAnalysisData> m_pending;  // written by the encoding job
+  std::shared_ptr<const LatentAnalysisData> m_data;  // replaced as a whole on every change
+  std::shared_ptr<LatentAnalysisData> m_pending;     // written by the encoding job
   BackgroundJob* m_encodeJob;
   quint64 m_detailsGeneration = 0;  // only the newest details job is applied
   bool m_detailsPending = false;

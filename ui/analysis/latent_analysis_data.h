@@ -1,14 +1,18 @@
 #pragma once
-// The tensors behind LatentAnalysis, for the torch sources of the analysis panels (widget
-// headers never include this).
+// The tensors behind LatentAnalysis, for the torch sources of ui/analysis (widget headers never
+// include this). LatentAnalysis replaces its LatentAnalysisData as a whole on every change and
+// never writes into one it has handed out, so a worker job may read a snapshot
+// (LatentAnalysis::snapshot()) on its own thread while the UI thread moves on.
 #include <torch/types.h>
 
+#include <QImage>
 #include <QString>
 #include <memory>
 #include <optional>
 
 #include "core/analysis/embedding.h"
 #include "core/analysis/projection.h"
+#include "core/common/types.h"
 #include "core/data/dataset.h"
 #include "core/fitting/gmm.h"
 
@@ -39,5 +43,12 @@ struct LatentAnalysisData {
   std::shared_ptr<const Dataset> dataset;  // the same images, for thumbnails (after detailsReady)
   std::shared_ptr<const AnalysisGmm> gmm;  // the active mixture, or null
 };
+
+// Point index's data set image as the model sees it (its shape, its range): null while the data
+// set is not open and for an image that fails to decode (the point itself stays usable).
+// Thread-safe: data sets decode images on any thread.
+QImage pointImage(const LatentAnalysisData& data, OutputRange range, int index);
+// "#12 · Trouser": the point's index and, when the data set has labels, its class.
+QString pointCaption(const LatentAnalysisData& data, int index);
 
 }  // namespace latentlab::ui

@@ -39,7 +39,7 @@ AttributePanel::AttributePanel(QWidget* parent) : QWidget(parent) {
   connect(m_reset, &QPushButton::clicked, this, &AttributePanel::reset);
   connect(m_hold, &QCheckBox::toggled, this, [this] {
     updateApplied();
-    emit amountsChanged();
+    emit amountsChanged(amounts());
   });
   setAttributes({}, {});
 }
@@ -71,7 +71,7 @@ void AttributePanel::addRow(const QString& name, const QString& tip) {
   auto* row = new ValueSlider(name, kRange, this);
   row->setToolTip(tip);
   m_rowsLayout->addWidget(row);
-  connect(row, &ValueSlider::valueChanged, this, &AttributePanel::amountsChanged);
+  connect(row, &ValueSlider::valueChanged, this, [this] { emit amountsChanged(amounts()); });
   connect(row, &ValueSlider::editFinished, this, &AttributePanel::editFinished);
   m_rows.push_back(row);
   // A long name (Mouth_Slightly_Open) must not push its slider out of line with the others.
@@ -114,7 +114,7 @@ std::vector<float> AttributePanel::amounts() const {
 void AttributePanel::setAmounts(const std::vector<float>& amounts) {
   for (size_t i = 0; i < m_rows.size(); ++i)
     m_rows[i]->setValue(i < amounts.size() ? amounts[i] : 0.0);
-  emit amountsChanged();
+  emit amountsChanged(this->amounts());
 }
 
 void AttributePanel::reset() {

@@ -52,7 +52,8 @@ class AttributePanel : public QWidget {
   void reset();
 
  signals:
-  void amountsChanged();  // also when the applied directions change (hold toggled)
+  // Every change, live while dragging; also when the applied directions change (hold toggled).
+  void amountsChanged(const std::vector<float>& amounts);
   void editFinished();
   void attributesChanged();  // a row was added
 

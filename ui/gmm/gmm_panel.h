@@ -1,12 +1,13 @@
 #pragma once
 // The GMM dock: fit a Gaussian mixture with K components and a covariance type to the encoded
-// data set (core's cv::ml::EM wrapper, in a BackgroundJob), show each component's weight and
-// decoded mean, sample from a component into the main view, store the mixture in the
-// checkpoint, and show how typical the current latent is: its log-likelihood and the percentage
-// of data set points that are less likely.
+// data set, show each component's weight and decoded mean, sample from a component into the main
+// view, store the mixture in the checkpoint, and show how typical the current latent is: its
+// log-likelihood and the percentage of data set points that are less likely.
+//
+// The panel only shows: the fit, the decoding and the typicality run in the background
+// (ui/analysis/gmm_analysis.h, typicality_probe.h).
 #include <QImage>
 #include <QWidget>
-#include <memory>
 #include <vector>
 
 class QComboBox;
@@ -18,9 +19,11 @@ class QSpinBox;
 namespace latentlab::ui {
 
 class BackgroundJob;
+class GmmAnalysis;
 class LatentAnalysis;
-struct AnalysisGmm;
 class ThumbnailList;
+class TypicalityMeter;
+class TypicalityProbe;
 
 class GmmPanel : public QWidget {
   Q_OBJECT
@@ -29,9 +32,11 @@ class GmmPanel : public QWidget {
   explicit GmmPanel(LatentAnalysis* analysis, QWidget* parent = nullptr);
 
   ThumbnailList* components() const { return m_components; }
-  QProgressBar* typicalityMeter() const { return m_meter; }
-  BackgroundJob* fitJob() const { return m_fitJob; }
+  QProgressBar* typicalityMeter() const;
+  BackgroundJob* fitJob() const;
   void setFitOptions(int components, const QString& covariance);  // "full", "diag", "spherical"
+  // True when the meter shows the newest latent's typicality: for tests.
+  bool isSettled() const;
 
  public slots:
   void fit();
@@ -46,16 +51,19 @@ class GmmPanel : public QWidget {
   void componentsShown();  // the thumbnails of the active mixture are in place
 
  private:
+  QLayout* createFitRow();
   void onGmmChanged();
-  void decodeMeans();
-  void updateMeter();
+  void decodeMeans(const std::vector<std::vector<float>>& means,
+                   const std::vector<double>& weights);
   void loadMean(int component);
   void storeInCheckpoint();
 
   LatentAnalysis* m_analysis;
+  GmmAnalysis* m_gmm;
+  TypicalityProbe* m_probe;
   std::vector<float> m_current;
   quint64 m_decodeGeneration = 0;
-  quint64 m_shownSerial = 0;  // the mixture whose means are decoded (AnalysisGmm::serial)
+  quint64 m_shownSerial = 0;  // the mixture whose means are decoded (GmmSummary::serial)
   quint64 m_sampleSeed = 0;
 
   QSpinBox* m_k;
@@ -67,11 +75,7 @@ class GmmPanel : public QWidget {
   ThumbnailList* m_components;
   QPushButton* m_sample;
   QPushButton* m_store;
-  QLabel* m_logLikelihood;
-  QProgressBar* m_meter;
-  BackgroundJob* m_fitJob;
-  // Written by the fit job, taken on the UI thread when it succeeds.
-  std::shared_ptr<std::shared_ptr<const AnalysisGmm>> m_fitResult;
+  TypicalityMeter* m_meter;
 };
 
 }  // namespace latentlab::ui

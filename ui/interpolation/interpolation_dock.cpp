@@ -2,11 +2,9 @@
 
 #include <QAction>
 #include <QDockWidget>
-#include <QStatusBar>
 
-#include "ui/attributes/attribute_panel.h"
 #include "ui/interpolation/interpolation_panel.h"
-#include "ui/window/main_window.h"
+#include "ui/window/latent_host.h"
 
 namespace latentlab::ui {
 
@@ -14,30 +12,26 @@ namespace {
 constexpr int kStatusMs = 5000;
 }
 
-InterpolationDock::InterpolationDock(MainWindow* window) : QObject(window) {
+InterpolationDock::InterpolationDock(LatentHost& host, QWidget* window) : QObject(window) {
   m_panel = new InterpolationPanel;
   m_dock = new QDockWidget(tr("Interpolation"), window);
   m_dock->setObjectName(QStringLiteral("InterpolationDock"));  // saveState() needs names
   m_dock->setWidget(m_panel);
-  window->addDockWidget(Qt::BottomDockWidgetArea, m_dock);
 
-  m_panel->setCurrentLatentSource([window] { return window->currentLatent(); });
-  connect(window, &MainWindow::modelChanged, m_panel,
-          [this, window] { m_panel->setModel(window->model()); });
-  connect(m_panel, &InterpolationPanel::frameChosen, window,
-          [window](const std::vector<float>& latent) {
-            window->loadLatent(latent, tr("Load interpolation frame"));
+  connect(m_panel, &InterpolationPanel::frameChosen, this,
+          [&host](const std::vector<float>& latent) {
+            host.loadLatent(latent, tr("Load interpolation frame"), QImage());
           });
   // Animation frames are shown without undo steps: stopping makes the one edit (frameChosen).
-  connect(m_panel, &InterpolationPanel::animationFrame, window,
-          [window](const std::vector<float>& latent) {
-            window->loadState(
-                {latent, std::vector<float>(window->attributePanel()->attributes().size(), 0.0f)},
-                QString());
+  // No amounts: every attribute goes to 0, as when a frame is loaded.
+  connect(m_panel, &InterpolationPanel::animationFrame, this,
+          [&host](const std::vector<float>& latent) {
+            host.loadState({latent, {}}, QString());
           });
-  connect(m_panel, &InterpolationPanel::errorOccurred, window, &MainWindow::showMessage);
-  connect(m_panel, &InterpolationPanel::statusMessage, window,
-          [window](const QString& text) { window->statusBar()->showMessage(text, kStatusMs); });
+  connect(m_panel, &InterpolationPanel::errorOccurred, this,
+          [&host](const QString& title, const QString& text) { host.showMessage(title, text); });
+  connect(m_panel, &InterpolationPanel::statusMessage, this,
+          [&host](const QString& text) { host.showStatus(text, kStatusMs); });
 }
 
 QAction* InterpolationDock::toggleViewAction() const { return m_dock->toggleViewAction(); }

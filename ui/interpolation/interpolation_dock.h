@@ -1,25 +1,27 @@
 #pragma once
-// The main window's Interpolation dock and its wiring: the model, the current latent for
-// "Current", a clicked frame loaded as one undoable edit, Animate feeding the main view, and
-// messages. Kept out of MainWindow so the window only creates it.
+// The main window's Interpolation dock and what its panel asks of the window: a clicked frame
+// loaded as one undoable edit, Animate feeding the main view, messages. The window adds dock() to
+// its bottom area and pushes the model and the current latent into panel()'s slots.
 #include <QObject>
 
 class QAction;
 class QDockWidget;
+class QWidget;
 
 namespace latentlab::ui {
 
 class InterpolationPanel;
-class MainWindow;
+class LatentHost;
 
 class InterpolationDock : public QObject {
   Q_OBJECT
 
  public:
-  // Adds the dock to window's bottom area (call before the window restores its saved layout).
-  explicit InterpolationDock(MainWindow* window);
+  // window: the dock's parent (its QObject parent too).
+  InterpolationDock(LatentHost& host, QWidget* window);
 
   InterpolationPanel* panel() const { return m_panel; }
+  QDockWidget* dock() const { return m_dock; }
   QAction* toggleViewAction() const;  // for the View menu
 
  private:

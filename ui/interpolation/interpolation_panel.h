@@ -1,16 +1,15 @@
 #pragma once
-// The Interpolation dock: endpoints A and B (each from the current latent, an image file dropped
-// or chosen, a seed, or another panel through setEndpoint), steps and linear/spherical, a strip
-// rendered in one batch decode in the background, frames that load into the main view when
-// clicked, export as PNG strip, numbered frames, GIF or MP4, and Animate, which plays the path
-// in the main view.
+// The Interpolation dock: endpoints A and B (endpoint_column.h: the current latent, an image
+// file dropped or chosen, a seed, or another panel through setEndpoint), steps and
+// linear/spherical, a strip rendered in one batch decode in the background, frames that load into
+// the main view when clicked, export as PNG strip, numbered frames, GIF or MP4
+// (strip_exporter.h), and Animate (strip_animator.h), which plays the path in the main view.
 //
-// The panel knows no MainWindow: it reads the current latent through a callback and tells the
-// window what to show through signals (frameChosen, animationFrame).
+// The panel knows no MainWindow: the window pushes the model and the current latent into its
+// slots, and the panel tells it what to show through signals (frameChosen, animationFrame).
 #include <QImage>
 #include <QWidget>
 #include <array>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -18,20 +17,16 @@
 #include "ui/analysis/strip_export.h"
 #include "ui/window/model_summary.h"
 
-class QCheckBox;
-class QComboBox;
-class QDoubleSpinBox;
-class QLabel;
-class QProgressBar;
-class QPushButton;
-class QSpinBox;
 class QTimer;
-class QToolButton;
 
 namespace latentlab::ui {
 
 class BackgroundJob;
+class EndpointColumn;
 class EndpointView;
+class InterpolationControls;
+class StripAnimator;
+class StripExporter;
 class StripView;
 
 class InterpolationPanel : public QWidget {
@@ -40,19 +35,9 @@ class InterpolationPanel : public QWidget {
  public:
   using Latent = std::vector<float>;
   enum Endpoint { A = 0, B = 1 };
-  static constexpr int kDefaultSteps = 10;
-  static constexpr int kMaxSteps = 1000;
 
   explicit InterpolationPanel(QWidget* parent = nullptr);
   ~InterpolationPanel() override;
-
-  // The model the latents belong to. A new model (another generation) clears both endpoints and
-  // the strip and cancels running work.
-  void setModel(const ModelSummary& model);
-  // Where "Current" takes the latent from (the window's currentLatent()).
-  void setCurrentLatentSource(std::function<Latent()> source) {
-    m_currentLatent = std::move(source);
-  }
 
   // THE way for other panels (latent map, GMM) to set an endpoint: which is Endpoint A (0) or
   // B (1); thumbnail is the latent's decoded image if the caller has one (a null image makes
@@ -60,7 +45,7 @@ class InterpolationPanel : public QWidget {
   // false (and changes nothing) when no model is loaded or the latent's length is not the model's.
   bool setEndpoint(int which, Latent latent, QImage thumbnail = QImage(),
                    QString source = QString());
-  std::optional<Latent> endpoint(int which) const { return m_endpoints.at(size_t(which)).latent; }
+  std::optional<Latent> endpoint(int which) const;
   void clearEndpoint(int which);
   void setEndpointFromCurrent(int which);
   void setEndpointFromSeed(int which, quint64 seed);
@@ -80,7 +65,7 @@ class InterpolationPanel : public QWidget {
   // The rendered strip: its latents (empty until rendered) and its view.
   const std::vector<Latent>& stripLatents() const { return m_stripLatents; }
   StripView* stripView() const { return m_strip; }
-  EndpointView* endpointView(int which) const { return m_endpoints.at(size_t(which)).view; }
+  EndpointView* endpointView(int which) const;
   // True while any background work (endpoint, strip, export) runs; for tests to wait on.
   bool isBusy() const;
 
@@ -90,6 +75,11 @@ class InterpolationPanel : public QWidget {
   bool isAnimating() const;
 
  public slots:
+  // The model the latents belong to. A new model (another generation) clears both endpoints and
+  // the strip and cancels running work.
+  void setModel(const latentlab::ui::ModelSummary& model);
+  // The latent shown in the main view: what "Current" takes.
+  void setCurrentLatent(const std::vector<float>& latent) { m_currentLatent = latent; }
   void renderStrip();
   void setAnimating(bool on);
   void cancelWork();
@@ -103,54 +93,32 @@ class InterpolationPanel : public QWidget {
   void statusMessage(const QString& text);
 
  private:
-  struct EndpointSlot {
-    std::optional<Latent> latent;
-    EndpointView* view = nullptr;
-    QSpinBox* seed = nullptr;
-    BackgroundJob* job = nullptr;
-  };
-
   struct StripResult;  // what the strip job hands back (interpolation_panel.cpp)
 
-  QWidget* createEndpointColumn(int which, const QString& title);
-  QWidget* createControls();
-  void startEndpointJob(int which, std::function<void(BackgroundJob&)> work,
-                        std::function<void()> apply, const QString& failureTitle);
-  void decodeThumbnail(int which, const QString& source);
-  void chooseImage(int which);
+  EndpointColumn* column(int which) const { return m_endpoints.at(size_t(which)); }
   void chooseExport(StripFormat format);
-  void scheduleRender();
   void onStripReady();
   void onFrameClicked(int index);
   void advanceAnimation();
   void stopAnimationTimer();  // no undoable edit (setAnimating(false) makes one)
   void showProgress(double fraction, const QString& text);
   void updateProgress();
+  void restartRender();  // settings changed: render once they stop changing
 
   ModelSummary m_model;
-  std::function<Latent()> m_currentLatent;
-  std::array<EndpointSlot, 2> m_endpoints;
+  Latent m_currentLatent;
+  std::array<EndpointColumn*, 2> m_endpoints;
 
-  QSpinBox* m_steps;
-  QComboBox* m_method;
-  QDoubleSpinBox* m_fps;
-  QSpinBox* m_scale;
-  QPushButton* m_render;
-  QPushButton* m_animate;
-  QPushButton* m_export;  // its menu: the four formats
-  QProgressBar* m_progress;
-  QToolButton* m_cancel;
+  InterpolationControls* m_controls;
   StripView* m_strip;
 
   BackgroundJob* m_stripJob;
-  BackgroundJob* m_exportJob;
-  QTimer* m_renderTimer;  // coalesces setting changes into one render
-  QTimer* m_animationTimer;
+  StripExporter* m_exporter;
+  StripAnimator* m_animator;
+  QTimer* m_renderTimer;                       // coalesces setting changes into one render
   bool m_renderAgain = false;                  // settings changed while a strip was rendering
   std::shared_ptr<StripResult> m_stripResult;  // filled by the running strip job
-  QString m_exportPath;                        // of the running export
   std::vector<Latent> m_stripLatents;
-  int m_animationStep = 0;  // position along the back-and-forth path: 0 .. 2 (N - 1) - 1
 };
 
 }  // namespace latentlab::ui

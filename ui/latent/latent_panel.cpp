@@ -7,9 +7,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
-#include <QRegularExpression>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QStandardItemModel>
 #include <QVBoxLayout>
@@ -20,7 +17,7 @@
 #include <numeric>
 
 #include "ui/analysis/background_job.h"
-#include "ui/widgets/value_slider.h"
+#include "ui/latent/slider_rows.h"
 #include "ui/window/model_summary.h"
 
 namespace latentlab::ui {
@@ -77,27 +74,12 @@ LatentPanel::LatentPanel(QWidget* parent)
   view->addWidget(m_axesBox);
   view->addWidget(m_filter, 1);
 
-  m_rowsWidget = new QWidget;
-  m_rowsLayout = new QVBoxLayout(m_rowsWidget);
-  m_rowsLayout->setSpacing(2);
-  m_rowsLayout->addStretch(1);
-  m_scroll = new QScrollArea(this);
-  m_scroll->setWidgetResizable(true);
-  m_scroll->setWidget(m_rowsWidget);
-  m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  m_rows = new SliderRows(QStringLiteral("z000"), kRange, this);
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(buttons);
   layout->addLayout(view);
-  layout->addWidget(m_scroll, 1);
-
-  // Rows scroll vertically only: the dock must be wide enough for a whole row and the scroll
-  // bar from the start, before any model gives it rows (docks are laid out once, at first show).
-  const ValueSlider prototype(QStringLiteral("z000"), kRange);
-  m_scroll->setMinimumWidth(
-      prototype.minimumSizeHint().width() + m_rowsLayout->contentsMargins().left() +
-      m_rowsLayout->contentsMargins().right() + m_scroll->verticalScrollBar()->sizeHint().width() +
-      2 * m_scroll->frameWidth());
+  layout->addWidget(m_rows, 1);
 
   connect(m_randomise, &QPushButton::clicked, this, &LatentPanel::randomise);
   connect(m_reset, &QPushButton::clicked, this, &LatentPanel::reset);
@@ -105,7 +87,9 @@ LatentPanel::LatentPanel(QWidget* parent)
     m_axesChosen = true;
     setAxes(Axes(m_axesBox->itemData(index).toInt()));
   });
-  connect(m_filter, &QLineEdit::textChanged, this, &LatentPanel::applyFilter);
+  connect(m_filter, &QLineEdit::textChanged, m_rows, &SliderRows::setFilter);
+  connect(m_rows, &SliderRows::valueChanged, this, &LatentPanel::onRowChanged);
+  connect(m_rows, &SliderRows::editFinished, this, &LatentPanel::editFinished);
   setDimensions(0);
 }
 
@@ -214,73 +198,51 @@ void LatentPanel::updateAxesChoices(const QString& note) {
 }
 
 void LatentPanel::buildRows(const std::vector<float>& latent) {
-  for (ValueSlider* row : m_rows) delete row;
-  m_rows.clear();
   const bool pca = m_axes == Axes::Pca;
   const int count = pca ? int(m_directions.pcaAxes.size()) : m_dimensions;
   const bool withActivity = int(m_directions.activity.size()) == m_dimensions && !pca;
+  std::vector<SliderRows::Row> rows;
   for (int i = 0; i < count; ++i) {
-    auto* row =
-        new ValueSlider(pca ? QStringLiteral("PC%1").arg(i + 1) : QStringLiteral("z%1").arg(i),
-                        pca ? kRange : m_ranges.at(size_t(i)), m_rowsWidget);
+    SliderRows::Row row{pca ? QStringLiteral("PC%1").arg(i + 1) : QStringLiteral("z%1").arg(i),
+                        pca ? kRange : m_ranges.at(size_t(i)), QString()};
     if (pca)
-      row->setToolTip(tr("Principal direction %1: %2% of the latent variance")
-                          .arg(i + 1)
-                          .arg(100.0 * m_directions.pcaVarianceRatio.at(size_t(i)), 0, 'f', 1));
+      row.toolTip = tr("Principal direction %1: %2% of the latent variance")
+                        .arg(i + 1)
+                        .arg(100.0 * m_directions.pcaVarianceRatio.at(size_t(i)), 0, 'f', 1);
     else if (withActivity)
-      row->setToolTip(QStringLiteral("z%1: %2").arg(i).arg(
-          activityText(m_directions.activitySource, m_directions.activity[size_t(i)])));
-    connect(row, &ValueSlider::valueChanged, this, &LatentPanel::onRowChanged);
-    connect(row, &ValueSlider::editFinished, this, &LatentPanel::editFinished);
-    m_rows.push_back(row);
+      row.toolTip = QStringLiteral("z%1: %2").arg(i).arg(
+          activityText(m_directions.activitySource, m_directions.activity[size_t(i)]));
+    rows.push_back(row);
   }
-  m_order.resize(size_t(count));
-  std::iota(m_order.begin(), m_order.end(), 0);
+  std::vector<int> order(static_cast<size_t>(count));
+  std::iota(order.begin(), order.end(), 0);
   if (m_axes == Axes::MostActiveFirst)
-    std::stable_sort(m_order.begin(), m_order.end(), [this](int a, int b) {
+    std::stable_sort(order.begin(), order.end(), [this](int a, int b) {
       return m_directions.activity[size_t(a)] > m_directions.activity[size_t(b)];
     });
-  for (int position = 0; position < count; ++position)
-    m_rowsLayout->insertWidget(position,
-                               m_rows[size_t(m_order[size_t(position)])]);  // before the stretch
-  {
-    const QSignalBlocker block(this);  // the latent itself does not change
-    setValues(latent);
-  }
-  applyFilter();
+  m_rows->rebuild(rows, std::move(order));
+  const QSignalBlocker block(this);  // the latent itself does not change
+  setValues(latent);
 }
 
-void LatentPanel::applyFilter() {
-  const QStringList words =
-      m_filter->text().split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
-  for (ValueSlider* row : m_rows) {
-    const bool shown =
-        words.isEmpty() || std::any_of(words.begin(), words.end(), [row](const QString& w) {
-          return row->label().contains(w, Qt::CaseInsensitive);
-        });
-    row->setVisible(shown);
-  }
-}
+std::vector<int> LatentPanel::rowOrder() const { return m_rows->order(); }
+
+ValueSlider* LatentPanel::row(int index) const { return m_rows->row(index); }
 
 void LatentPanel::onRowChanged() {
   m_setLatentValid = false;
-  emit latentChanged();
+  emit latentChanged(values());
 }
 
 std::vector<float> LatentPanel::values() const {
   if (m_axes == Axes::Pca) {
     if (m_setLatentValid) return m_setLatent;
-    std::vector<double> c;
-    c.reserve(m_rows.size());
-    for (const ValueSlider* row : m_rows) c.push_back(row->value());
-    std::vector<float> z = m_directions.fromAxisCoordinates(c);
+    std::vector<float> z = m_directions.fromAxisCoordinates(m_rows->values());
     for (size_t i = 0; i < z.size() && i < m_residual.size(); ++i) z[i] += m_residual[i];
     return z;
   }
-  std::vector<float> out;
-  out.reserve(m_rows.size());
-  for (const ValueSlider* row : m_rows) out.push_back(float(row->value()));
-  return out;
+  const std::vector<double> rows = m_rows->values();
+  return std::vector<float>(rows.begin(), rows.end());
 }
 
 void LatentPanel::setValues(const std::vector<float>& values) {
@@ -291,13 +253,13 @@ void LatentPanel::setValues(const std::vector<float>& values) {
     const std::vector<float> back = m_directions.fromAxisCoordinates(c);
     m_residual.resize(z.size());
     for (size_t i = 0; i < z.size(); ++i) m_residual[i] = z[i] - back[i];
-    for (size_t k = 0; k < m_rows.size(); ++k) m_rows[k]->setValue(c[k]);
+    m_rows->setValues(c);
     m_setLatent = z;
     m_setLatentValid = true;
   } else {
-    for (size_t i = 0; i < m_rows.size(); ++i) m_rows[i]->setValue(z[i]);
+    m_rows->setValues(std::vector<double>(z.begin(), z.end()));
   }
-  emit latentChanged();
+  emit latentChanged(this->values());
 }
 
 double LatentPanel::truncation() const { return m_truncation->value(); }

@@ -13,12 +13,11 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLineEdit;
 class QPushButton;
-class QScrollArea;
-class QVBoxLayout;
 
 namespace latentlab::ui {
 
 class BackgroundJob;
+class SliderRows;
 class ValueSlider;
 struct ModelSummary;
 
@@ -55,15 +54,14 @@ class LatentPanel : public QWidget {
   bool axesAvailable(Axes axes) const;
   const LatentDirections& directions() const { return m_directions; }
 
-  void setFilter(const QString& text);
   // Row indices (dimensions or principal axes) from top to bottom, hidden rows included.
-  std::vector<int> rowOrder() const { return m_order; }
+  std::vector<int> rowOrder() const;
 
   double truncation() const;
   void setTruncation(double threshold);
   void setSeed(unsigned seed) { m_rng.seed(seed); }
   // Row i: dimension i, or with PCA axes principal axis i (PC i+1).
-  ValueSlider* row(int index) const { return m_rows.at(size_t(index)); }
+  ValueSlider* row(int index) const;
   QComboBox* axesBox() const { return m_axesBox; }
   QLineEdit* filterEdit() const { return m_filter; }
 
@@ -74,8 +72,8 @@ class LatentPanel : public QWidget {
   void reset();
 
  signals:
-  void latentChanged();  // every change, live while dragging
-  void editFinished();   // one undoable edit is complete
+  void latentChanged(const std::vector<float>& latent);  // every change, live while dragging
+  void editFinished();                                   // one undoable edit is complete
   void directionsReady();
   void directionsFailed(const QString& message);
 
@@ -85,19 +83,14 @@ class LatentPanel : public QWidget {
   void buildRows(const std::vector<float>& latent);
   void showDirections(const LatentDirections& directions);
   void updateAxesChoices(const QString& note);
-  void applyFilter();
   void onRowChanged();
 
-  QVBoxLayout* m_rowsLayout;
-  QWidget* m_rowsWidget;
-  QScrollArea* m_scroll;
+  SliderRows* m_rows;
   QDoubleSpinBox* m_truncation;
   QPushButton* m_randomise;
   QPushButton* m_reset;
   QComboBox* m_axesBox;
   QLineEdit* m_filter;
-  std::vector<ValueSlider*> m_rows;
-  std::vector<int> m_order;
   std::mt19937 m_rng;
 
   int m_dimensions = 0;

@@ -4,25 +4,24 @@
 // the current latent as a live marker, a hover thumbnail, click-to-load, the nearest data set
 // images of the current latent, and rectangle selections that become interpolation endpoints or
 // a user-defined attribute. Export as PNG or PDF.
+//
+// The panel only shows: the projection of every point and of the current latent is computed on
+// a worker (ui/analysis/map_projector.h), the neighbours on another (neighbour_strip.h).
 #include <QWidget>
-#include <memory>
 #include <vector>
 
-class QCheckBox;
-class QComboBox;
-class QElapsedTimer;
+#include "ui/analysis/map_projector.h"
+
 class QLabel;
-class QLineEdit;
-class QProgressBar;
-class QPushButton;
-class QSpinBox;
-class QTimer;
-class QToolButton;
 
 namespace latentlab::ui {
 
+class EncodeBar;
 class LatentAnalysis;
 class LatentScatterView;
+class MapOptionsBar;
+class NeighbourStrip;
+class SelectionBar;
 class ThumbnailList;
 
 class LatentMapPanel : public QWidget {
@@ -30,13 +29,12 @@ class LatentMapPanel : public QWidget {
 
  public:
   explicit LatentMapPanel(LatentAnalysis* analysis, QWidget* parent = nullptr);
-  ~LatentMapPanel() override;
 
   LatentScatterView* view() const { return m_view; }
-  ThumbnailList* neighbours() const { return m_neighbours; }
+  ThumbnailList* neighbours() const;
   QLabel* hoverTip() const { return m_tip; }
   int hoveredPoint() const { return m_hovered; }
-  const std::vector<int>& selection() const { return m_selection; }
+  const std::vector<int>& selection() const;
 
   // "pca" or "dims:I,J" (0-based); an unknown spec is ignored.
   void setProjection(const QString& spec);
@@ -47,6 +45,8 @@ class LatentMapPanel : public QWidget {
 
   // Writes the map (.png or .pdf); false with a message in *error.
   bool exportTo(const QString& path, QString* error = nullptr);
+  // True when the points, ellipses, marker and neighbours shown are the newest ones asked for.
+  bool isSettled() const;
 
  public slots:
   void encode();  // the data set typed in the box
@@ -62,62 +62,28 @@ class LatentMapPanel : public QWidget {
   void messageRequested(const QString& title, const QString& text);
 
  private:
-  struct State;  // the projection (torch types)
-
-  QWidget* createEncodeRow();
-  QWidget* createViewRow();
-  QWidget* createSelectionRow();
   void onEmbeddingChanged();
   void onGmmChanged();
-  void updateStatus();
-  void fillColourBox();  // the offered colourings; redrawing is left to the caller
-  void updateProjection();
+  void offerColourings();
+  void requestLayout();
+  void showLayout(const MapLayout& layout);
+  void showEllipses();
   void updateColours();
-  void updateEllipses();
-  void updateMarker();
-  void updateNeighbours();
-  void updateSelectionButtons();
   void onHover(int index, const QPoint& globalPos);
   void onPointClicked(int index);
-  void onNeighbourClicked(int index);
-  void onRectangle(const std::vector<int>& indices);
-  void createAttribute();
   void chooseExportFile();
 
   LatentAnalysis* m_analysis;
-  std::unique_ptr<State> m_state;
-  std::vector<float> m_current;
-  std::vector<int> m_selection, m_with, m_without;
-  std::vector<int> m_neighbourIndices;
+  MapProjector* m_projector;
+  MapEllipses m_ellipses;  // of the plane shown, drawn when the toggle is on
   int m_hovered = -1;
-  int m_attributeCount = 0;
-  QString m_encodedText;  // how the points were obtained, for the status label
 
-  QComboBox* m_dataset;
-  QPushButton* m_encode;
-  QProgressBar* m_progress;
-  QPushButton* m_cancel;
-  QLabel* m_status;
-  QComboBox* m_projection;
-  QSpinBox* m_dimX;
-  QSpinBox* m_dimY;
-  QComboBox* m_colour;
-  QCheckBox* m_ellipses;
-  QPushButton* m_export;
+  EncodeBar* m_encodeBar;
+  MapOptionsBar* m_options;
   LatentScatterView* m_view;
-  QToolButton* m_select;
-  QLabel* m_selectionLabel;
-  QPushButton* m_endpointA;
-  QPushButton* m_endpointB;
-  QPushButton* m_setWith;
-  QPushButton* m_setWithout;
-  QLineEdit* m_attributeName;
-  QPushButton* m_newAttribute;
-  QSpinBox* m_neighbourCount;
-  ThumbnailList* m_neighbours;
+  SelectionBar* m_selection;
+  NeighbourStrip* m_neighbours;
   QLabel* m_tip;
-  QTimer* m_neighbourTimer;
-  std::unique_ptr<QElapsedTimer> m_encodeClock;
 };
 
 }  // namespace latentlab::ui

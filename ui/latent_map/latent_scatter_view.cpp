@@ -5,8 +5,6 @@
 #include <QFileInfo>
 #include <QVBoxLayout>
 #include <algorithm>
-#include <cmath>
-#include <limits>
 
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
@@ -82,13 +80,12 @@ QWidget* LatentScatterView::plotWidget() const { return m_plot; }
 
 void LatentScatterView::setPoints(std::vector<double> x, std::vector<double> y,
                                   const QString& xLabel, const QString& yLabel) {
-  m_x = std::move(x);
-  m_y = std::move(y);
+  m_points.set(std::move(x), std::move(y));
   m_plot->xAxis->setLabel(xLabel);
   m_plot->yAxis->setLabel(yLabel);
   m_hovered = -1;
   clearGraphs(m_groupGraphs);  // drawn again by setGroups, which the caller calls next
-  m_group.assign(m_x.size(), -1);
+  m_group.assign(size_t(m_points.size()), -1);
   m_groups.clear();
   rescale();
 }
@@ -101,16 +98,18 @@ void LatentScatterView::clearGraphs(std::vector<QCPGraph*>& graphs) {
 void LatentScatterView::setGroups(const std::vector<int>& group, const QVector<Group>& groups) {
   clearGraphs(m_groupGraphs);
   m_group = group;
-  m_group.resize(m_x.size(), -1);
+  m_group.resize(size_t(m_points.size()), -1);
   m_groups = groups;
   // Each group is split into kLayers graphs by point index, drawn layer by layer (every group's
   // first part, then every group's second, ...), so no class is buried under the classes drawn
   // after it and overlaps look mixed, as in a plot of shuffled points.
   const size_t parts = size_t(groups.size()) * kLayers;
   std::vector<QVector<QCPGraphData>> data(parts);
-  for (size_t i = 0; i < m_x.size(); ++i)
-    if (m_group[i] >= 0 && m_group[i] < groups.size())
-      data[(i % kLayers) * size_t(groups.size()) + size_t(m_group[i])].append({m_x[i], m_y[i]});
+  for (size_t i = 0; i < m_group.size(); ++i)
+    if (m_group[i] >= 0 && m_group[i] < groups.size()) {
+      const QPointF p = m_points.at(int(i));
+      data[(i % kLayers) * size_t(groups.size()) + size_t(m_group[i])].append({p.x(), p.y()});
+    }
   for (size_t part = 0; part < parts; ++part) {
     const int g = int(part % size_t(groups.size()));
     QColor colour = groups[g].colour;
@@ -182,7 +181,7 @@ void LatentScatterView::setSelection(const std::vector<int>& indices) {
   QVector<QCPGraphData> data;
   data.reserve(int(indices.size()));
   for (int i : indices)
-    if (i >= 0 && size_t(i) < m_x.size()) data.append({m_x[size_t(i)], m_y[size_t(i)]});
+    if (i >= 0 && i < m_points.size()) data.append({m_points.at(i).x(), m_points.at(i).y()});
   m_selectionGraph->data()->set(data, false);
   m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -193,21 +192,21 @@ void LatentScatterView::setSelectMode(bool on) {
 }
 
 void LatentScatterView::rescale() {
-  if (m_x.empty()) return;
-  const auto [xmin, xmax] = std::minmax_element(m_x.begin(), m_x.end());
-  const auto [ymin, ymax] = std::minmax_element(m_y.begin(), m_y.end());
-  const double padX = std::max(1e-6, (*xmax - *xmin) * 0.04),
-               padY = std::max(1e-6, (*ymax - *ymin) * 0.04);
-  m_plot->xAxis->setRange(*xmin - padX, *xmax + padX);
-  m_plot->yAxis->setRange(*ymin - padY, *ymax + padY);
+  if (m_points.empty()) return;
+  const QRectF r = m_points.bounds();
+  const double padX = std::max(1e-6, r.width() * 0.04), padY = std::max(1e-6, r.height() * 0.04);
+  m_plot->xAxis->setRange(r.left() - padX, r.right() + padX);
+  m_plot->yAxis->setRange(r.top() - padY, r.bottom() + padY);
   m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LatentScatterView::pixelTransform(double& ax, double& bx, double& ay, double& by) const {
-  bx = m_plot->xAxis->coordToPixel(0.0);
-  ax = m_plot->xAxis->coordToPixel(1.0) - bx;
-  by = m_plot->yAxis->coordToPixel(0.0);
-  ay = m_plot->yAxis->coordToPixel(1.0) - by;
+ScatterPoints::PixelTransform LatentScatterView::pixelTransform() const {
+  ScatterPoints::PixelTransform t;
+  t.bx = m_plot->xAxis->coordToPixel(0.0);
+  t.ax = m_plot->xAxis->coordToPixel(1.0) - t.bx;
+  t.by = m_plot->yAxis->coordToPixel(0.0);
+  t.ay = m_plot->yAxis->coordToPixel(1.0) - t.by;
+  return t;
 }
 
 QPoint LatentScatterView::pixelOf(QPointF position) const {
@@ -217,28 +216,11 @@ QPoint LatentScatterView::pixelOf(QPointF position) const {
 }
 
 int LatentScatterView::pointAt(QPoint pixel, int radius) const {
-  double ax, bx, ay, by;
-  pixelTransform(ax, bx, ay, by);
-  // A linear scan: 70,000 multiply-adds take well under a millisecond, less than a spatial index
-  // would cost to rebuild on every zoom.
-  double best = double(radius) * radius + 1e-9;
-  int found = -1;
-  for (size_t i = 0; i < m_x.size(); ++i) {
-    const double dx = ax * m_x[i] + bx - pixel.x(), dy = ay * m_y[i] + by - pixel.y();
-    const double d = dx * dx + dy * dy;
-    if (d < best) best = d, found = int(i);
-  }
-  return found;
+  return m_points.nearest(pixel, radius, pixelTransform());
 }
 
 std::vector<int> LatentScatterView::pointsIn(const QRect& pixels) const {
-  double ax, bx, ay, by;
-  pixelTransform(ax, bx, ay, by);
-  const QRectF r = QRectF(pixels).normalized();
-  std::vector<int> out;
-  for (size_t i = 0; i < m_x.size(); ++i)
-    if (r.contains(ax * m_x[i] + bx, ay * m_y[i] + by)) out.push_back(int(i));
-  return out;
+  return m_points.inside(pixels, pixelTransform());
 }
 
 bool LatentScatterView::eventFilter(QObject* watched, QEvent* event) {

@@ -6,13 +6,15 @@
 // antialiasing, adaptive sampling (points that land on the same pixels are drawn once). The
 // current-latent marker lives on its own buffered layer, so moving it repaints that layer alone
 // instead of every point (QCustomPlot's "Plot Performance Improvement" page). Hit testing
-// (hover, click, rectangle) runs over our own copy of the coordinates, not QCustomPlot's sorted
-// data, so indices are the data set's.
+// (hover, click, rectangle) runs over our own copy of the coordinates (scatter_points.h), so
+// indices are the data set's.
 #include <QColor>
 #include <QPointF>
 #include <QVector>
 #include <QWidget>
 #include <vector>
+
+#include "ui/latent_map/scatter_points.h"
 
 class QCPCurve;
 class QCPGraph;
@@ -50,8 +52,8 @@ class LatentScatterView : public QWidget {
   void setSelectMode(bool on);
   void rescale();  // zoom to fit all points
 
-  int pointCount() const { return int(m_x.size()); }
-  QPointF point(int index) const { return {m_x.at(size_t(index)), m_y.at(size_t(index))}; }
+  int pointCount() const { return m_points.size(); }
+  QPointF point(int index) const { return m_points.at(index); }
   int groupCount() const { return m_groups.size(); }
   int groupOf(int index) const { return m_group.at(size_t(index)); }
   int ellipseCount() const { return int(m_ellipses.size()); }
@@ -82,8 +84,7 @@ class LatentScatterView : public QWidget {
   void onMouseRelease(QMouseEvent* event);
   void onRectangle(const QRect& rect);
   void clearGraphs(std::vector<QCPGraph*>& graphs);
-  // Pixel = a * coordinate + b for both axes (the axes are linear).
-  void pixelTransform(double& ax, double& bx, double& ay, double& by) const;
+  ScatterPoints::PixelTransform pixelTransform() const;
 
   QCustomPlot* m_plot;
   QCPLayer* m_overlayLayer;  // ellipses and selection rings
@@ -92,7 +93,7 @@ class LatentScatterView : public QWidget {
   QCPGraph* m_markerGraph;
   std::vector<QCPGraph*> m_groupGraphs;
   std::vector<QCPCurve*> m_ellipses;
-  std::vector<double> m_x, m_y;
+  ScatterPoints m_points;
   std::vector<int> m_group;  // per point
   QVector<Group> m_groups;
   QPointF m_marker;

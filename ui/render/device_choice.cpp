@@ -1,14 +1,12 @@
 #include "ui/render/device_choice.h"
 
-#include <torch/cuda.h>
+#include "core/model/torch_info.h"
 
 namespace latentlab::ui {
 
 QStringList availableDevices() {
   QStringList devices{QStringLiteral("cpu")};
-  if (torch::cuda::is_available())
-    for (size_t i = 0; i < torch::cuda::device_count(); ++i)
-      devices << QStringLiteral("cuda:%1").arg(i);
+  for (int i = 0; i < cuda_device_count(); ++i) devices << QStringLiteral("cuda:%1").arg(i);
   return devices;
 }
 

@@ -1,35 +1,44 @@
 #pragma once
-// The main window's analysis docks, Latent map and GMM, over one shared LatentAnalysis, and their
-// wiring to the window: the model, the live current latent, loading a latent, new attributes,
-// interpolation endpoints and messages. Kept out of MainWindow so the window only creates it.
+// The main window's analysis docks, Latent map and GMM, over one shared LatentAnalysis, and what
+// their panels ask of the window: loading a latent, messages. The window adds mapDock() and
+// gmmDock(), pushes the model and the live latent into the slots, and wires the map's new
+// attributes and interpolation endpoints to the panels that take them (map()'s signals).
 #include <QList>
 #include <QObject>
+#include <vector>
 
 class QAction;
 class QDockWidget;
+class QWidget;
 
 namespace latentlab::ui {
 
 class GmmPanel;
 class LatentAnalysis;
+class LatentHost;
 class LatentMapPanel;
-class MainWindow;
+struct ModelSummary;
 
 class AnalysisDocks : public QObject {
   Q_OBJECT
 
  public:
-  // Adds the docks to window (call before the window restores its saved layout).
-  explicit AnalysisDocks(MainWindow* window);
+  // window: the docks' parent (its QObject parent too).
+  AnalysisDocks(LatentHost& host, QWidget* window);
 
   LatentAnalysis* analysis() const { return m_analysis; }
   LatentMapPanel* map() const { return m_map; }
   GmmPanel* gmm() const { return m_gmm; }
+  QDockWidget* mapDock() const { return m_mapDock; }
+  QDockWidget* gmmDock() const { return m_gmmDock; }
   // Show/hide toggles for the View menu.
   QList<QAction*> viewActions() const;
 
+ public slots:
+  void setModel(const latentlab::ui::ModelSummary& model);
+  void setCurrentLatent(const std::vector<float>& latent);
+
  private:
-  MainWindow* m_window;
   LatentAnalysis* m_analysis;
   LatentMapPanel* m_map;
   GmmPanel* m_gmm;

@@ -7,7 +7,6 @@
 #include <QMenu>
 #include <QProgressDialog>
 #include <QStandardPaths>
-#include <QStatusBar>
 #include <memory>
 
 #include "core/common/error.h"
@@ -15,7 +14,7 @@
 #include "ui/analysis/background_job.h"
 #include "ui/analysis/latent_batch.h"
 #include "ui/widgets/image_view.h"
-#include "ui/window/main_window.h"
+#include "ui/window/latent_host.h"
 
 namespace latentlab::ui {
 
@@ -24,8 +23,12 @@ constexpr int kProgressSteps = 1000;
 constexpr int kStatusMs = 5000;
 }  // namespace
 
-ImageFileActions::ImageFileActions(MainWindow* window)
-    : QObject(window), m_window(window), m_job(new BackgroundJob(this)) {}
+ImageFileActions::ImageFileActions(LatentHost& host, const ImageView& view, QWidget* window)
+    : QObject(window),
+      m_host(host),
+      m_view(view),
+      m_window(window),
+      m_job(new BackgroundJob(this)) {}
 
 void ImageFileActions::addActions(QMenu* file) {
   QAction* open = file->addAction(tr("Open &Image…"), this, &ImageFileActions::chooseImage);
@@ -54,15 +57,15 @@ void ImageFileActions::chooseImage() {
 bool ImageFileActions::isBusy() const { return m_job->isRunning(); }
 
 void ImageFileActions::openImage(const QString& path) {
-  const ModelSummary& model = m_window->model();
+  const ModelSummary& model = m_host.model();
   const QString name = QFileInfo(path).fileName();
   if (!model.isValid()) {
-    m_window->showMessage(tr("Could not open image"),
-                          tr("Open a model first: %1 is encoded by it.").arg(name));
+    m_host.showMessage(tr("Could not open image"),
+                       tr("Open a model first: %1 is encoded by it.").arg(name));
     return;
   }
   if (m_job->isRunning()) {
-    m_window->showMessage(tr("Could not open image"), tr("Another image is still being encoded."));
+    m_host.showMessage(tr("Could not open image"), tr("Another image is still being encoded."));
     return;
   }
   auto result = std::make_shared<EncodedImage>();
@@ -70,12 +73,12 @@ void ImageFileActions::openImage(const QString& path) {
   // One connection set per run: the context object goes when the run ends.
   auto* run = new QObject(this);
   connect(m_job, &BackgroundJob::succeeded, run, [this, result, generation, name] {
-    if (m_window->model().generation != generation) return;  // the model changed meanwhile
-    m_window->loadLatent(result->latent, tr("Open image %1").arg(name), result->original);
-    m_window->statusBar()->showMessage(tr("Encoded %1").arg(name), kStatusMs);
+    if (m_host.model().generation != generation) return;  // the model changed meanwhile
+    m_host.loadLatent(result->latent, tr("Open image %1").arg(name), result->original);
+    m_host.showStatus(tr("Encoded %1").arg(name), kStatusMs);
   });
   connect(m_job, &BackgroundJob::failed, run, [this, name](const QString& message) {
-    m_window->showMessage(tr("Could not open image %1").arg(name), message);
+    m_host.showMessage(tr("Could not open image %1").arg(name), message);
   });
   if (!model.canEncode) {
     m_progress = new QProgressDialog(tr("Projecting %1 into the latent space…").arg(name),
@@ -99,7 +102,7 @@ void ImageFileActions::openImage(const QString& path) {
   m_job->start([shared, path, result](BackgroundJob& job) {
     *result = encodeImageFile(*shared, path, job);
   });
-  m_window->statusBar()->showMessage(tr("Encoding %1…").arg(name));
+  m_host.showStatus(tr("Encoding %1…").arg(name), 0);
 }
 
 void ImageFileActions::chooseExport(int scale) {
@@ -111,15 +114,15 @@ void ImageFileActions::chooseExport(int scale) {
 }
 
 bool ImageFileActions::exportImage(const QString& path, int scale) {
-  const QImage image = m_window->imageView()->image();
+  const QImage image = m_view.image();
   if (image.isNull()) {
-    m_window->showMessage(tr("Could not export the image"),
-                          tr("There is no image yet: open a model first."));
+    m_host.showMessage(tr("Could not export the image"),
+                       tr("There is no image yet: open a model first."));
     return false;
   }
   if (scale < 1 || scale > kMaxExportScale) {
-    m_window->showMessage(tr("Could not export the image"),
-                          tr("The scale must be 1 to %1, not %2.").arg(kMaxExportScale).arg(scale));
+    m_host.showMessage(tr("Could not export the image"),
+                       tr("The scale must be 1 to %1, not %2.").arg(kMaxExportScale).arg(scale));
     return false;
   }
   // Nearest neighbour: every model pixel becomes a scale x scale block of the same colour.
@@ -133,10 +136,10 @@ bool ImageFileActions::exportImage(const QString& path, int scale) {
     write_file_atomically(path.toStdString(),
                           std::string_view(bytes.constData(), size_t(bytes.size())));
   } catch (const Error& e) {
-    m_window->showMessage(tr("Could not export the image"), QString::fromStdString(e.what()));
+    m_host.showMessage(tr("Could not export the image"), QString::fromStdString(e.what()));
     return false;
   }
-  m_window->statusBar()->showMessage(tr("Exported %1").arg(path), kStatusMs);
+  m_host.showStatus(tr("Exported %1").arg(path), kStatusMs);
   return true;
 }
 

@@ -7,11 +7,13 @@
 
 class QMenu;
 class QProgressDialog;
+class QWidget;
 
 namespace latentlab::ui {
 
 class BackgroundJob;
-class MainWindow;
+class ImageView;
+class LatentHost;
 
 class ImageFileActions : public QObject {
   Q_OBJECT
@@ -19,7 +21,8 @@ class ImageFileActions : public QObject {
  public:
   static constexpr int kMaxExportScale = 8;
 
-  explicit ImageFileActions(MainWindow* window);
+  // view: the image that Export Image saves; window: the dialogs' parent (its QObject parent too).
+  ImageFileActions(LatentHost& host, const ImageView& view, QWidget* window);
 
   // Adds Open Image… and the Export Image submenu to the File menu.
   void addActions(QMenu* file);
@@ -35,7 +38,9 @@ class ImageFileActions : public QObject {
   void chooseImage();
   void chooseExport(int scale);
 
-  MainWindow* m_window;
+  LatentHost& m_host;
+  const ImageView& m_view;
+  QWidget* m_window;
   BackgroundJob* m_job;
   QProgressDialog* m_progress = nullptr;  // for a GAN's inversion, which takes seconds
 };

@@ -11,7 +11,9 @@
 
 #include "ui/attributes/attribute_panel.h"
 #include "ui/interpolation/interpolation_dock.h"
+#include "ui/interpolation/interpolation_panel.h"
 #include "ui/latent/latent_panel.h"
+#include "ui/latent_map/latent_map_panel.h"
 #include "ui/render/render_worker.h"
 #include "ui/widgets/image_view.h"
 #include "ui/window/analysis_docks.h"
@@ -62,10 +64,9 @@ MainWindow::MainWindow(const QString& device, QWidget* parent)
   m_attributeDock->setObjectName(QStringLiteral("AttributesDock"));
   m_attributeDock->setWidget(m_attributes);
   addDockWidget(Qt::RightDockWidgetArea, m_attributeDock);
-  m_analysisDocks = new AnalysisDocks(this);
-  m_interpolationDock = new InterpolationDock(this);
 
   m_undo = new QUndoStack(this);
+  // What is rendered is both panels' values composed (currentLatent()), whichever moved.
   connect(m_latent, &LatentPanel::latentChanged, this, &MainWindow::requestRender);
   connect(m_attributes, &AttributePanel::amountsChanged, this, &MainWindow::requestRender);
   connect(m_latent, &LatentPanel::editFinished, this, [this] { commitEdit(tr("Edit latent")); });
@@ -90,8 +91,7 @@ MainWindow::MainWindow(const QString& device, QWidget* parent)
   m_showMessage = [this](const QString& title, const QString& text) {
     QMessageBox::warning(this, title, text);
   };
-  m_imageFiles = new ImageFileActions(this);
-  m_sessions = new SessionKeeper(this);  // after the undo stack and the docks it watches
+  createHelpers();
   createMenus();
   resize(1200, 760);  // the first start; later starts restore the saved geometry
   restoreLayout();
@@ -104,10 +104,47 @@ MainWindow::~MainWindow() {
   delete m_worker;
 }
 
+void MainWindow::createHelpers() {
+  m_analysisDocks = new AnalysisDocks(*this, this);
+  addDockWidget(Qt::RightDockWidgetArea, m_analysisDocks->mapDock());
+  addDockWidget(Qt::RightDockWidgetArea, m_analysisDocks->gmmDock());
+  tabifyDockWidget(m_analysisDocks->mapDock(), m_analysisDocks->gmmDock());
+  m_analysisDocks->mapDock()->raise();
+  m_interpolationDock = new InterpolationDock(*this, this);
+  addDockWidget(Qt::BottomDockWidgetArea, m_interpolationDock->dock());
+  InterpolationPanel* interpolation = m_interpolationDock->panel();
+  m_imageFiles = new ImageFileActions(*this, *m_view, this);
+  m_sessions = new SessionKeeper(*this, *interpolation, *m_view, this);
+
+  connect(this, &MainWindow::modelChanged, m_analysisDocks, &AnalysisDocks::setModel);
+  connect(this, &MainWindow::modelChanged, interpolation, &InterpolationPanel::setModel);
+  connect(this, &MainWindow::modelChanged, m_sessions, &SessionKeeper::modelChanged);
+  connect(this, &MainWindow::loadFailed, m_sessions, &SessionKeeper::modelFailed);
+  connect(this, &MainWindow::latentChanged, m_analysisDocks, &AnalysisDocks::setCurrentLatent);
+  connect(this, &MainWindow::latentChanged, interpolation, &InterpolationPanel::setCurrentLatent);
+  // Every kind of edit is autosaved: live latent changes and undo/redo here, the interpolation
+  // settings and the view options by the keeper itself.
+  connect(this, &MainWindow::latentChanged, m_sessions, &SessionKeeper::scheduleAutosave);
+  connect(m_undo, &QUndoStack::indexChanged, m_sessions, &SessionKeeper::scheduleAutosave);
+  // The latent map's selections become attributes and interpolation endpoints.
+  connect(m_analysisDocks->map(), &LatentMapPanel::attributeCreated, m_attributes,
+          &AttributePanel::addAttribute);
+  connect(m_analysisDocks->map(), &LatentMapPanel::endpointRequested, interpolation,
+          [interpolation](int endpoint, const std::vector<float>& latent, const QString& source) {
+            interpolation->setEndpoint(endpoint, latent, QImage(), source);
+          });
+}
+
 void MainWindow::openCheckpoint(const QString& path) {
   statusBar()->showMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()));
   m_worker->requestLoad(path, m_device);
 }
+
+void MainWindow::showStatus(const QString& text, int timeoutMs) {
+  statusBar()->showMessage(text, timeoutMs);
+}
+
+QStringList MainWindow::attributeNames() const { return m_attributes->attributes(); }
 
 std::vector<float> MainWindow::currentLatent() const {
   std::vector<float> z = m_latent->values();
@@ -133,8 +170,9 @@ void MainWindow::loadState(const LatentState& state, const QString& undoText) {
 
 void MainWindow::requestRender() {
   if (!m_model.isValid()) return;
-  m_requestedId = m_worker->requestRender(m_model.generation, currentLatent());
-  emit latentChanged();
+  std::vector<float> latent = currentLatent();
+  m_requestedId = m_worker->requestRender(m_model.generation, latent);
+  emit latentChanged(latent);
 }
 
 void MainWindow::onModelLoaded(const ModelSummary& summary) {
@@ -142,7 +180,7 @@ void MainWindow::onModelLoaded(const ModelSummary& summary) {
   m_latent->setModel(summary);
   m_attributes->setAttributes(summary.attributeNames, summary.attributeVectors);
   m_undo->clear();
-  m_committed = state();
+  m_committed = latentState();
   m_view->setOriginal({});
 
   const QString name =
@@ -159,7 +197,7 @@ void MainWindow::onModelLoaded(const ModelSummary& summary) {
   statusBar()->showMessage(tr("Opened %1").arg(summary.path), 5000);
   addRecentFile(summary.path);
   requestRender();
-  emit modelChanged();
+  emit modelChanged(m_model);
 }
 
 void MainWindow::onLoadFailed(const QString& path, const QString& message) {
@@ -194,7 +232,9 @@ void MainWindow::updateFrameRate() {
   if (m_frameTimes.empty()) m_fpsTimer->stop();
 }
 
-LatentState MainWindow::state() const { return {m_latent->values(), m_attributes->amounts()}; }
+LatentState MainWindow::latentState() const {
+  return {m_latent->values(), m_attributes->amounts()};
+}
 
 void MainWindow::applyState(const LatentState& state) {
   m_latent->setValues(state.latent);
@@ -203,7 +243,7 @@ void MainWindow::applyState(const LatentState& state) {
 }
 
 void MainWindow::commitEdit(const QString& text) {
-  LatentState now = state();
+  LatentState now = latentState();
   if (now == m_committed) return;  // e.g. a reset of a slider already at 0
   auto apply = [this](const LatentState& s) { applyState(s); };
   m_undo->push(new LatentEditCommand(apply, m_committed, now, text));

@@ -2,6 +2,9 @@
 // The LatentLab main window: the image view in the centre, dockable Latent and Attributes panels,
 // a status bar with the model, device, decode time and frame rate. Inference runs on the
 // RenderWorker's thread; this window only composes latents and shows the images that come back.
+//
+// The window owns the panels and wires them: its helpers (docks, file actions, sessions) see it
+// only as a LatentHost, and what it tells them it pushes through signals with their payload.
 #include <QImage>
 #include <QMainWindow>
 #include <QThread>
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "ui/window/latent_edit_command.h"
+#include "ui/window/latent_host.h"
 #include "ui/window/model_summary.h"
 
 class QDockWidget;
@@ -32,7 +36,7 @@ class RealismMeter;
 class RenderWorker;
 class SessionKeeper;
 
-class MainWindow : public QMainWindow {
+class MainWindow : public QMainWindow, public LatentHost {
   Q_OBJECT
 
  public:
@@ -42,25 +46,30 @@ class MainWindow : public QMainWindow {
 
   // Opens a checkpoint or TorchScript file in the background. On success the model replaces the
   // current one; on failure the message handler is told and the current model stays.
-  void openCheckpoint(const QString& path);
+  void openCheckpoint(const QString& path) override;
 
   // Errors the user must see (a file that would not open). A QMessageBox by default; tests
   // install their own so nothing modal blocks them.
   using MessageHandler = std::function<void(const QString& title, const QString& text)>;
   void setMessageHandler(MessageHandler handler) { m_showMessage = std::move(handler); }
   // Shows an error through the handler (panels report failed jobs and exports here).
-  void showMessage(const QString& title, const QString& text) { m_showMessage(title, text); }
+  void showMessage(const QString& title, const QString& text) override {
+    m_showMessage(title, text);
+  }
+  void showStatus(const QString& text, int timeoutMs) override;
 
-  const ModelSummary& model() const { return m_model; }
+  const ModelSummary& model() const override { return m_model; }
   // The latent that is rendered: the Latent panel's values + sum(amount * attribute vector).
-  std::vector<float> currentLatent() const;
+  std::vector<float> currentLatent() const override;
+  LatentState latentState() const override;
+  QStringList attributeNames() const override;
   // Shows latent (a data set point, a GMM sample) as one undoable edit: the Latent panel takes
   // it and the attribute amounts go to 0. original: the image it was encoded from, shown beside.
   void loadLatent(const std::vector<float>& latent, const QString& text,
-                  const QImage& original = QImage());
+                  const QImage& original = QImage()) override;
   // Shows state (a session, an animation frame) and makes it one undoable edit named undoText;
   // an empty undoText shows it without one (the next edit's undo step covers it).
-  void loadState(const LatentState& state, const QString& undoText);
+  void loadState(const LatentState& state, const QString& undoText) override;
   // True when the newest render request has been shown (or failed).
   bool renderSettled() const { return m_settledId >= m_requestedId; }
   // The id of the newest render request (ids rise by one per request; frameShown reports them).
@@ -76,8 +85,9 @@ class MainWindow : public QMainWindow {
   SessionKeeper* sessions() const { return m_sessions; }         // sessions and autosave
 
  signals:
-  void modelChanged();   // a new model is in place
-  void latentChanged();  // currentLatent() changed (live while a slider is dragged)
+  void modelChanged(const latentlab::ui::ModelSummary& model);  // a new model is in place
+  // The rendered latent changed (live while a slider is dragged): currentLatent().
+  void latentChanged(const std::vector<float>& latent);
   void loadFailed(const QString& path, const QString& message);
   // The image of that render request is on screen; renderMs: its decode and conversion on the
   // render thread (the rest of the slider-to-image time is queueing between the threads).
@@ -89,14 +99,14 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
-  // main_window.cpp: models and rendering
+  // main_window.cpp: models and rendering, the helpers' wiring
+  void createHelpers();
   void requestRender();
   void onModelLoaded(const ModelSummary& summary);
   void onLoadFailed(const QString& path, const QString& message);
   void onImageReady(quint64 id, const QImage& image, double milliseconds);
   void onRenderFailed(quint64 id, const QString& message);
   void updateFrameRate();
-  LatentState state() const;
   void applyState(const LatentState& state);
   void commitEdit(const QString& text);
   // main_window_menus.cpp: menus, recent files, settings, about

@@ -102,7 +102,7 @@ void MainWindow::switchDevice(const QString& device) {
   if (!m_model.isValid() || m_model.device == device) return;
   // Model::to_device must not run while the render thread decodes: load the file again on the
   // new device through the worker instead, and put the latent back when it is in place.
-  m_reloadState = state();
+  m_reloadState = latentState();
   m_reloadPath = m_model.path;
   statusBar()->showMessage(tr("Loading the model on %1…").arg(device));
   m_worker->requestLoad(m_model.path, device);

@@ -8,11 +8,40 @@
 // also prints how long after the process started the window was built, the model loaded and the
 // first image shown (docs/performance.md).
 // Without these variables it does nothing.
+#include <QObject>
+#include <QString>
+
+class QWidget;
 
 namespace latentlab::ui {
 
-class MainWindow;
+class ImageView;
+class LatentHost;
 
-void installScreenshotHook(MainWindow& window);
+class ScreenshotHook : public QObject {
+  Q_OBJECT
+
+ public:
+  // Null when neither variable is set. window: what is grabbed (and the hook's parent); view:
+  // where the image lies in it; host: the latent it shows.
+  static ScreenshotHook* fromEnvironment(QWidget& window, const ImageView& view,
+                                         const LatentHost& host);
+
+ public slots:
+  void modelLoaded();  // the first: prints when
+  void frameShown();   // the first: prints when, then the screenshot a moment later, then quits
+
+ private:
+  ScreenshotHook(const QString& path, QWidget& window, const ImageView& view,
+                 const LatentHost& host);
+  bool save() const;
+
+  QString m_path;  // empty: only the time limit
+  QWidget& m_window;
+  const ImageView& m_view;
+  const LatentHost& m_host;
+  bool m_modelSeen = false;
+  bool m_frameSeen = false;
+};
 
 }  // namespace latentlab::ui

@@ -7,6 +7,9 @@
 // exit removes it. startAutosave() finds one left by a run that crashed or was killed and asks,
 // through the question handler, whether to restore it. A lock file (QLockFile, released by a
 // crash too) keeps a second LatentLab from taking over the first one's autosave.
+//
+// It sees the window through LatentHost (model, latent, attributes, loading) and the two panels
+// whose settings a session keeps; the window pushes its news into the slots.
 #include <QObject>
 #include <QString>
 #include <functional>
@@ -16,6 +19,7 @@
 class QLockFile;
 class QMenu;
 class QTimer;
+class QWidget;
 
 namespace latentlab {
 struct Session;
@@ -23,7 +27,10 @@ struct Session;
 
 namespace latentlab::ui {
 
-class MainWindow;
+class ImageView;
+class InterpolationPanel;
+class LatentHost;
+struct ModelSummary;
 
 class SessionKeeper : public QObject {
   Q_OBJECT
@@ -31,7 +38,9 @@ class SessionKeeper : public QObject {
  public:
   static constexpr int kAutosaveDelayMs = 2000;  // at most this much editing is ever lost
 
-  explicit SessionKeeper(MainWindow* window);
+  // window: the dialogs' parent (its QObject parent too).
+  SessionKeeper(LatentHost& host, InterpolationPanel& interpolation, ImageView& view,
+                QWidget* window);
   ~SessionKeeper() override;  // a clean exit: the autosave is removed
 
   // Adds Open Session…, Save Session and Save Session As… to the File menu.
@@ -56,16 +65,26 @@ class SessionKeeper : public QObject {
   QString autosavePath() const;
   static QString defaultAutosaveFolder();
 
+ public slots:
+  // A new model is in place: a session waiting for it is applied.
+  void modelChanged(const latentlab::ui::ModelSummary& model);
+  // The model did not open: a session waiting for it is dropped.
+  void modelFailed();
+  // Something a session keeps has changed: autosaved a little later.
+  void scheduleAutosave();
+
  private:
   void chooseOpen();
   void save();
   void saveAs();
-  void onModelChanged();
+  Session capture() const;
   void apply(const Session& session, const QString& path);
-  void scheduleAutosave();
   void writeAutosave();
 
-  MainWindow* m_window;
+  LatentHost& m_host;
+  InterpolationPanel& m_interpolation;
+  ImageView& m_view;
+  QWidget* m_window;
   QuestionHandler m_ask;
   QString m_path;  // the session file last opened or saved: File > Save Session writes here
   std::unique_ptr<Session> m_pending;  // waiting for its model to load

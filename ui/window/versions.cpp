@@ -1,14 +1,14 @@
 #include "ui/window/versions.h"
 
-#include <torch/version.h>  // TORCH_VERSION: small, no tensor headers
-
 #include <opencv2/core/version.hpp>  // CV_VERSION: no OpenCV library needed
+
+#include "core/model/torch_info.h"
 
 namespace latentlab::ui {
 
 QString libraryVersions() {
   return QStringLiteral("Qt %1, LibTorch %2, OpenCV %3")
-      .arg(QString::fromLatin1(qVersion()), QStringLiteral(TORCH_VERSION),
+      .arg(QString::fromLatin1(qVersion()), QString::fromStdString(torch_version()),
            QStringLiteral(CV_VERSION));
 }
 
