@@ -1,15 +1,15 @@
 #include "ui/window/versions.h"
 
-#include <torch/version.h>  // TORCH_VERSION: small, no tensor headers
-
 #include <opencv2/core/version.hpp>  // CV_VERSION: no OpenCV library needed
+
+#include "core/model/library_versions.h"
 
 namespace latentlab::ui {
 
-QString libraryVersions() {
-  return QStringLiteral("Qt %1, LibTorch %2, OpenCV %3")
-      .arg(QString::fromLatin1(qVersion()), QStringLiteral(TORCH_VERSION),
-           QStringLiteral(CV_VERSION));
+QString libraryVersions(const QString& device) {
+  // LATENTLAB_QCUSTOMPLOT_VERSION comes from CMake: only the scatter view includes qcustomplot.h.
+  const OtherLibraryVersions others{qVersion(), CV_VERSION, LATENTLAB_QCUSTOMPLOT_VERSION};
+  return QString::fromStdString(library_versions_text(others, device.toStdString()));
 }
 
 }  // namespace latentlab::ui
