@@ -32,7 +32,9 @@ set(LATENTLAB_MAINTAINER "The LatentLab developers <maintainers@users.noreply.b-
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${LATENTLAB_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${LATENTLAB_HOMEPAGE_URL}")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libopenblas0-openmp")
+# OpenBLAS: see the description. libqt6svg6: Qt's SVG plugin, which draws the window icon (a plugin,
+# so dpkg-shlibdeps cannot see it).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libopenblas0-openmp, libqt6svg6")
 # Control files owned by root and 0644/0755, as lintian expects.
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)

@@ -78,9 +78,20 @@ def section(parsed, title):
     return next((entries for t, entries in parsed["sections"] if t == title), [])
 
 
+def name_words(spec):
+    """How many leading words of an entry name it: CLI11's '-h,--help' or Qt's '-h, --help' (then
+    the value: 'INT:INT in [1 - 64]=1', '<device>', 'Excludes: --seed'); a positional's name."""
+    words = spec.split(" ")
+    count = 1
+    while words[0].startswith("-") and count < len(words) and words[count - 1].endswith(","):
+        count += 1
+    return count
+
+
 def option_names(spec):
-    """'-h,--help' -> ['-h', '--help']; '--device <device>' -> ['--device']."""
-    return [n for n in re.split(r"[,\s]+", spec) if n.startswith("-")]
+    """'-h,--help' -> ['-h', '--help']; '--z TEXT Excludes: --seed' -> ['--z']."""
+    names = " ".join(spec.split(" ")[:name_words(spec)])
+    return [n for n in re.split(r"[,\s]+", names) if n.startswith("-")]
 
 
 def choices(spec):
@@ -101,10 +112,7 @@ def esc(text):
 def spec_roff(spec):
     """Option names (or a positional's name) in bold, the value description in roman."""
     words = spec.split(" ")
-    names = 1
-    if words[0].startswith("-"):
-        while names < len(words) and words[names - 1].endswith(","):
-            names += 1
+    names = name_words(spec)
     return "\\fB" + esc(" ".join(words[:names])) + "\\fR" + (
         " " + esc(" ".join(words[names:])) if names < len(words) else "")
 
@@ -116,14 +124,15 @@ def entries_roff(entries):
     return [line for line in out if line != ""]
 
 
-def usage_roff(usage):
-    name, _, rest = usage.partition(" ")
-    return "\\fB" + esc(name) + "\\fR " + esc(rest)
+def usage_roff(usage, words=1):
+    """The program name (and verb: words=2) in bold."""
+    parts = usage.split(" ")
+    return "\\fB" + esc(" ".join(parts[:words])) + "\\fR " + esc(" ".join(parts[words:]))
 
 
 def header(name, summary, version, date):
     return [f'.TH {esc(name.upper())} 1 "{esc(date)}" "LatentLab {esc(version)}" "User Commands"',
-            ".SH NAME", f"{esc(name)} \\- {esc(summary)}"]
+            ".nh", ".SH NAME", f"{esc(name)} \\- {esc(summary)}"]  # .nh: names stay whole
 
 
 def environment_roff(variables):
@@ -149,15 +158,15 @@ def cli_page(top, verbs, version, date):
     summary = " ".join(top["description"])
     out = header("latentlab-cli", summary, version, date)
     out += [".SH SYNOPSIS", usage_roff(top["usage"]), ".SH DESCRIPTION", esc(summary),
-            ".PP", esc("Each verb below has its own options; `latentlab-cli VERB --help` prints "
-                       "the same text as its section here.")]
+            ".PP", "Each verb below has its own options; \\fBlatentlab\\-cli\\fR \\fIVERB\\fR "
+                   "\\fB\\-\\-help\\fR prints the same text as its section here."]
     for title, entries in top["sections"]:
         if title != "Subcommands":
             out += [f".SH {esc(title.upper())}"] + entries_roff(entries)
     out.append(".SH VERBS")
     for verb, parsed in verbs:
         out += [f".SS {esc(verb)}"] + [esc(line) for line in parsed["description"]]
-        out += [".PP", usage_roff(parsed["usage"])]
+        out += [".PP", usage_roff(parsed["usage"], words=2)]
         for title, entries in parsed["sections"]:
             out += [".PP", f"\\fI{esc(title)}:\\fR"] + entries_roff(entries)
     out += [".SH EXIT STATUS", esc(CLI_EXIT)]

@@ -57,12 +57,15 @@ std::string torch_version_text() {
 std::string blas_text() {
   const std::string sgemm = library_defining("sgemm_");
   if (sgemm.empty()) return "none loaded";
-  // OpenBLAS answers these; when they come from another library than sgemm_, that library is not
-  // the one LibTorch calls.
+  // OpenBLAS answers these. Debian's OpenBLAS libblas.so.3 forwards to the libopenblas.so.0 in its
+  // own folder (openblas-openmp/ or openblas-pthread/); an OpenBLAS from another folder is not the
+  // one LibTorch's sgemm_ calls.
   void* config = nullptr;
   void* parallel = nullptr;
-  if (library_defining("openblas_get_config", &config) != sgemm ||
-      library_defining("openblas_get_parallel", &parallel) != sgemm)
+  const auto folder = [](const std::string& path) { return path.substr(0, path.rfind('/')); };
+  const std::string openblas = library_defining("openblas_get_config", &config);
+  if (openblas.empty() || folder(openblas) != folder(sgemm) ||
+      library_defining("openblas_get_parallel", &parallel) != openblas)
     return sgemm;
   const char* name = reinterpret_cast<char* (*)()>(config)();
   const int threading = reinterpret_cast<int (*)()>(parallel)();

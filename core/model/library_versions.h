@@ -17,7 +17,7 @@ struct OtherLibraryVersions {
 std::string torch_version_text();
 
 // The BLAS that LibTorch's matrix products call in this process: the library that defines sgemm_,
-// with OpenBLAS's own configuration and threading when it is OpenBLAS, e.g.
+// with OpenBLAS's own configuration and threading when it is OpenBLAS (the library beside it), e.g.
 // "OpenBLAS 0.3.21 NO_AFFINITY Haswell MAX_THREADS=64, OpenMP
 // (/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3)". Debian picks the library through the
 // libblas.so.3 alternative, so only the running process knows which one it got.

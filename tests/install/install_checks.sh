@@ -95,7 +95,7 @@ cli_info)
   version=$("$prefix/bin/latentlab-cli" --version)
   echo "$version"
   for line in '^latentlab-cli [0-9]' '^Qt 6\.' '^LibTorch [0-9].*(' '^OpenCV [0-9]' \
-    '^QCustomPlot [0-9]' '^BLAS: ./' '^Device: cpu ([0-9]* threads)$'; do
+    '^QCustomPlot [0-9]' '^BLAS: .' '^Device: cpu ([0-9]* threads)$'; do
     grep -q "$line" <<< "$version" || fail "--version has no line matching $line"
   done
   # The BLAS it names is the libblas.so.3 the dynamic linker gives it (Debian's alternative).
@@ -140,10 +140,11 @@ mime_association)
   mkdir -p data/mime/packages data/applications empty
   cp "$share/mime/packages/$app.xml" data/mime/packages/
   cp "$share/applications/$app.desktop" data/applications/
-  update-mime-database data/mime
-  update-desktop-database data/applications
   export XDG_DATA_DIRS=$work/data:/usr/share XDG_DATA_HOME=$work/empty XDG_CONFIG_HOME=$work/empty
   export XDG_CONFIG_DIRS=$work/empty
+  export PATH=$prefix/bin:$PATH  # GIO lists only applications whose Exec program it finds
+  update-mime-database data/mime
+  update-desktop-database data/applications
   fashion=$share/latentlab/models/fashion-vae.llckpt
   cp "$fashion" double-clicked.llckpt
   cp "$fashion" no-extension
@@ -151,14 +152,17 @@ mime_association)
     type=$(gio info -a standard::content-type "$file" | sed -n 's/^ *standard::content-type: //p')
     [ "$type" = application/x-latentlab-checkpoint ] || fail "$file is typed '$type'"
   done
-  default=$(gio mime application/x-latentlab-checkpoint | head -1)
+  default=$(gio mime application/x-latentlab-checkpoint)
+  default=${default%%$'\n'*}  # the first line
   echo "$default"
   [[ $default == *"$app.desktop"* ]] || fail "not the default application: $default"
   # What a double click does: the default application's Exec line, %f replaced by the file.
   gui_environment
-  export PATH=$prefix/bin:$PATH
   gio open double-clicked.llckpt
-  for ((i = 0; i < 180 && ! -f shot.png; i++)); do sleep 0.5; done
+  for ((i = 0; i < 180; i++)); do
+    [ -f shot.png ] && break
+    sleep 0.5
+  done
   [ -f shot.png ] || fail "gio open: no window showed the checkpoint"
   [ "$(screenshot_latent_size shot.png)" = "$(latent_dim_of "$fashion")" ] ||
     fail "gio open: the window does not show the opened fashion-vae"
@@ -175,7 +179,7 @@ man_pages)
   verbs=$("$prefix/bin/latentlab-cli" --help | sed -n '/^Subcommands:/,$s/^  \([a-z-]*\) .*/\1/p')
   [ "$(wc -w <<< "$verbs")" -ge 10 ] || fail "latentlab-cli --help lists too few verbs: $verbs"
   for verb in $verbs; do
-    zcat "$prefix/share/man/man1/latentlab-cli.1.gz" | grep -qx "\.SS $verb" ||
+    zcat "$prefix/share/man/man1/latentlab-cli.1.gz" | grep -qxF ".SS ${verb//-/\\-}" ||
       fail "latentlab-cli.1 has no section for $verb"
     section=$(sed -n "/^   $verb\$/,/^   [a-z-]*\$/p" <<< "$text")
     for option in $("$prefix/bin/latentlab-cli" "$verb" --help | grep -o -- '--[a-z0-9-]*' | sort -u); do
@@ -189,12 +193,12 @@ man_pages)
   ;;
 
 bash_completion)
-  complete_line() {  # the words bash completion offers at the end of the command line $1
+  complete_line() {  # command line, completion file, function: the words offered at the end
     bash -c 'source /usr/share/bash-completion/bash_completion
-      source "$1/$2"
-      read -ra COMP_WORDS <<< "$3"
-      [[ $3 == *" " ]] && COMP_WORDS+=("")
-      COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) COMP_LINE=$3 COMP_POINT=${#3}
+      source "$1/$3"
+      read -ra COMP_WORDS <<< "$2"
+      [[ $2 == *" " ]] && COMP_WORDS+=("")
+      COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) COMP_LINE=$2 COMP_POINT=${#2}
       "$4"
       printf "%s\n" "${COMPREPLY[@]}"' _ "$share/bash-completion/completions" "$@"
   }
@@ -204,7 +208,7 @@ bash_completion)
   }
   expect "latentlab-cli interp" latentlab-cli _latentlab_cli interpolate
   expect "latentlab-cli interpolate --ste" latentlab-cli _latentlab_cli --steps
-  expect "latentlab-cli interpolate x --method " latentlab-cli _latentlab_cli slerp
+  expect "latentlab-cli attributes x --method " latentlab-cli _latentlab_cli linear
   expect "latentlab --dev" latentlab _latentlab --device
   touch model.llckpt notes.txt
   expect "latentlab mod" latentlab _latentlab model.llckpt
