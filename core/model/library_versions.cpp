@@ -80,7 +80,10 @@ std::string library_versions_text(const OtherLibraryVersions& others, const std:
        << "QCustomPlot " << others.qcustomplot << "\n"
        << "BLAS: " << blas_text() << "\n"
        << "Device: " << device;
-  if (device == "cpu") text << " (" << torch::get_num_threads() << " threads)";
+  if (device == "cpu") {
+    const int threads = torch::get_num_threads();
+    text << " (" << threads << (threads == 1 ? " thread)" : " threads)");
+  }
   return text.str();
 }
 

@@ -95,7 +95,7 @@ cli_info)
   version=$("$prefix/bin/latentlab-cli" --version)
   echo "$version"
   for line in '^latentlab-cli [0-9]' '^Qt 6\.' '^LibTorch [0-9].*(' '^OpenCV [0-9]' \
-    '^QCustomPlot [0-9]' '^BLAS: .' '^Device: cpu ([0-9]* threads)$'; do
+    '^QCustomPlot [0-9]' '^BLAS: .' '^Device: cpu ([0-9]* threads*)$'; do
     grep -q "$line" <<< "$version" || fail "--version has no line matching $line"
   done
   # The BLAS it names is the libblas.so.3 the dynamic linker gives it (Debian's alternative).
