@@ -21,6 +21,10 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer targets
   # real data
   dataset-fashion-mnist
+  # install and package (cmake/install.cmake, cmake/package.cmake, tests/install): the PNG icon,
+  # man pages, validators, the .deb and its checks
+  python3 librsvg2-bin man-db desktop-file-utils appstream shared-mime-info libglib2.0-bin
+  bash-completion dpkg-dev file lintian bsdextrautils
 )
 
 missing=()

@@ -8,6 +8,7 @@
 #include "app/cli/verbs.h"
 #include "core/common/error.h"
 #include "core/model/device.h"
+#include "core/model/library_versions.h"
 
 namespace {
 
@@ -23,14 +24,25 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// The lines of Help > About. The CLI uses neither Qt nor QCustomPlot, and OpenCV only inside core:
+// it names the versions this build was made with (from CMake), the GUI's.
+std::string version_text() {
+  const latentlab::OtherLibraryVersions others{LATENTLAB_QT_VERSION, LATENTLAB_OPENCV_VERSION,
+                                               LATENTLAB_QCUSTOMPLOT_VERSION};
+  const std::string device = latentlab::device_name(latentlab::resolve_device("auto"));
+  return "latentlab-cli " LATENTLAB_VERSION "\n" + latentlab::library_versions_text(others, device);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Named, so that usage lines (and the man page made from them) say latentlab-cli, not argv[0].
   CLI::App app{
       "LatentLab command line: inspect, decode, encode, interpolate, train and evaluate "
-      "generative image models"};
+      "generative image models",
+      "latentlab-cli"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "latentlab-cli 0.1.0");
+  app.set_version_flag("--version", version_text);
   latentlab::cli::add_info_verb(app);
   latentlab::cli::add_attributes_verb(app);
   latentlab::cli::add_embed_verb(app);

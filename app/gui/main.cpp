@@ -13,16 +13,17 @@
 
 namespace {
 
-// The bundled models in preference order: the faces model shows the most.
+// The bundled models in preference order (the faces model shows the most), looked for where
+// `cmake --install` puts them relative to this binary (LATENTLAB_MODELS_FROM_BIN,
+// "../share/latentlab/models"). The build tree has the same layout: build/share/latentlab/models
+// links to the source tree's models/.
 QString defaultModel() {
-  const QStringList dirs{
-      QStringLiteral(LATENTLAB_MODELS_DIR),
-      QCoreApplication::applicationDirPath() + QStringLiteral("/../share/latentlab/models")};
-  for (const QString& dir : dirs)
-    for (const char* name : {"faces-vae.llckpt", "fashion-vae.llckpt"}) {
-      const QFileInfo file(QDir(dir), QString::fromLatin1(name));
-      if (file.isFile()) return file.absoluteFilePath();
-    }
+  const QDir dir(QCoreApplication::applicationDirPath() +
+                 QStringLiteral("/" LATENTLAB_MODELS_FROM_BIN));
+  for (const char* name : {"faces-vae.llckpt", "fashion-vae.llckpt"}) {
+    const QFileInfo file(dir, QString::fromLatin1(name));
+    if (file.isFile()) return file.absoluteFilePath();
+  }
   return {};
 }
 
@@ -34,6 +35,9 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("LatentLab"));
   QApplication::setApplicationName(QStringLiteral("latentlab"));
   QApplication::setApplicationVersion(QStringLiteral(LATENTLAB_VERSION));
+  // Ties the windows to the installed desktop entry (LATENTLAB_APP_ID.desktop): its name and icon
+  // in task bars, Wayland's app id.
+  QGuiApplication::setDesktopFileName(QStringLiteral(LATENTLAB_APP_ID));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/latentlab.svg")));
 
   QCommandLineParser parser;

@@ -1,11 +1,8 @@
 #include "core/model/torch_info.h"
 
 #include <torch/cuda.h>
-#include <torch/version.h>
 
 namespace latentlab {
-
-std::string torch_version() { return TORCH_VERSION; }
 
 int cuda_device_count() {
   return torch::cuda::is_available() ? int(torch::cuda::device_count()) : 0;

@@ -143,8 +143,9 @@ void MainWindow::showAbout() {
   QMessageBox::about(
       this, tr("About LatentLab"),
       tr("<h3>LatentLab %1</h3><p>Explore the latent spaces of generative image models: VAEs, "
-         "GANs and Gaussian mixtures in latent space.</p><p>%2<br>Device: %3</p>")
-          .arg(QApplication::applicationVersion(), libraryVersions().toHtmlEscaped(), device));
+         "GANs and Gaussian mixtures in latent space.</p><p>%2</p>")
+          .arg(QApplication::applicationVersion(), libraryVersions(device).toHtmlEscaped().replace(
+                                                       QLatin1Char('\n'), QStringLiteral("<br>"))));
 }
 
 void MainWindow::restoreLayout() {

@@ -2,14 +2,14 @@
 
 #include <opencv2/core/version.hpp>  // CV_VERSION: no OpenCV library needed
 
-#include "core/model/torch_info.h"
+#include "core/model/library_versions.h"
 
 namespace latentlab::ui {
 
-QString libraryVersions() {
-  return QStringLiteral("Qt %1, LibTorch %2, OpenCV %3")
-      .arg(QString::fromLatin1(qVersion()), QString::fromStdString(torch_version()),
-           QStringLiteral(CV_VERSION));
+QString libraryVersions(const QString& device) {
+  // LATENTLAB_QCUSTOMPLOT_VERSION comes from CMake: only the scatter view includes qcustomplot.h.
+  const OtherLibraryVersions others{qVersion(), CV_VERSION, LATENTLAB_QCUSTOMPLOT_VERSION};
+  return QString::fromStdString(library_versions_text(others, device.toStdString()));
 }
 
 }  // namespace latentlab::ui

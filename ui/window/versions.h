@@ -3,7 +3,9 @@
 
 namespace latentlab::ui {
 
-// "Qt 6.4.2, LibTorch 1.13.1, OpenCV 4.6.0" as compiled against (Qt: as running).
-QString libraryVersions();
+// The Help > About text, the same lines as `latentlab-cli --version`
+// (core/model/library_versions.h): Qt (as running), LibTorch and its CUDA support, OpenCV,
+// QCustomPlot, the BLAS in use and `device`.
+QString libraryVersions(const QString& device);
 
 }  // namespace latentlab::ui
