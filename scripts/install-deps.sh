@@ -11,6 +11,7 @@ PACKAGES=(
   libqt6svg6  # the SVG application icon
   # tensors and models; OpenMP OpenBLAS (the pthread build fights LibTorch's OpenMP threads)
   libtorch-dev libopenblas0-openmp
+  libgloo-dev  # headers of the Gloo backend of c10d (data-parallel training; symbols in libtorch_cpu)
   # image IO, EM, PCA, linear models; GIF export; gzip
   libopencv-dev libgif-dev zlib1g-dev
   # CLI and formats

@@ -1,6 +1,7 @@
 // latentlab-cli train vae|gan --data SPEC --out CKPT [--epochs E] [--batch-size B] [--lr LR]
 //   [--latent-dim D] [--arch NAME] [--channels 32,64,128] [--hidden H] [--beta B]
 //   [--likelihood L] [--seed S] [--resume] [--limit N] [--threads T] [--name NAME] [--half]
+//   [--nproc N | --world-size W --rank R --master HOST:PORT]
 #include <torch/torch.h>
 
 #include <atomic>
@@ -10,9 +11,12 @@
 #include <sstream>
 
 #include "app/cli/progress_line.h"
+#include "app/cli/train_launcher.h"
 #include "app/cli/verbs.h"
 #include "core/common/error.h"
 #include "core/data/dataset.h"
+#include "core/model/device.h"
+#include "core/training/communicator.h"
 #include "core/training/trainer.h"
 
 namespace latentlab::cli {
@@ -32,6 +36,8 @@ struct TrainArgs {
   std::vector<int64_t> channels;
   bool resume = false, half = false, batch_norm = false, no_batch_norm = false;
   int threads = 0;
+  int nproc = 1, world_size = 1, rank = 0;  // data parallel: see group_options
+  std::string master;
 };
 
 ImageShape parse_shape(const std::string& text) {
@@ -70,8 +76,37 @@ std::string progress_text(const TrainProgress& p) {
   return out.str();
 }
 
-void run(const TrainArgs& a, const CLI::App& verb) {
+// The group this process trains in: a worker started by --nproc, one host of
+// --world-size/--rank/--master (one process per host), or alone.
+GroupOptions group_options(const TrainArgs& a) {
+  const bool hosts = a.world_size > 1 || a.rank != 0 || !a.master.empty();
+  if (a.nproc > 1 && hosts)
+    throw InputError(
+        "--nproc starts several processes on this host, --world-size/--rank/--master one process "
+        "per host: use one or the other");
+  if (auto worker = launched_worker()) {
+    // Each worker of a multi-GPU host takes its own GPU.
+    worker->device = a.device;
+    if (resolve_device(a.device).is_cuda() && a.device.find(':') == std::string::npos)
+      worker->device = "cuda:" + std::to_string(worker->rank % torch::cuda::device_count());
+    return *worker;
+  }
+  GroupOptions g;
+  g.device = a.device;
+  if (!hosts) return g;
+  if (a.world_size < 2 || a.master.empty())
+    throw InputError(
+        "training on several hosts needs --world-size W (>= 2), --rank R and "
+        "--master HOST:PORT (the address of rank 0), the same on every host but R");
+  g.world_size = a.world_size;
+  g.rank = a.rank;
+  g.master = a.master;
+  return g;
+}
+
+void train_in_group(const TrainArgs& a, const CLI::App& verb, std::shared_ptr<Communicator> group) {
   const ModelKind kind = parse_model_kind(a.kind);
+  const bool root = group->is_root();  // only rank 0 reports; the others speak on errors only
   TrainOptions o;
   o.kind = kind;
   o.out = a.out;
@@ -80,6 +115,7 @@ void run(const TrainArgs& a, const CLI::App& verb) {
   o.half_precision = a.half;
   o.threads = a.threads;
   o.device = a.device;
+  o.group = group;
   o.name = a.name;
   o.command = command_line();
   o.data = a.data;
@@ -88,21 +124,21 @@ void run(const TrainArgs& a, const CLI::App& verb) {
   data_options.data_dir = a.data_dir;
   data_options.limit = a.limit;
   if (a.resume) {
-    const TrainState state = read_train_state(a.out);
+    const TrainState state = read_train_state(a.out, *group);
     if (state.settings.kind != kind)
       throw InputError(a.out + " holds a " + to_string(state.settings.kind) + ", not a " + a.kind);
     for (const auto* flag :
          {"--batch-size", "--lr", "--latent-dim", "--arch", "--channels", "--hidden", "--beta",
           "--likelihood", "--seed", "--batch-norm", "--no-batch-norm", "--generator-width",
           "--discriminator-width", "--image-shape"})
-      if (verb.count(flag))
+      if (root && verb.count(flag))
         std::cerr << "note: " << flag << " is ignored with --resume: the run continues with the "
                   << "settings stored in " << a.out << "\n";
     data_options.image_shape = state.image_shape;
     data_options.output_range = state.output_range;
-    std::cerr << "resuming " << a.out << " after epoch " << state.epochs_done << "\n";
+    if (root) std::cerr << "resuming " << a.out << " after epoch " << state.epochs_done << "\n";
   } else {
-    o.batch_size = a.batch_size;
+    o.batch_size = a.batch_size * group->world_size();  // --batch-size is per process, as in DDP
     o.lr = a.lr;
     o.latent_dim = a.latent_dim;
     o.arch = a.arch;
@@ -126,38 +162,65 @@ void run(const TrainArgs& a, const CLI::App& verb) {
   const auto data = open_dataset(a.data, data_options);
   ProgressLine line;
   const auto images = load_all_images(*data, [&](int64_t done, int64_t total) {
-    line.update("loading " + a.data + ": " + std::to_string(done) + "/" + std::to_string(total) +
-                " images");
+    if (root)
+      line.update("loading " + a.data + ": " + std::to_string(done) + "/" + std::to_string(total) +
+                  " images");
     return !g_cancel.load();
   });
-  line.print("data: " + a.data + ", " + std::to_string(images.size(0)) + " images " +
-             to_string(data->image_shape()));
+  if (root)
+    line.print("data: " + a.data + ", " + std::to_string(images.size(0)) + " images " +
+               to_string(data->image_shape()) +
+               (group->world_size() > 1 ? ", " + std::to_string(group->world_size()) +
+                                              " processes (" + group->backend() + ")"
+                                        : std::string()));
   o.labels = data->class_names();
 
   o.cancel = &g_cancel;
-  o.progress = [&line](const TrainProgress& p) {
-    if (p.epoch_done) {
-      line.print(progress_text(p));
-    } else {
-      line.update(progress_text(p), p.step == 1);
-    }
-  };
+  if (root)
+    o.progress = [&line](const TrainProgress& p) {
+      if (p.epoch_done) {
+        line.print(progress_text(p));
+      } else {
+        line.update(progress_text(p), p.step == 1);
+      }
+    };
   const auto previous = std::signal(SIGINT, on_interrupt);
   TrainResult result;
   try {
     result = train(images, o);
   } catch (const Cancelled&) {
     std::signal(SIGINT, previous);
-    line.print("stopped: " + a.out + " holds the last finished epoch; continue with --resume");
+    if (root)
+      line.print("stopped: " + a.out + " holds the last finished epoch; continue with --resume");
     throw;
   }
   std::signal(SIGINT, previous);
+  if (!root) return;
   std::ostringstream summary;
   summary << "wrote " << a.out << ": " << result.epochs_done << " epochs, "
           << fixed(result.seconds, 1) << " s, " << fixed(result.images_per_second, 0) << " img/s";
   for (const auto& [key, value] : result.info.provenance.metrics.items())
     summary << ", " << key << " " << fixed(value.get<double>(), 4);
   std::cout << summary.str() << std::endl;
+}
+
+void run(TrainArgs a, const CLI::App& verb) {
+  if (a.nproc > 1 && !launched_worker()) {
+    group_options(a);  // rejects --nproc with --master before starting anything
+    run_local_workers(a.nproc, verb.count("--threads") > 0);
+    return;
+  }
+  const GroupOptions options = group_options(a);
+  a.device = options.device;
+  const auto group = Communicator::join(options);
+  try {
+    train_in_group(a, verb, group);
+  } catch (const Cancelled&) {
+    throw;
+  } catch (const std::exception& e) {
+    group->record_failure(e.what());  // the other ranks name this cause in their messages
+    throw;
+  }
 }
 
 }  // namespace
@@ -177,7 +240,9 @@ void add_train_verb(CLI::App& app) {
   verb->add_option("--epochs", a->epochs, "Train until this many epochs are done")
       ->default_val(10)
       ->check(CLI::PositiveNumber);
-  verb->add_option("--batch-size", a->batch_size, "Images per step")
+  verb->add_option("--batch-size", a->batch_size,
+                   "Images per step and process (with N processes a step trains on N times as "
+                   "many, as in PyTorch's DDP)")
       ->default_val(128)
       ->check(CLI::PositiveNumber);
   verb->add_option("--lr", a->lr, "Adam learning rate (default 1e-3 for a VAE, 2e-4 for a GAN)");
@@ -216,6 +281,21 @@ void add_train_verb(CLI::App& app) {
   verb->add_flag("--half", a->half,
                  "Store the final checkpoint as float16 without optimizer state: a small release "
                  "file that cannot be resumed");
+  verb->add_option("--nproc", a->nproc,
+                   "Data parallel on this host: train in N processes (Gloo; each gets an equal "
+                   "share of the cores)")
+      ->default_val(1)
+      ->check(CLI::PositiveNumber);
+  verb->add_option("--world-size", a->world_size,
+                   "Data parallel over hosts: the number of processes (one per host)")
+      ->default_val(1)
+      ->check(CLI::PositiveNumber);
+  verb->add_option("--rank", a->rank, "Data parallel over hosts: this host's rank, 0..W-1")
+      ->default_val(0)
+      ->check(CLI::NonNegativeNumber);
+  verb->add_option("--master", a->master,
+                   "Data parallel over hosts: HOST:PORT where rank 0 serves the rendezvous "
+                   "(the same on every host)");
   verb->callback([a, verb] { run(*a, *verb); });
 }
 
