@@ -31,6 +31,11 @@ CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Re
 "${lock[@]}" cmake --build "$build" --target fuzz_targets -j"$(nproc)"
 
 seeds=$build/fuzz-seeds work=$build/fuzz-corpus crashes=$build/fuzz-crashes logs=$build/fuzz-logs
+# The readers take a path: each input is written to a file in memory (fuzz_input.h), in a folder
+# of this run's own, removed at the end.
+LATENTLAB_FUZZ_TMP=$(mktemp -d /dev/shm/latentlab-fuzz-XXXXXX)
+export LATENTLAB_FUZZ_TMP
+trap 'rm -rf "$LATENTLAB_FUZZ_TMP"' EXIT
 rm -rf "$seeds"
 /usr/bin/python3 tests/fuzz/make_seeds.py "$seeds"
 mkdir -p "$crashes" "$logs"
@@ -48,9 +53,8 @@ for target in $targets; do
   committed=tests/fuzz/corpus/$target
   mkdir -p "$committed"
   log=$logs/$target.log
-  # New inputs go to the first folder (the work corpus); the committed one is only read. Readers
-  # write their input to /dev/shm (fuzz_input.h). rss_limit: a reader must refuse sizes before
-  # allocating them; -timeout: no input may take 10 s.
+  # New inputs go to the first folder (the work corpus); the committed one is only read.
+  # rss_limit: a reader must refuse sizes before allocating them; -timeout: no input may take 10 s.
   set +e
   LATENTLAB_THREADS=1 "$build/tests/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 \
     -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$crashes/$target-" \
