@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CI's sanitizer pass (scripts/test.sh runs it when CI=true): the core and CLI test suites, the
-# hostile-input corpus and the kill -9 test, built with AddressSanitizer + UndefinedBehaviorSanitizer
-# in build-asan/ (LATENTLAB_SANITIZE=address) and run. Only those targets are built: no GUI.
+# hostile-input corpus, the kill -9 test and the fuzz corpus replay, built with AddressSanitizer +
+# UndefinedBehaviorSanitizer in build-asan/ (LATENTLAB_SANITIZE=address) and run. Only those
+# targets are built: no GUI. With CI=true it then fuzzes every target for a fixed total of
+# FUZZ_TOTAL_SECONDS (180) with scripts/fuzz.sh (its own clang build in build-fuzz/).
 # Measured on the 2-core machine from scratch (ccache cold), with two training runs beside it:
 # 37.5 minutes wall, 49 CPU-minutes in all; core_tests 32 s and the CTest part 516 s of that.
 set -euo pipefail
@@ -12,7 +14,12 @@ build=${LATENTLAB_ASAN_BUILD_DIR:-build-asan}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLATENTLAB_SANITIZE=address -DLATENTLAB_WERROR=ON
-cmake --build "$build" -j"$(nproc)" --target core_tests cli_tests hostile_tests kill_tests
+cmake --build "$build" -j"$(nproc)" --target core_tests cli_tests hostile_tests kill_tests fuzz_replay
 # core_tests is registered test by test (gtest_discover_tests); the rest as whole executables.
 LATENTLAB_THREADS=2 "$build/tests/core_tests" --gtest_brief=1
-ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1800 -R '^(cli_tests|hostile|kill_tests)'
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1800 \
+  -R '^(cli_tests|hostile|kill_tests|fuzz_replay)'
+# The fuzzers run with libFuzzer's own sanitizer settings, not the test options above.
+if [ "${CI:-}" = "true" ]; then
+  ASAN_OPTIONS= UBSAN_OPTIONS= FUZZ_TOTAL_SECONDS=${FUZZ_TOTAL_SECONDS:-180} scripts/fuzz.sh
+fi

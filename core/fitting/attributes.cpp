@@ -311,8 +311,8 @@ std::vector<AttributeReport> compute_attributes(const torch::Tensor& latents,
     r.positives = (y > 0).sum().item<int64_t>();
     r.negatives = (y < 0).sum().item<int64_t>();
     if (r.positives < 2 || r.negatives < 2)
-      throw InputError("attribute '" + name +
-                       "': needs at least 2 latents with and 2 without it (has " +
+      throw InputError((options.source.empty() ? "" : options.source + ": ") + "attribute '" +
+                       name + "': needs at least 2 latents with and 2 without it (has " +
                        std::to_string(r.positives) + " and " + std::to_string(r.negatives) + ")");
     torch::Tensor direction;
     double accuracy = 0.0;

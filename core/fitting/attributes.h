@@ -89,7 +89,8 @@ torch::Tensor one_vs_rest(const torch::Tensor& labels, int64_t classes);
 struct AttributeOptions {
   AttributeMethod method = AttributeMethod::MeanDifference;
   LinearBoundaryOptions boundary;  // split and model; its test_fraction/seed also serve mean-diff
-  std::string source;              // recorded in AttributeVector::source (the data set spec)
+  // Recorded in AttributeVector::source (the data set spec) and named in errors about the data.
+  std::string source;
 };
 
 struct AttributeReport {

@@ -6,18 +6,40 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "core/common/error.h"
 
 namespace latentlab {
 namespace fs = std::filesystem;
 namespace {
+
+// Temporaries last changed after this process started are never taken for orphans, whatever their
+// pid says: a writer in another pid namespace (a container, another machine on a shared folder)
+// looks dead to kill(2) while it writes.
+const fs::file_time_type kProcessStart = fs::file_time_type::clock::now();
+
+// The kill tests' hook (tests/hostile/test_kill.cpp, docs/reliability.md): with
+// LATENTLAB_TEST_WRITE_PAUSE_MS=N in the environment, every write pauses N milliseconds once half
+// of its temporary file is written, so a SIGKILL can be made to land inside a write. Unset, empty
+// or not a positive number: no pause. Read once.
+void pause_mid_write_for_tests() {
+  static const long pause_ms = [] {
+    const char* text = std::getenv("LATENTLAB_TEST_WRITE_PAUSE_MS");
+    if (!text || !*text) return 0L;
+    char* end = nullptr;
+    const long ms = std::strtol(text, &end, 10);
+    return *end == '\0' && ms > 0 ? ms : 0L;
+  }();
+  if (pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+}
 
 // ".NAME.tmp-PID-RANDOM.EXT" beside the target: the writer's pid lets a later writer tell an
 // orphan (its writer was killed) from a temporary still being written.
@@ -34,8 +56,9 @@ std::string temporary_name_for(const std::string& path) {
 }
 
 // A process killed mid-write (kill -9, power cut) leaves its temporary behind. The next write of
-// the same target removes those whose writer no longer runs, so at most one orphan per target
-// exists at any time. Temporaries of live writers (another process saving the same file) stay.
+// the same target removes those whose writer no longer runs and that were last changed before
+// this process started, so at most one orphan per target exists at any time. Temporaries of live
+// writers (another process saving the same file) stay, and so does every other file.
 void remove_orphaned_temporaries(const std::string& path) {
   const fs::path target(path);
   const std::string prefix = temporary_prefix_for(target);
@@ -54,10 +77,12 @@ void remove_orphaned_temporaries(const std::string& path) {
                      [](char c) { return c >= '0' && c <= '9'; }))
       continue;
     const long pid = std::strtol(tag.substr(0, dash).c_str(), nullptr, 10);
-    if (pid > 0 && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH) {
-      std::error_code ignored;
-      fs::remove(it->path(), ignored);
-    }
+    if (pid <= 0 || ::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code time_error;
+    const auto changed = fs::last_write_time(it->path(), time_error);
+    if (time_error || changed >= kProcessStart) continue;
+    std::error_code ignored;
+    fs::remove(it->path(), ignored);
   }
 }
 
@@ -83,6 +108,18 @@ void rename_over(const std::string& temp, const std::string& path) {
   sync_parent_folder(path);
 }
 
+// Writes all of bytes to fd; false (errno set) on failure.
+bool write_all(int fd, std::string_view bytes) {
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    written += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view bytes, Sync sync) {
@@ -91,17 +128,17 @@ void write_file_atomically(const std::string& path, std::string_view bytes, Sync
   const std::string temp = temporary_name_for(path);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw WriteError(system_error("write", path));
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string message = system_error("write", path);
-      ::close(fd);
-      std::remove(temp.c_str());
-      throw WriteError(message);
-    }
-    written += static_cast<size_t>(n);
+  const size_t half = bytes.size() / 2;
+  bool written = write_all(fd, bytes.substr(0, half));
+  if (written) {
+    pause_mid_write_for_tests();
+    written = write_all(fd, bytes.substr(half));
+  }
+  if (!written) {
+    const std::string message = system_error("write", path);
+    ::close(fd);
+    std::remove(temp.c_str());
+    throw WriteError(message);
   }
   if ((sync == Sync::kEachFile && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const std::string message = system_error("write", path);
@@ -136,6 +173,7 @@ void write_via_temporary(const std::string& path,
     std::remove(temp.c_str());
     throw;
   }
+  pause_mid_write_for_tests();  // the temporary is complete here: the writer owns its file
   std::error_code ec;
   if (!fs::is_regular_file(temp, ec) || fs::file_size(temp, ec) == 0) {
     std::remove(temp.c_str());

@@ -2,6 +2,11 @@
 // Every file LatentLab writes goes through here: written to a temporary file in the same
 // folder, flushed to disk, then renamed over the target, so a crash leaves the old file or the
 // new one, never a broken one.
+//
+// Test hook: LATENTLAB_TEST_WRITE_PAUSE_MS=N in the environment makes every write below pause N
+// milliseconds once half of its temporary file is written (write_via_temporary: once the writer
+// has finished, before the rename), so the kill tests (tests/hostile/test_kill.cpp) can land a
+// SIGKILL inside a write on purpose. Always compiled in; without the variable nothing pauses.
 #include <functional>
 #include <string>
 #include <string_view>
@@ -15,8 +20,9 @@ namespace latentlab {
 enum class Sync { kEachFile, kDeferred };
 
 // Writes bytes to path atomically. Throws WriteError naming the path on failure. With kEachFile
-// it first removes temporaries of the same target left by writers that were killed (their pid no
-// longer runs), so crashes do not pile up hidden files: at most one orphan per target remains.
+// it first removes temporaries of the same target left by writers that were killed (named
+// ".NAME.tmp-PID-RANDOM.EXT", their pid no longer runs and they were last changed before this
+// process started), so crashes do not pile up hidden files: at most one orphan per target remains.
 void write_file_atomically(const std::string& path, std::string_view bytes,
                            Sync sync = Sync::kEachFile);
 

@@ -45,14 +45,28 @@ uint64_t get_u64(const std::string& in, size_t at) {
   throw CheckpointError(source + ": " + what);
 }
 
-// Reads one tensor entry of the header, checking it against the payload size.
-torch::Tensor read_tensor(const nlohmann::json& entry, const char* payload, uint64_t payload_bytes,
-                          const std::string& source) {
-  const std::string name = entry.at("name").get<std::string>();
-  const std::string dtype = entry.at("dtype").get<std::string>();
-  const auto shape = entry.at("shape").get<std::vector<int64_t>>();
-  const uint64_t offset = entry.at("offset").get<uint64_t>();
-  const uint64_t nbytes = entry.at("nbytes").get<uint64_t>();
+// One field of entry `index` of the header's tensor table; a missing or mistyped field is
+// reported by entry and key (a flipped bit in a key name gives "has no 'nbytes'").
+template <typename T>
+T tensor_field(const nlohmann::json& entry, const char* key, size_t index,
+               const std::string& source) {
+  const std::string which = "corrupt metadata: tensor " + std::to_string(index) + " of the header ";
+  if (!entry.is_object() || !entry.contains(key)) fail(source, which + "has no '" + key + "'");
+  try {
+    return entry.at(key).get<T>();
+  } catch (const nlohmann::json::exception& e) {
+    fail(source, which + "has a malformed '" + key + "' (" + json_error_text(e) + ")");
+  }
+}
+
+// Reads entry `index` of the header's tensor table, checking it against the payload size.
+torch::Tensor read_tensor(const nlohmann::json& entry, size_t index, const char* payload,
+                          uint64_t payload_bytes, const std::string& source) {
+  const auto name = tensor_field<std::string>(entry, "name", index, source);
+  const auto dtype = tensor_field<std::string>(entry, "dtype", index, source);
+  const auto shape = tensor_field<std::vector<int64_t>>(entry, "shape", index, source);
+  const auto offset = tensor_field<uint64_t>(entry, "offset", index, source);
+  const auto nbytes = tensor_field<uint64_t>(entry, "nbytes", index, source);
   const DtypeInfo* info = nullptr;
   for (const auto& d : kDtypes)
     if (dtype == d.name) info = &d;
@@ -121,7 +135,7 @@ CheckpointFile parse_checkpoint(const std::string& bytes, const std::string& sou
   try {
     header = parse_untrusted_json(std::string_view(bytes).substr(kPrefixBytes, header_bytes));
   } catch (const nlohmann::json::exception& e) {
-    fail(source, std::string("corrupt metadata: ") + e.what());
+    fail(source, "corrupt metadata: the header is not valid JSON (" + json_error_text(e) + ")");
   }
   CheckpointFile file;
   try {
@@ -135,15 +149,16 @@ CheckpointFile parse_checkpoint(const std::string& bytes, const std::string& sou
       fail(source, "corrupt: the tensor data does not match its checksum");
     file.meta = header.at("meta");
     if (!file.meta.is_object()) fail(source, "corrupt metadata: 'meta' is not an object");
+    size_t index = 0;
     for (const auto& entry : header.at("tensors")) {
-      auto tensor = read_tensor(entry, payload.data(), payload_bytes, source);
+      auto tensor = read_tensor(entry, index++, payload.data(), payload_bytes, source);
       const auto name = entry.at("name").get<std::string>();
       if (!file.tensors.emplace(name, tensor).second)
         fail(source, "tensor '" + name + "' appears twice");
       if (entry.at("dtype") == "float16") file.float16.insert(name);
     }
   } catch (const nlohmann::json::exception& e) {
-    fail(source, std::string("corrupt metadata: ") + e.what());
+    fail(source, "corrupt metadata: " + json_error_text(e));
   }
   return file;
 }

@@ -16,4 +16,11 @@ nlohmann::json parse_untrusted_json(std::string_view text) {
   return json::parse(text.begin(), text.end(), limit_depth);
 }
 
+std::string json_error_text(const nlohmann::json::exception& e) {
+  const std::string text = e.what();
+  const auto end = text.find("] ");  // "[json.exception.parse_error.101] text"
+  return text.rfind("[json.exception.", 0) == 0 && end != std::string::npos ? text.substr(end + 2)
+                                                                            : text;
+}
+
 }  // namespace latentlab

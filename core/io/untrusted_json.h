@@ -4,6 +4,7 @@
 // once per nesting level: 100000 nested brackets overflow the stack (found by the hostile corpus
 // under ASan). Nesting deeper than kMaxJsonDepth is refused as a parse error.
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 namespace latentlab {
@@ -12,5 +13,8 @@ constexpr int kMaxJsonDepth = 128;  // far deeper than any file LatentLab reads
 
 // nlohmann::json::parse with the depth limit; throws nlohmann::json::exception like parse does.
 nlohmann::json parse_untrusted_json(std::string_view text);
+
+// An exception's text for a user: nlohmann's "[json.exception.parse_error.101] " prefix dropped.
+std::string json_error_text(const nlohmann::json::exception& e);
 
 }  // namespace latentlab

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/common/error.h"
@@ -26,6 +29,7 @@ constexpr uint16_t kDeflated = 8;
 constexpr uint64_t kZip64Marker16 = 0xFFFF;
 constexpr uint64_t kZip64Marker32 = 0xFFFFFFFF;
 constexpr size_t kChunk = size_t(1) << 20;
+constexpr uint64_t kNotStored = ~uint64_t{0};  // a record's data size when it is compressed
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw CheckpointError(path + ": " + what);
@@ -105,14 +109,38 @@ struct CompressedRecord {
   uint32_t crc;
 };
 
+// LibTorch 1.13's PyTorchStreamReader leaks its zip state (about 1.5 KB) when its constructor
+// throws (found by fuzz_model_file), so what that constructor requires is checked here first: a
+// format version record ("version" or ".data/version", a number from 1 to 10 when stored
+// uncompressed) in the first record's folder. Returns what is missing, "" when nothing is.
+std::string pytorch_layout_problem(ZipFile& zip, const std::vector<std::string>& names,
+                                   const std::vector<std::pair<uint64_t, uint64_t>>& stored_at) {
+  if (names.empty()) return "the zip archive is empty";
+  const auto slash = names.front().find('/');
+  if (slash == std::string::npos) return "its first record is not in a folder";
+  const std::string folder = names.front().substr(0, slash + 1);
+  for (const char* record : {"version", ".data/version"}) {
+    const auto at = std::find(names.begin(), names.end(), folder + record);
+    if (at == names.end()) continue;
+    const auto [offset, size] = stored_at[size_t(at - names.begin())];
+    if (size == kNotStored) return "";  // deflated: LibTorch reads it
+    const std::string text = zip.read(offset, std::min<uint64_t>(size, 16), "format version");
+    const auto digits = text.find_first_not_of(" \t\r\n");
+    const bool number = digits != std::string::npos && text[digits] >= '0' && text[digits] <= '9';
+    const uint64_t version = number ? std::strtoull(text.c_str() + digits, nullptr, 10) : 0;
+    return version >= 1 && version <= 10 ? "" : "its format version is not a number from 1 to 10";
+  }
+  return "no format version record";
+}
+
 // torch.jit.save deflates the code and pickle records. Inflating is left to LibTorch's own zip
 // reader (its bundled miniz does not check the CRC-32 either); the CRC is computed here.
 void verify_compressed(const std::string& path, const std::vector<CompressedRecord>& records) {
   std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader;
   try {
     reader = std::make_unique<caffe2::serialize::PyTorchStreamReader>(path);
-  } catch (const c10::Error&) {
-    return;  // not a PyTorch archive at all: torch::jit::load says so
+  } catch (const std::exception&) {
+    return;  // not an archive LibTorch reads (its own stoull may throw): torch::jit::load says so
   }
   for (const auto& record : records) {
     // The reader names records inside the archive's single top-level folder.
@@ -138,6 +166,8 @@ void verify_zip_checksums(const std::string& path) {
   if (dir.zip64) return;
   const std::string central = zip.read(dir.offset, dir.size, "zip central directory");
   std::vector<CompressedRecord> deflated;
+  std::vector<std::string> names;
+  std::vector<std::pair<uint64_t, uint64_t>> stored_at;  // data offset and size, or kNotStored
   size_t pos = 0;
   for (uint64_t e = 0; e < dir.entries; ++e) {
     if (pos + kCentralHeaderSize > central.size() ||
@@ -169,7 +199,13 @@ void verify_zip_checksums(const std::string& path) {
     if (method == kStored && compressed == uncompressed && zip.crc_of(data, compressed) != crc)
       fail(path, "zip record '" + name + "' is corrupt (CRC-32 mismatch)");
     if (method == kDeflated) deflated.push_back({name, crc});
+    names.push_back(name);
+    stored_at.emplace_back(data, method == kStored ? compressed : kNotStored);
   }
+  const std::string problem = pytorch_layout_problem(zip, names, stored_at);
+  if (!problem.empty())
+    fail(path, "cannot be read as a TorchScript module (not a PyTorch archive: " + problem +
+                   "); TorchScript files are written by torch.jit.save");
   verify_compressed(path, deflated);
 }
 

@@ -7,9 +7,10 @@
 namespace latentlab {
 
 // Throws CheckpointError "PATH: ..." naming the damaged record, or saying the archive is
-// truncated or malformed. Stored records (the weights) are checked straight from the file; the
-// deflated ones (code, pickles) after LibTorch's zip reader inflates them. Zip64 archives (over
-// 4 GiB or 65535 records) are not checked.
+// truncated, malformed or not a PyTorch archive (no format version record: checked here because
+// LibTorch's reader leaks memory when it refuses one). Stored records (the weights) are checked
+// straight from the file; the deflated ones (code, pickles) after LibTorch's zip reader inflates
+// them. Zip64 archives (over 4 GiB or 65535 records) are not checked.
 void verify_zip_checksums(const std::string& path);
 
 }  // namespace latentlab

@@ -137,6 +137,9 @@ LoadedModel load_model(const std::string& path, const std::string& device_name) 
   check_format(file, path);
   LoadedModel loaded{nullptr, info_of(file, path), path};
   const auto model = build_model(loaded.info, file, path);
+  if (model->kind() != loaded.info.kind)
+    fail(path, "the metadata says kind " + to_string(loaded.info.kind) + " but architecture " +
+                   loaded.info.architecture + " builds a " + to_string(model->kind()));
   load_state(model->network(), file.tensors, path);
   model->to_device(device);
   trial_decode(*model, path);

@@ -4,7 +4,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace latentlab;
-  const std::string& path = fuzz::write_input(data, size, ".txt");
+  const std::string path = fuzz::write_input(data, size, ".txt");
   fuzz::expect_only_project_errors([&] { read_celeba_attributes(path); });
   return 0;
 }

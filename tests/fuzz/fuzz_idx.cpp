@@ -4,7 +4,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace latentlab;
-  const std::string& path = fuzz::write_input(data, size, ".idx");
+  const std::string path = fuzz::write_input(data, size, ".idx");
   fuzz::expect_only_project_errors([&] { read_idx_images(path); });
   fuzz::expect_only_project_errors([&] { read_idx_labels(path); });
   return 0;

@@ -14,17 +14,15 @@
 
 namespace latentlab::fuzz {
 
-inline const std::string& input_path(const char* extension) {
-  static const std::string path = [extension] {
-    const char* dir = std::getenv("LATENTLAB_FUZZ_TMP");
-    return std::string(dir ? dir : "/dev/shm") + "/latentlab-fuzz-" + std::to_string(::getpid()) +
-           extension;
-  }();
-  return path;
+// One path per process and extension (the corpus replay runs several targets in one process).
+inline std::string input_path(const char* extension) {
+  const char* dir = std::getenv("LATENTLAB_FUZZ_TMP");
+  return std::string(dir ? dir : "/dev/shm") + "/latentlab-fuzz-" + std::to_string(::getpid()) +
+         extension;
 }
 
-inline const std::string& write_input(const uint8_t* data, size_t size, const char* extension) {
-  const std::string& path = input_path(extension);
+inline std::string write_input(const uint8_t* data, size_t size, const char* extension) {
+  std::string path = input_path(extension);
   std::ofstream(path, std::ios::binary | std::ios::trunc)
       .write(reinterpret_cast<const char*>(data), std::streamsize(size));
   return path;

@@ -8,7 +8,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const int64_t dim = 1 + data[0] % 8;
   // The extension only matters for the npy-magic check; the format is told by the bytes.
-  const std::string& path = fuzz::write_input(data + 1, size - 1, ".json");
+  const std::string path = fuzz::write_input(data + 1, size - 1, ".json");
   fuzz::expect_only_project_errors([&] { read_latents(path, dim); });
   return 0;
 }

@@ -4,7 +4,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace latentlab;
-  const std::string& path = fuzz::write_input(data, size, ".json");
+  const std::string path = fuzz::write_input(data, size, ".json");
   fuzz::expect_only_project_errors([&] { check_session_fits(read_session(path), 3); });
   return 0;
 }

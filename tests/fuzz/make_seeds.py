@@ -3,6 +3,16 @@
 few broken ones, built with the hostile corpus's own writers (tests/hostile/make_corpus.py).
 
 Usage: /usr/bin/python3 make_seeds.py OUT_DIR   (writes OUT_DIR/<target>/<seed>)
+
+fuzz_model_file's committed corpus (tests/fuzz/corpus/fuzz_model_file/) grew from three real
+checkpoints put there before its first run (vae.llckpt, vae_release.llckpt, gan_release.llckpt),
+made by latentlab-cli from 16 random 8x8 and 8 random 28x28 IDX images (LATENTLAB_THREADS=1):
+  train vae --data idx:img.idx:lab.idx --epochs 1 --channels 2 --hidden 0 --latent-dim 2
+            --batch-size 8 --out vae.llckpt; attributes vae.llckpt --data idx:img.idx:lab.idx
+            --no-cache; gmm vae.llckpt --data idx:img.idx:lab.idx --components 1;
+  release vae.llckpt --out vae_release.llckpt (float16);
+  train gan --data idx:img28.idx --epochs 1 --generator-width 1 --discriminator-width 1
+            --latent-dim 2 --batch-size 8 --out gan.llckpt; release gan.llckpt --out gan_release.llckpt
 """
 import gzip
 import json
@@ -11,6 +21,7 @@ import struct
 import sys
 
 import numpy as np
+import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hostile"))
 import make_corpus as mc  # noqa: E402
@@ -77,7 +88,58 @@ def image_header_seeds():
                          struct.pack("<IiiHHIIiiII", 40, 2, -2, 1, 24, 0, 0, 0, 0, 0, 0)}
 
 
-SEEDS = {"fuzz_checkpoint": checkpoint_seeds, "fuzz_idx": idx_seeds, "fuzz_latents": latent_seeds,
+class TinyVae(torch.nn.Module):
+    """The smallest module that keeps the TorchScript contract: latents of 2, images 1x4x4."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = torch.nn.Linear(16, 2)
+        self.dec = torch.nn.Linear(2, 16)
+
+    @torch.jit.export
+    def encode(self, x):
+        mu = self.enc(x.reshape(x.size(0), 16))
+        return mu, mu * 0.0
+
+    @torch.jit.export
+    def decode(self, z):
+        return torch.sigmoid(self.dec(z)).reshape(z.size(0), 1, 4, 4)
+
+    def forward(self, x):
+        return self.decode(self.encode(x)[0])
+
+
+def model_file_seeds():
+    # Checkpoints come from the committed corpus (see the docstring); here a TorchScript archive,
+    # whose zip records the target checks.
+    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "latentlab-seed-%d.pt" % os.getpid())
+    meta = {"kind": "vae", "latent_dim": 2, "image_shape": [1, 4, 4]}
+    torch.manual_seed(0)
+    torch.jit.save(torch.jit.script(TinyVae()), path, _extra_files={"latentlab.json": json.dumps(meta)})
+    with open(path, "rb") as f:
+        data = f.read()
+    os.remove(path)
+    return {"script.pt": data, "script_cut.pt": data[:len(data) // 2]}
+
+
+def script_model_seeds():
+    # fuzz_script_model: the first byte picks the module (0 VAE, 1 GAN, 2 GAN + discriminator,
+    # 3 VAE without decode, 4 encode returning a tensor, 5 decode returning NaN), the rest is
+    # latentlab.json. The modules take latents of 2 and make 1x4x4 images.
+    vae = {"kind": "vae", "latent_dim": 2, "image_shape": [1, 4, 4], "output_range": [0, 1],
+           "name": "seed", "labels": ["a", "b"], "attributes": {"Smiling": [0.5, -0.5]},
+           "gmm": {"covariance_type": "diag", "components": 1, "dim": 2, "weights": [1],
+                   "means": [0, 0], "covariances": [1, 0, 0, 1]}}
+    gan = {"kind": "gan", "latent_dim": 2, "image_shape": [1, 4, 4], "output_range": [-1, 1]}
+    seeds = {"vae.json": b"\x00" + json.dumps(vae).encode(), "gan.json": b"\x01" + json.dumps(gan).encode(),
+             "gan_discriminator.json": b"\x02" + json.dumps(gan).encode()}
+    for module, name in ((3, "no_decode"), (4, "encode_tensor"), (5, "decode_nan")):
+        seeds[name + ".json"] = bytes([module]) + json.dumps(vae).encode()
+    return seeds
+
+
+SEEDS = {"fuzz_checkpoint": checkpoint_seeds, "fuzz_model_file": model_file_seeds,
+         "fuzz_script_model": script_model_seeds, "fuzz_idx": idx_seeds, "fuzz_latents": latent_seeds,
          "fuzz_celeba": celeba_seeds, "fuzz_session": session_seeds, "fuzz_image_header": image_header_seeds}
 
 

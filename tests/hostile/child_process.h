@@ -1,7 +1,8 @@
 #pragma once
 // Runs latentlab-cli as a child process for the hostile-input and kill tests: no shell (paths are
 // passed as they are), stdout and stderr captured to files, and the raw wait status kept so a
-// crash (a signal) is told apart from an error exit.
+// crash (a signal) is told apart from an error exit. Extra environment variables ("NAME=VALUE")
+// are added to the test's own.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -19,12 +21,24 @@ namespace latentlab::test {
 
 class ChildProcess {
  public:
-  // Starts argv[0] with its output in stdout_path / stderr_path and the working folder cwd.
+  // Starts argv[0] with its output in stdout_path / stderr_path, the working folder cwd and
+  // extra_env added to (or replacing variables of) this process's environment.
   ChildProcess(const std::vector<std::string>& argv, const std::string& cwd,
-               const std::string& stdout_path, const std::string& stderr_path) {
+               const std::string& stdout_path, const std::string& stderr_path,
+               const std::vector<std::string>& extra_env = {}) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    // Built before fork: the child may only make async-signal-safe calls (the test runs threads).
+    std::vector<char*> env;
+    for (const auto& e : extra_env) env.push_back(const_cast<char*>(e.c_str()));
+    for (char** e = environ; *e; ++e) {
+      bool replaced = false;
+      for (const auto& extra : extra_env)
+        replaced |= std::strncmp(*e, extra.c_str(), extra.find('=') + 1) == 0;
+      if (!replaced) env.push_back(*e);
+    }
+    env.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -36,7 +50,7 @@ class ChildProcess {
       if (out < 0 || err < 0 || ::chdir(cwd.c_str()) != 0) ::_exit(127);
       ::dup2(out, STDOUT_FILENO);
       ::dup2(err, STDERR_FILENO);
-      ::execv(args[0], args.data());
+      ::execve(args[0], args.data(), env.data());
       ::_exit(127);
     }
   }

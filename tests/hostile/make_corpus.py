@@ -11,9 +11,9 @@ lists every entry:
 
   {"id": a name unique in its category, "category": model | latent | image | idx | celeba | session,
    "path": the hostile file, "spec": the --data spec (idx, celeba),
-   "outcome": "error" (must be refused), "ok" (odd but valid: must load) or
-              "any" (loading or a clean refusal are both right, e.g. a flipped byte inside a name),
-   "expect": substrings of which the message must hold one, "what": what is hostile about it,
+   "outcome": "error" (must be refused) or "ok" (odd but valid: must load),
+   "expect": substrings of which the refusal must hold one (every "error" entry lists some),
+   "what": what is hostile about it,
    "names": the path the message must name when it is not "path" ("" for none)}
 
 Needs Debian's python3-torch (TorchScript entries) and python3-numpy (.npy entries).
@@ -27,6 +27,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import zipfile
 import zlib
 
 import numpy as np
@@ -54,8 +55,8 @@ class Corpus:
 
     def add(self, id, category, path, outcome, expect=(), what="", spec=None):
         assert (category, id) not in self.ids, id
-        assert outcome in ("error", "ok", "any")
-        assert outcome != "error" or expect, id + ": an error entry needs expected words"
+        assert outcome in ("error", "ok")
+        assert (outcome == "error") == bool(expect), id + ": an error entry needs expected words"
         self.ids.add((category, id))
         entry = {"id": id, "category": category, "path": path, "outcome": outcome,
                  "expect": list(expect), "what": what}
@@ -148,7 +149,7 @@ def checkpoints(c, base_path):
     ckpt("trailing_garbage", base + b"\0" * 100, "error", ["truncated or corrupt"],
          "100 bytes appended after the tensor data")
     # Flipped bytes: any flip in the tensor data must be caught by the CRC-32; a flip in the
-    # magic or the header length breaks the framing; one inside the JSON text may still parse.
+    # magic or the header length breaks the framing.
     rng = random.Random(6)
     for k in range(8):
         at = prefix + header_len + rng.randrange(len(payload))
@@ -159,12 +160,47 @@ def checkpoints(c, base_path):
         data = bytearray(base)
         data[at] ^= 0x40
         ckpt("flip_prefix_%d" % at, bytes(data), "error", expect, "byte %d of the prefix flipped" % at)
-    for k in range(12):
-        at = prefix + rng.randrange(header_len)
+    mismatch_words = ["metadata does not match", "needs"]
+    # One bit flipped at a chosen place of the header JSON (which no checksum covers), so each entry
+    # knows what it broke: the flip must be refused naming that, or, in free text, load.
+    header_text = base[prefix:prefix + header_len].decode()
+
+    def flip_header(id, anchor, at, bit, outcome, expect, what):
+        assert header_text.count(anchor) == 1, anchor
         data = bytearray(base)
-        data[at] ^= 1 << rng.randrange(8)
-        ckpt("flip_header_%d" % at, bytes(data), "any", [],
-             "one bit flipped in the header JSON (may land in a name and still load)")
+        data[prefix + header_text.index(anchor) + at] ^= 1 << bit
+        ckpt("flip_header_" + id, bytes(data), outcome, expect, "one bit flipped in the header: " + what)
+
+    not_json = ["corrupt metadata: the header is not valid JSON"]
+    flip_header("json_quote", '{"meta":{', 1, 0, "error", not_json, "a quote becomes '#'")
+    flip_header("json_colon", '"payload_bytes":', 15, 0, "error", not_json, "a colon becomes ';'")
+    flip_header("format", '"format":"latentlab-checkpoint"', 29, 0, "error", ["not a LatentLab checkpoint"],
+                "format 'latentlab-checkpoinu'")
+    flip_header("version", '"version":1}', 10, 1, "error", ["newer"], "format version 3")
+    flip_header("payload_crc32", '"payload_crc32":', 17, 0, "error", ["checksum"],
+                "the second digit of the checksum")
+    flip_header("payload_bytes", '"payload_bytes":', 17, 0, "error", ["truncated or corrupt"],
+                "the second digit of the payload size")
+    first = '{"dtype":"float32","name":"model/decoder_conv.0.bias","nbytes":16,"offset":0,"shape":[4]}'
+    flip_header("tensor_dtype", first, first.index("32") + 1, 0, "error", ["unknown dtype 'float33'"], "dtype float33")
+    flip_header("tensor_name", first, first.index('bias"') + 3, 0, "error", ["'decoder_conv.0.bias' are missing"],
+                "a tensor renamed 'decoder_conv.0.biar'")
+    flip_header("tensor_key", first, first.index('nbytes') + 5, 0, "error", ["tensor 0 of the header has no 'nbytes'"],
+                "the key 'nbytes' becomes 'nbyter'")
+    flip_header("tensor_shape", first, first.index("[4]") + 1, 0, "error", ["declares 16 bytes but its shape needs 20"],
+                "a tensor's shape [4] becomes [5]")
+    flip_header("kind", '"kind":"vae","labels"', 10, 0, "error", ["unknown model kind 'vad'"], "kind 'vad'")
+    flip_header("architecture", '"architecture":"conv-vae"', 23, 0, "error", ["unknown architecture"],
+                "architecture 'conv-vad'")
+    flip_header("latent_dim", '"latent_dim":3,"name"', 13, 0, "error", mismatch_words,
+                "latent_dim 3 becomes 2")
+    flip_header("image_shape", '"image_shape":[1,16,16]', 15, 0, "error", ["image_shape"],
+                "image_shape [0, 16, 16]")
+    flip_header("channels", '"channels":[4,8],"hidden":0,"likelihood"', 12, 0, "error", mismatch_words,
+                "channels [5, 8]")
+    flip_header("output_range", '"output_range":[0.0,1.0],"provenance"', 20, 0, "error", ["output_range"],
+                "output_range [0, 0]")
+    flip_header("name", '"name":"hostile-base"', 19, 0, "ok", [], "the name becomes 'hostile-basd' (loads)")
 
     # The framing lies.
     big = CHECKPOINT_MAGIC + struct.pack("<Q", 2**63) + base[16:]
@@ -230,7 +266,7 @@ def checkpoints(c, base_path):
     def set_hyper(key, value):
         return lambda m: m["hyper_parameters"].__setitem__(key, value)
 
-    mismatch = ["metadata does not match", "needs"]
+    mismatch = mismatch_words
     lie("latent_dim_4", "latent_dim 4, the weights have 3", set_key("latent_dim", 4), mismatch)
     lie("latent_dim_0", "latent_dim 0", set_key("latent_dim", 0), ["latent_dim"])
     lie("latent_dim_negative", "latent_dim -5", set_key("latent_dim", -5), ["latent_dim"])
@@ -252,7 +288,7 @@ def checkpoints(c, base_path):
         ["unknown architecture"])
     lie("architecture_dcgan", "architecture dcgan for VAE weights", set_key("architecture", "dcgan"),
         ["dcgan"])
-    lie("kind_gan", "kind gan for VAE weights", set_key("kind", "gan"), ["gan", "GAN"], outcome="any")
+    lie("kind_gan", "kind gan for VAE weights", set_key("kind", "gan"), ["kind gan but architecture conv-vae"])
     lie("kind_unknown", "kind 'diffusion'", set_key("kind", "diffusion"), ["diffusion"])
     lie("channels_more", "channels [4, 8, 16], the weights have two layers",
         set_hyper("channels", [4, 8, 16]), mismatch)
@@ -385,6 +421,19 @@ def torchscripts(c):
         at = len(data) * fraction // 8
         c.file("ts_truncated_%d" % at, cat, "ts_truncated_%d.pt" % at, data[:at], "error",
                ["truncated", "zip", "cannot be read"], "a TorchScript archive cut after %d bytes" % at)
+    # LibTorch's zip reader leaks when it refuses an archive, so our zip check refuses these first.
+    with zipfile.ZipFile(good) as z:
+        records = [(i, z.read(i.filename)) for i in z.infolist()]
+    for id, keep, version, expect in (
+            ("ts_no_version", lambda name: not name.endswith("/version"), None, "no format version record"),
+            ("ts_version_99", lambda name: True, b"99\n", "not a number from 1 to 10")):
+        p = c.path(cat, id + ".pt")
+        with zipfile.ZipFile(p, "w", zipfile.ZIP_STORED) as z:
+            for info, data in records:
+                if keep(info.filename):
+                    z.writestr(info, version if version and info.filename.endswith("/version") else data)
+        c.add(id, cat, p, "error", [expect], "a TorchScript archive with " +
+              ("no version record" if version is None else "format version 99"))
     damaged = c.path(cat, "ts_damaged_weights.pt")
     ts.damage_record(good, damaged, "data/")
     c.add("ts_damaged_weights", cat, damaged, "error", ["CRC-32"], "bytes flipped in a weight record")
@@ -636,7 +685,7 @@ def celeba(c):
     pictures = {n: png(SIDE, SIDE, 2, 8, rows=[bytes((i * 60 + x) % 256 for x in range(SIDE * 3))] * SIDE)
                 for i, n in enumerate(names)}
 
-    def folder(id, text, outcome, expect, what, images=names):
+    def folder(id, text, outcome, expect, what, images=names, names_folder=False):
         root = c.path(cat, id, "img_align_celeba", "x")
         root = os.path.dirname(os.path.dirname(root))
         for n in images:
@@ -646,6 +695,8 @@ def celeba(c):
         with open(p, "wb") as f:
             f.write(text.encode() if isinstance(text, str) else text)
         c.add(id, cat, p, outcome, expect, what, spec="celeba:" + root)
+        if names_folder:  # the labels are read; what they hold is wrong for the whole data set
+            c.entries[-1]["names"] = "celeba:" + root
 
     def rows(values, count=None, header="Smiling Male", line_end="\n"):
         lines = [str(len(values) if count is None else count), header]
@@ -682,8 +733,9 @@ def celeba(c):
            ["leaves the image folder"], "an image name with ../")
     folder("binary", bytes(random.Random(4).randrange(256) for _ in range(2048)), "error",
            ["number of images", "expected"], "random bytes")
-    folder("all_same_label", rows([["1", "1"]] * 4), "any", [],
-           "every image has every attribute (loads; computing vectors from it must fail cleanly)")
+    folder("all_same_label", rows([["1", "1"]] * 4), "error", ["needs at least 2 latents with and 2 without"],
+           "every image has every attribute: the data loads, no attribute vector can be computed",
+           names_folder=True)
 
 
 # --- GUI session files (core/io/session.h) -------------------------------------------------------
