@@ -1,8 +1,8 @@
-// Debian's LibTorch, like PyTorch's own Linux builds, is built with Gloo (libtorch_cpu exports
-// c10d::ProcessGroupGloo), but its CMake package does not pass on the USE_C10D_GLOO it was built
-// with, and ProcessGroupGloo.hpp declares nothing without it.
+// LibTorch's CMake package passes USE_C10D_GLOO (torch_cpu's interface definitions) when it was
+// built with Gloo, as Debian's and PyTorch's Linux builds are; ProcessGroupGloo.hpp declares
+// nothing without it.
 #ifndef USE_C10D_GLOO
-#define USE_C10D_GLOO
+#error "this LibTorch was built without Gloo (USE_C10D_GLOO), which data-parallel training needs"
 #endif
 #include "core/training/c10d_group.h"
 

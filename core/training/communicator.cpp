@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <torch/csrc/distributed/c10d/comm.hpp>
 #include <torch/csrc/distributed/c10d/reducer.hpp>
@@ -22,20 +22,19 @@ class LocalBackward : public GradientSync {
   void backward(const torch::Tensor& loss) override { loss.backward(); }
 };
 
-// DDP's engine without DDP's Python wrapper: the same bucket sizes and order as
-// torch.nn.parallel.DistributedDataParallel, and every parameter must get a gradient in every
-// backward (find_unused_parameters off), which holds for our VAE and each DCGAN network.
+// DDP's engine without DDP's Python wrapper, set up as torch.nn.parallel.DistributedDataParallel
+// does with find_unused_parameters off (every parameter gets a gradient in every backward, which
+// holds for our VAE and for each DCGAN network): one bucket for the first step, whose backward
+// records the order in which the gradients become ready; before the second step the buckets are
+// rebuilt in that order (rank 0's order, broadcast), the first of 1 MiB and the others up to
+// 25 MiB, so each bucket's all-reduce starts while backward is still producing the next ones.
 class ReducerSync : public GradientSync {
  public:
   ReducerSync(const std::vector<torch::Tensor>& params,
               const c10::intrusive_ptr<c10d::ProcessGroup>& group) {
     const std::vector<bool> sparse(params.size(), false);
     auto [buckets, limits] = c10d::compute_bucket_assignment_by_size(
-        params, {size_t(c10d::kDefaultFirstBucketBytes), size_t(c10d::kDefaultBucketBytesCap)},
-        sparse);
-    // Reverse order of definition: roughly the order in which backward produces the gradients.
-    std::reverse(buckets.begin(), buckets.end());
-    std::reverse(limits.begin(), limits.end());
+        params, {std::numeric_limits<size_t>::max()}, sparse);
     reducer_ = std::make_unique<c10d::Reducer>(
         params, std::move(buckets), std::move(limits), group, sparse, c10d::kDefaultBucketBytesCap,
         /*find_unused_parameters=*/false,
@@ -43,6 +42,7 @@ class ReducerSync : public GradientSync {
         c10d::kDefaultFirstBucketBytes);
   }
   void backward(const torch::Tensor& loss) override {
+    reducer_->rebuild_buckets();             // acts once, before the second step (a broadcast)
     reducer_->prepare_for_backward({loss});  // arms the hooks of this backward only
     loss.backward();
   }

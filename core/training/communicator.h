@@ -88,10 +88,11 @@ class Communicator {
 };
 
 // Averages gradients the way PyTorch's DistributedDataParallel does, with its own engine (the
-// c10d Reducer): parameters go into ~25 MB buckets (the first 1 MB) in reverse order of
-// definition, roughly the order backward produces their gradients; autograd hooks start each
-// bucket's all-reduce as soon as its last gradient is ready, so communication overlaps the rest
-// of backward; when backward ends every .grad holds the mean over the ranks.
+// c10d Reducer) and its buckets: after the first step the parameters are grouped in the order
+// backward produces their gradients, the first bucket 1 MiB and the others up to 25 MiB;
+// autograd hooks start each bucket's all-reduce as soon as its last gradient is ready, so
+// communication overlaps the rest of backward; when backward returns every .grad holds the mean
+// over the ranks.
 class GradientSync {
  public:
   virtual ~GradientSync() = default;
