@@ -1,0 +1,107 @@
+// The batched EM against scikit-learn's GaussianMixture (Debian's /usr/bin/python3): one M-step and
+// the densities of every covariance type to rounding, whole fits' log-likelihoods within 0.5% on
+// the same data and seeds, k-means' inertia. Full build only: it needs Python with scikit-learn.
+#include <ATen/CPUGeneratorImpl.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "core/analysis/gmm.h"
+#include "core/analysis/gmm_em.h"
+#include "core/analysis/kmeans.h"
+#include "tests/core/python_reference.h"
+
+using namespace latentlab;
+
+namespace {
+
+const auto kF64 = torch::kFloat64;
+const CovarianceType kTypes[] = {CovarianceType::Full, CovarianceType::Diagonal,
+                                 CovarianceType::Spherical};
+
+// 2,000 latents from four overlapping 5-D Gaussians.
+torch::Tensor overlapping_latents() {
+  torch::manual_seed(10);
+  const auto a = torch::randn({4, 5, 5}, kF64);
+  const Gmm truth(torch::tensor({0.1, 0.2, 0.3, 0.4}, kF64), torch::randn({4, 5}, kF64) * 3,
+                  torch::matmul(a, a.transpose(1, 2)) + 0.3 * torch::eye(5, kF64));
+  return truth.sample(2000, 3).to(kF64);
+}
+
+}  // namespace
+
+TEST(GmmScikitLearn, MStepAndDensitiesMatchForEveryCovarianceType) {
+  torch::manual_seed(11);
+  const auto x = torch::randn({60, 4}, kF64) * 2 + 1;
+  const auto resp = torch::softmax(torch::randn({60, 3}, kF64) * 2, 1);
+  std::string error;
+  const auto expected = run_python_reference(R"(
+from sklearn.mixture._gaussian_mixture import (
+    _estimate_gaussian_parameters, _compute_precision_cholesky, _estimate_log_gaussian_prob)
+x, resp = inputs
+parts = []
+for t in ['full', 'diag', 'spherical']:
+    nk, means, cov = _estimate_gaussian_parameters(x, resp, 1e-6, t)
+    prec = _compute_precision_cholesky(cov, t)
+    parts += [nk / nk.sum(), means.ravel(), cov.ravel(), prec.ravel(),
+              _estimate_log_gaussian_prob(x, means, prec, t).ravel()]
+output = np.concatenate(parts)
+)",
+                                             {x, resp}, &error);
+  ASSERT_TRUE(expected.defined()) << error;
+  std::vector<torch::Tensor> ours;
+  for (auto type : kTypes) {
+    const auto p = estimate_parameters(x, resp, type, 1e-6);
+    for (const auto& t : {p.weights, p.means, p.covariances, p.precision_cholesky,
+                          gaussian_log_densities(x, p)})
+      ours.push_back(t.reshape({-1}));
+  }
+  const auto got = torch::cat(ours);
+  ASSERT_EQ(got.numel(), expected.numel());
+  EXPECT_TRUE(torch::allclose(got, expected, 1e-9, 1e-10))
+      << (got - expected).abs().max().item<double>();
+}
+
+TEST(GmmScikitLearn, FitLogLikelihoodWithinHalfAPercentOnTheSameDataAndSeeds) {
+  const auto z = overlapping_latents();
+  std::string error;
+  const auto expected = run_python_reference(R"(
+from sklearn.mixture import GaussianMixture
+(x,) = inputs
+output = [GaussianMixture(n_components=4, covariance_type=t, random_state=seed)
+          .fit(x).score(x) for t in ['full', 'diag', 'spherical'] for seed in range(3)]
+)",
+                                             {z}, &error);
+  ASSERT_TRUE(expected.defined()) << error;
+  int i = 0;
+  for (auto type : kTypes)
+    for (uint64_t seed = 0; seed < 3; ++seed, ++i) {
+      GmmFitOptions o;
+      o.components = 4;
+      o.covariance = type;
+      o.seed = seed;
+      o.device = torch::kCPU;
+      const double ours = fit_gmm(z, o).log_likelihoods.mean().item<double>();
+      const double theirs = expected[i].item<double>();
+      EXPECT_NEAR(ours, theirs, 0.005 * std::abs(theirs)) << to_string(type) << " seed " << seed;
+    }
+}
+
+TEST(GmmScikitLearn, KMeansInertiaWithinHalfAPercent) {
+  const auto z = overlapping_latents();
+  std::string error;
+  const auto expected = run_python_reference(R"(
+from sklearn.cluster import KMeans
+(x,) = inputs
+output = [KMeans(n_clusters=k, n_init=1, random_state=0).fit(x).inertia_ for k in (2, 4, 8)]
+)",
+                                             {z}, &error);
+  ASSERT_TRUE(expected.defined()) << error;
+  int i = 0;
+  for (int64_t k : {2, 4, 8}) {
+    auto generator = at::detail::createCPUGenerator(0);
+    const auto r = kmeans(z, k, generator);
+    const double inertia = (z - r.centres.index_select(0, r.labels)).square().sum().item<double>();
+    const double theirs = expected[i++].item<double>();
+    EXPECT_NEAR(inertia, theirs, 0.005 * theirs) << "K = " << k;
+  }
+}
