@@ -33,7 +33,9 @@ int main(int argc, char** argv) try {
   }
   tune_allocator();  // as the applications do
   configure_threads();
-  const auto arg = [&](int i, const char* fallback) { return std::string(i < argc ? argv[i] : fallback); };
+  const auto arg = [&](int i, const char* fallback) {
+    return std::string(i < argc ? argv[i] : fallback);
+  };
   const auto z = read_latents(argv[1], std::stoll(argv[2]));
   GmmFitOptions options;
   options.components = std::stoll(arg(3, "10"));

@@ -93,11 +93,12 @@ void run(const GmmArgs& a) {
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   line.clear();
   const auto& m = fit.model;
-  std::printf("GMM: %lld components, %s covariance, fitted on %lld of %lld latents in %.2f s "
-              "(%d EM iterations%s)\n",
-              static_cast<long long>(k), to_string(options.covariance).c_str(),
-              static_cast<long long>(fit.fitted_samples), static_cast<long long>(e.means.size(0)),
-              took.count(), fit.iterations, fit.converged ? "" : ", not converged");
+  std::printf(
+      "GMM: %lld components, %s covariance, fitted on %lld of %lld latents in %.2f s "
+      "(%d EM iterations%s)\n",
+      static_cast<long long>(k), to_string(options.covariance).c_str(),
+      static_cast<long long>(fit.fitted_samples), static_cast<long long>(e.means.size(0)),
+      took.count(), fit.iterations, fit.converged ? "" : ", not converged");
   std::printf("BIC %.1f, mean log-likelihood %.4f\n", fit.bic,
               fit.log_likelihoods.mean().item<double>());
   const auto counts = torch::bincount(fit.labels, {}, k);

@@ -82,7 +82,7 @@ class Gmm {
 struct GmmFitOptions {
   int64_t components = 5;
   CovarianceType covariance = CovarianceType::Full;
-  uint64_t seed = 0;  // the k-means++ draws and the subsample
+  uint64_t seed = 0;         // the k-means++ draws and the subsample
   int max_iterations = 100;  // EM iterations per initialisation at most
   // Stop when the mean log-likelihood per latent changes by less than this (scikit-learn's tol).
   double tolerance = 1e-3;

@@ -47,8 +47,8 @@ torch::Tensor mahalanobis_full(const torch::Tensor& x, const torch::Tensor& mean
 torch::Tensor mahalanobis_diagonal(const torch::Tensor& x, const torch::Tensor& means,
                                    const torch::Tensor& prec_chol) {
   const auto precisions = prec_chol.square();  // [K, D]
-  return (means.square() * precisions).sum(1).unsqueeze(0) -
-         2.0 * x.mm((means * precisions).t()) + x.square().mm(precisions.t());
+  return (means.square() * precisions).sum(1).unsqueeze(0) - 2.0 * x.mm((means * precisions).t()) +
+         x.square().mm(precisions.t());
 }
 
 torch::Tensor mahalanobis_spherical(const torch::Tensor& x, const torch::Tensor& means,

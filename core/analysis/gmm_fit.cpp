@@ -55,7 +55,8 @@ EmResult best_of_initialisations(const torch::Tensor& x, const GmmFitOptions& o,
     em.tolerance = o.tolerance;
     em.reg_covar = o.reg_covar;
     if (o.progress) em.iteration_done = [&](int done) { return o.progress(before + done, total); };
-    auto run = run_em(x, torch::one_hot(labels, o.components).to(x.scalar_type()), o.covariance, em);
+    auto run =
+        run_em(x, torch::one_hot(labels, o.components).to(x.scalar_type()), o.covariance, em);
     if (init == 0 || run.lower_bound > best.lower_bound) best = std::move(run);
   }
   if (o.progress && !o.progress(total, total)) throw Cancelled();

@@ -79,8 +79,7 @@ KMeansResult kmeans(const torch::Tensor& x, int64_t k, at::Generator& generator,
   KMeansResult r;
   r.centres = kmeans_plusplus(x, k, generator);
   const auto x_norms = x.square().sum(1);
-  const double tolerance =
-      settings.tolerance * x.var(0, /*unbiased=*/false).mean().item<double>();
+  const double tolerance = settings.tolerance * x.var(0, /*unbiased=*/false).mean().item<double>();
   torch::Tensor previous;
   bool strict = false;  // the labels stopped changing: they already belong to the centres
   while (r.iterations < settings.max_iterations) {
@@ -94,8 +93,8 @@ KMeansResult kmeans(const torch::Tensor& x, int64_t k, at::Generator& generator,
     if ((counts == 0).any().item<bool>())
       relocate_empty_clusters(x, r.labels, r.centres, sums, counts);
     // A cluster emptied by relocation keeps its centre (scikit-learn's _average_centers).
-    const auto updated = torch::where(counts.unsqueeze(1) > 0,
-                                      sums / counts.clamp_min(1).unsqueeze(1), r.centres);
+    const auto updated =
+        torch::where(counts.unsqueeze(1) > 0, sums / counts.clamp_min(1).unsqueeze(1), r.centres);
     const double shift = (updated - r.centres).square().sum().item<double>();
     r.centres = updated;
     if (settings.keep_going && !settings.keep_going()) throw Cancelled();

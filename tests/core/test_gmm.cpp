@@ -8,8 +8,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/ml.hpp>
 
-#include "core/common/error.h"
 #include "core/analysis/gmm.h"
+#include "core/common/error.h"
 #include "tests/core/python_reference.h"
 
 using namespace latentlab;

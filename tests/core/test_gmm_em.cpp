@@ -19,8 +19,8 @@ const auto kF64 = torch::kFloat64;
 
 // A known mixture of three 4-D components with well separated means.
 Gmm known_mixture(const torch::Tensor& covariances, CovarianceType type) {
-  const auto means = torch::tensor(
-      {{0.0, 0.0, 0.0, 0.0}, {8.0, -6.0, 2.0, 0.0}, {-7.0, 5.0, 9.0, -4.0}}, kF64);
+  const auto means =
+      torch::tensor({{0.0, 0.0, 0.0, 0.0}, {8.0, -6.0, 2.0, 0.0}, {-7.0, 5.0, 9.0, -4.0}}, kF64);
   return Gmm(torch::tensor({0.2, 0.3, 0.5}, kF64), means, covariances, type);
 }
 
@@ -75,9 +75,8 @@ TEST(GmmEm, RecoversAKnownFullCovarianceMixture) {
 }
 
 TEST(GmmEm, RecoversDiagonalAndSphericalMixturesInTheirShape) {
-  const auto variances = torch::tensor({{0.5, 1.0, 2.0, 3.0}, {2.0, 0.3, 1.0, 1.5},
-                                        {1.0, 1.0, 0.4, 2.5}},
-                                       kF64);
+  const auto variances =
+      torch::tensor({{0.5, 1.0, 2.0, 3.0}, {2.0, 0.3, 1.0, 1.5}, {1.0, 1.0, 0.4, 2.5}}, kF64);
   const auto diag_truth = known_mixture(torch::diag_embed(variances), CovarianceType::Diagonal);
   const auto diag = fit_gmm(diag_truth.sample(6000, 2), options_for(3, CovarianceType::Diagonal));
   expect_recovered(diag_truth, diag.model, 0.25);
@@ -152,10 +151,8 @@ TEST(GmmEm, ProgressCountsIterationsAndCancels) {
   };
   fit_gmm(z, o);
   ASSERT_GT(seen.size(), 4u);
-  for (size_t i = 0; i < seen.size(); ++i) {
-    EXPECT_EQ(seen[i].second, 80);
-    if (i > 0) EXPECT_GE(seen[i].first, seen[i - 1].first);
-  }
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].second, 80);
+  for (size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].first, seen[i - 1].first);
   EXPECT_EQ(seen.back().first, 80);
 
   int calls = 0;
@@ -174,8 +171,8 @@ TEST(GmmEm, ProgressCountsIterationsAndCancels) {
 }
 
 TEST(GmmEm, DuplicateLatentsAreRegularisedOrRefused) {
-  const auto distinct = torch::tensor(
-      {{0.0, 0.0, 0.0}, {1.0, 0.0, 0.0}, {0.0, 5.0, 0.0}, {3.0, 3.0, 3.0}}, kF64);
+  const auto distinct =
+      torch::tensor({{0.0, 0.0, 0.0}, {1.0, 0.0, 0.0}, {0.0, 5.0, 0.0}, {3.0, 3.0, 3.0}}, kF64);
   const auto z = distinct.repeat({25, 1});  // 100 latents, 4 distinct
   for (auto type : {CovarianceType::Full, CovarianceType::Diagonal, CovarianceType::Spherical}) {
     // As many components as distinct latents: each collapses onto one point, and reg_covar
@@ -218,8 +215,7 @@ TEST(GmmEm, KMeansFindsSeparatedClusters) {
   for (int64_t c = 0; c < 3; ++c) {
     const auto part = r.labels.slice(0, c * 100, (c + 1) * 100);
     EXPECT_TRUE((part == part[0]).all().item<bool>());
-    EXPECT_TRUE(
-        torch::allclose(r.centres[part[0].item<int64_t>()], centres[c], 0, 0.3));
+    EXPECT_TRUE(torch::allclose(r.centres[part[0].item<int64_t>()], centres[c], 0, 0.3));
   }
   EXPECT_LT(r.iterations, 10);
 }
