@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "core/common/error.h"
 
@@ -16,11 +17,20 @@ constexpr double kLog2Pi = 1.8378770664093454835606594728112;  // log(2 pi)
 // Values in one [block, K, D] temporary of the full-covariance steps (8 MB of float64): small
 // enough for the caches and for memory on any N, large enough that a block is worth an op.
 constexpr int64_t kBlockValues = int64_t{1} << 20;
+// Second-moment features are kept for a whole fit when they take at most this many values
+// (256 MB of float64: 60,000 16-D latents take 73 MB); larger fits use the blocked direct path.
+constexpr int64_t kMaxFeatureValues = int64_t{1} << 25;
 // scikit-learn adds 10 eps to every component's responsibility sum so no division is by zero.
 constexpr double kEmptyComponentMass = 10 * std::numeric_limits<double>::epsilon();
 
 int64_t block_rows(int64_t components, int64_t dim) {
   return std::max<int64_t>(1, kBlockValues / (components * dim));
+}
+
+// The (row, column) indices of the upper triangle of a D x D matrix, row by row.
+std::pair<torch::Tensor, torch::Tensor> upper_triangle(int64_t d, torch::Device device) {
+  const auto indices = torch::triu_indices(d, d, 0, torch::dtype(torch::kInt64).device(device));
+  return {indices[0], indices[1]};
 }
 
 // |P_k^T (x - mu_k)|^2 for every latent and component: [N, K]. One GEMM of x with all the P_k
@@ -40,6 +50,23 @@ torch::Tensor mahalanobis_full(const torch::Tensor& x, const torch::Tensor& mean
     torch::sum_out(rows_out, y, {2});
   }
   return out;
+}
+
+// The same from second-moment features F = [x_i x_j (i <= j), x]: |P^T (x - mu)|^2 = x^T A x
+// - 2 x^T A mu + mu^T A mu with A = P P^T, one GEMM of F with [A_ij (doubled off the diagonal),
+// -2 A mu] for all components, no [N, K, D] temporary. The callers centre their latents, which
+// keeps the cancellation of the expanded square harmless.
+torch::Tensor mahalanobis_moments(const torch::Tensor& features, const torch::Tensor& means,
+                                  const torch::Tensor& prec_chol) {
+  const int64_t d = means.size(1);
+  const auto [rows, cols] = upper_triangle(d, means.device());
+  const auto precisions = torch::bmm(prec_chol, prec_chol.transpose(1, 2));  // [K, D, D]
+  const auto quadratic = precisions.index({torch::indexing::Slice(), rows, cols}) *
+                         (2.0 - rows.eq(cols).to(means.scalar_type()));       // [K, T]
+  const auto linear = torch::bmm(precisions, means.unsqueeze(2)).squeeze(2);  // [K, D]
+  const auto constant = (linear * means).sum(1);                              // [K]
+  return torch::addmm(constant.unsqueeze(0), features,
+                      torch::cat({quadratic, -2.0 * linear}, 1).t());
 }
 
 // Diagonal and spherical precisions expand the square instead (scikit-learn's way): no [N, K, D]
@@ -76,8 +103,9 @@ torch::Tensor scatter_full(const torch::Tensor& x, const torch::Tensor& resp,
 
 // The E-step: responsibilities [N, K] (exp of the log-responsibilities) and the mean
 // log-likelihood.
-std::pair<torch::Tensor, double> expectation(const torch::Tensor& x, const MixtureParameters& p) {
-  auto log_weighted = gaussian_log_densities(x, p).add_(p.weights.log().unsqueeze(0));
+std::pair<torch::Tensor, double> expectation(const torch::Tensor& x, const MixtureParameters& p,
+                                             const torch::Tensor& features) {
+  auto log_weighted = gaussian_log_densities(x, p, features).add_(p.weights.log().unsqueeze(0));
   const auto log_norm = torch::logsumexp(log_weighted, 1, /*keepdim=*/true);
   const double mean_log_likelihood = log_norm.mean().item<double>();
   return {log_weighted.sub_(log_norm).exp_(), mean_log_likelihood};
@@ -110,12 +138,22 @@ torch::Tensor precision_cholesky(const torch::Tensor& covariances, CovarianceTyp
   return precision_from_cholesky(factor);
 }
 
-torch::Tensor gaussian_log_densities(const torch::Tensor& x, const MixtureParameters& p) {
+torch::Tensor moment_features(const torch::Tensor& x) {
+  std::vector<torch::Tensor> parts;
+  for (int64_t i = 0; i < x.size(1); ++i) parts.push_back(x.slice(1, i, i + 1) * x.slice(1, i));
+  parts.push_back(x);
+  return torch::cat(parts, 1);
+}
+
+torch::Tensor gaussian_log_densities(const torch::Tensor& x, const MixtureParameters& p,
+                                     const torch::Tensor& features) {
   const int64_t d = p.means.size(1);
   torch::Tensor mahalanobis, log_det;  // log det of the precision Cholesky factor, [K]
   switch (p.type) {
     case CovarianceType::Full:
-      mahalanobis = mahalanobis_full(x, p.means, p.precision_cholesky);
+      mahalanobis = features.defined()
+                        ? mahalanobis_moments(features, p.means, p.precision_cholesky)
+                        : mahalanobis_full(x, p.means, p.precision_cholesky);
       log_det = p.precision_cholesky.diagonal(0, 1, 2).log().sum(1);
       break;
     case CovarianceType::Diagonal:
@@ -131,11 +169,29 @@ torch::Tensor gaussian_log_densities(const torch::Tensor& x, const MixtureParame
 }
 
 MixtureParameters estimate_parameters(const torch::Tensor& x, const torch::Tensor& resp,
-                                      CovarianceType type, double reg_covar) {
+                                      CovarianceType type, double reg_covar,
+                                      const torch::Tensor& features) {
   MixtureParameters p;
   p.type = type;
   const auto mass = resp.sum(0) + kEmptyComponentMass;  // [K]
   p.weights = mass / mass.sum();
+  if (type == CovarianceType::Full && features.defined()) {
+    // All first and second moments in one GEMM; covariance = E[x x^T] - mu mu^T.
+    const int64_t d = x.size(1), k = resp.size(1);
+    const auto moments = resp.t().mm(features) / mass.unsqueeze(1);  // [K, T + D]
+    const int64_t t = moments.size(1) - d;
+    p.means = moments.slice(1, t);
+    const auto [rows, cols] = upper_triangle(d, x.device());
+    const auto upper = moments.slice(1, 0, t);
+    using torch::indexing::Slice;
+    p.covariances = torch::zeros({k, d, d}, x.options())
+                        .index_put_({Slice(), rows, cols}, upper)
+                        .index_put_({Slice(), cols, rows}, upper)
+                        .sub_(p.means.unsqueeze(2) * p.means.unsqueeze(1));
+    p.covariances.diagonal(0, 1, 2).add_(reg_covar);
+    p.precision_cholesky = precision_cholesky(p.covariances, type);
+    return p;
+  }
   p.means = resp.t().mm(x) / mass.unsqueeze(1);
   if (type == CovarianceType::Full) {
     p.covariances = scatter_full(x, resp, p.means).div_(mass.reshape({-1, 1, 1}));
@@ -153,12 +209,16 @@ EmResult run_em(const torch::Tensor& x, const torch::Tensor& initial_resp, Covar
                 const EmSettings& settings) {
   torch::NoGradGuard no_grad;
   EmResult r;
-  r.parameters = estimate_parameters(x, initial_resp, type, settings.reg_covar);
+  torch::Tensor features;  // computed once: every full-covariance step is then one GEMM over them
+  const int64_t feature_count = x.size(1) * (x.size(1) + 3) / 2;
+  if (type == CovarianceType::Full && x.size(0) * feature_count <= kMaxFeatureValues)
+    features = moment_features(x);
+  r.parameters = estimate_parameters(x, initial_resp, type, settings.reg_covar, features);
   r.lower_bound = -std::numeric_limits<double>::infinity();
   while (r.iterations < settings.max_iterations) {
     const double previous = r.lower_bound;
-    const auto [resp, mean_log_likelihood] = expectation(x, r.parameters);
-    r.parameters = estimate_parameters(x, resp, type, settings.reg_covar);
+    const auto [resp, mean_log_likelihood] = expectation(x, r.parameters, features);
+    r.parameters = estimate_parameters(x, resp, type, settings.reg_covar, features);
     r.lower_bound = mean_log_likelihood;
     ++r.iterations;
     if (settings.iteration_done && !settings.iteration_done(r.iterations)) throw Cancelled();

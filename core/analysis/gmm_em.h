@@ -1,9 +1,10 @@
 #pragma once
 // Expectation-maximisation for Gaussian mixtures on tensors, the way scikit-learn's
 // GaussianMixture does it (same updates, reg_covar, convergence test on the mean log-likelihood),
-// but batched over all components at once: one GEMM gives every component's Mahalanobis
-// distances through its precision Cholesky factor, responsibilities come from a log-sum-exp over
-// components, and the covariances of all components are one batched matrix product. Everything
+// but batched over all components at once: with the latents' second-moment features (x_i x_j and
+// x, computed once per fit) the E-step's Mahalanobis distances of every component are one GEMM
+// and the M-step's means and covariances of every component another; responsibilities come from
+// a log-sum-exp over components. Everything
 // runs in float64 on the device of the data (CPU with LibTorch's intra-op threads, or CUDA), and
 // only sums and matrix products are used (no atomics), so a fit is deterministic for its inputs.
 #include <torch/types.h>
@@ -34,14 +35,23 @@ torch::Tensor precision_from_cholesky(const torch::Tensor& cholesky);
 // positive definite.
 torch::Tensor precision_cholesky(const torch::Tensor& covariances, CovarianceType type);
 
+// The second-moment features of latents x [N, D]: the products x_i x_j (i <= j, row by row),
+// then x itself: [N, D (D + 3) / 2]. With them every full-covariance E-step and M-step below is
+// one GEMM. They expand squares, so give them centred latents (run_em's are).
+torch::Tensor moment_features(const torch::Tensor& x);
+
 // log N(x_n | mu_k, Sigma_k) for latents x [N, D] (float64, on the parameters' device): [N, K].
-// Latents are processed in blocks so the temporary [block, K, D] stays small.
-torch::Tensor gaussian_log_densities(const torch::Tensor& x, const MixtureParameters& p);
+// Full covariances: from `features` of x when given, else as |P_k^T x - P_k^T mu_k|^2 in blocks
+// of latents so the temporary [block, K, D] stays small (any x, as scikit-learn computes it).
+torch::Tensor gaussian_log_densities(const torch::Tensor& x, const MixtureParameters& p,
+                                     const torch::Tensor& features = {});
 
 // The M-step: weights, means and covariances (plus reg_covar on the diagonal) from
-// responsibilities [N, K] of latents x [N, D] (scikit-learn's _estimate_gaussian_parameters).
+// responsibilities [N, K] of latents x [N, D] (scikit-learn's _estimate_gaussian_parameters),
+// through `features` of x when given (full covariances).
 MixtureParameters estimate_parameters(const torch::Tensor& x, const torch::Tensor& resp,
-                                      CovarianceType type, double reg_covar);
+                                      CovarianceType type, double reg_covar,
+                                      const torch::Tensor& features = {});
 
 struct EmSettings {
   int max_iterations = 100;
@@ -58,7 +68,8 @@ struct EmResult {
   bool converged = false;
 };
 
-// Runs EM on latents x [N, D] from initial responsibilities [N, K] (e.g. k-means labels, one-hot).
+// Runs EM on latents x [N, D] (centred) from initial responsibilities [N, K] (e.g. k-means
+// labels, one-hot). Full covariances use moment_features of x when they take at most 256 MB.
 EmResult run_em(const torch::Tensor& x, const torch::Tensor& initial_resp, CovarianceType type,
                 const EmSettings& settings);
 

@@ -14,11 +14,12 @@ namespace {
 // centre is at distance exactly 0 (how k-means++ tells that the distinct latents ran out).
 constexpr int64_t kExactDistances = 2;
 
-// Squared distances [N, K] by |x|^2 - 2 x c^T + |c|^2: one GEMM, as scikit-learn's Lloyd step.
-torch::Tensor squared_distances(const torch::Tensor& x, const torch::Tensor& x_norms,
-                                const torch::Tensor& centres) {
-  return torch::addmm(x_norms.unsqueeze(1) + centres.square().sum(1).unsqueeze(0), x, centres.t(),
-                      /*beta=*/1.0, /*alpha=*/-2.0);
+// The nearest centre of every latent: argmin over k of |c_k|^2 - 2 x c_k (the squared distance
+// less |x|^2, which does not change the order), one GEMM as in scikit-learn's Lloyd step.
+torch::Tensor nearest_centres(const torch::Tensor& x, const torch::Tensor& centres) {
+  return torch::addmm(centres.square().sum(1).unsqueeze(0), x, centres.t(), /*beta=*/1.0,
+                      /*alpha=*/-2.0)
+      .argmin(1);
 }
 
 // scikit-learn's _relocate_empty_clusters_dense: every empty cluster takes the latent farthest
@@ -78,18 +79,18 @@ KMeansResult kmeans(const torch::Tensor& x, int64_t k, at::Generator& generator,
   torch::NoGradGuard no_grad;
   KMeansResult r;
   r.centres = kmeans_plusplus(x, k, generator);
-  const auto x_norms = x.square().sum(1);
+  const auto cluster_ids = torch::arange(k, r.centres.options().dtype(torch::kInt64)).unsqueeze(1);
   const double tolerance = settings.tolerance * x.var(0, /*unbiased=*/false).mean().item<double>();
   torch::Tensor previous;
   bool strict = false;  // the labels stopped changing: they already belong to the centres
   while (r.iterations < settings.max_iterations) {
-    r.labels = squared_distances(x, x_norms, r.centres).argmin(1);
+    r.labels = nearest_centres(x, r.centres);
     ++r.iterations;
-    // Sums per cluster as a product with the one-hot labels: no atomics on CUDA, so the same
-    // order of additions every run.
-    const auto one_hot = torch::one_hot(r.labels, k).to(x.scalar_type());
-    auto counts = one_hot.sum(0);
-    auto sums = one_hot.t().mm(x);
+    // Sums per cluster as a product with the one-hot labels [K, N]: no atomics on CUDA, so the
+    // same order of additions every run.
+    const auto one_hot = r.labels.unsqueeze(0).eq(cluster_ids).to(x.scalar_type());
+    auto counts = one_hot.sum(1);
+    auto sums = one_hot.mm(x);
     if ((counts == 0).any().item<bool>())
       relocate_empty_clusters(x, r.labels, r.centres, sums, counts);
     // A cluster emptied by relocation keeps its centre (scikit-learn's _average_centers).
@@ -105,7 +106,7 @@ KMeansResult kmeans(const torch::Tensor& x, int64_t k, at::Generator& generator,
     if (shift <= tolerance) break;
     previous = r.labels;
   }
-  if (!strict) r.labels = squared_distances(x, x_norms, r.centres).argmin(1);
+  if (!strict) r.labels = nearest_centres(x, r.centres);
   return r;
 }
 

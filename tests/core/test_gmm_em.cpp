@@ -1,6 +1,7 @@
 // The batched EM (core/analysis/gmm_em.h, kmeans.h, fit_gmm): recovery of known mixtures for each
-// covariance type, the diagonal and spherical densities against the full-matrix path, determinism,
-// progress and cancellation, degenerate latents, CUDA against the CPU where there is a GPU.
+// covariance type, the diagonal and spherical densities against the full-matrix path, the moment
+// features' E- and M-step against the direct ones, determinism, progress and cancellation,
+// degenerate latents, CUDA against the CPU where there is a GPU.
 // LibTorch only (scikit-learn comparisons: test_gmm_sklearn.cpp).
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
@@ -118,6 +119,24 @@ TEST(GmmEm, DiagonalAndSphericalDensitiesEqualTheFullMatrixPath) {
                                 reference.component_log_densities(x), 1e-10, 1e-10))
         << to_string(type);
   }
+}
+
+TEST(GmmEm, MomentFeaturesGiveTheDirectPathsResults) {
+  torch::manual_seed(6);
+  const int64_t k = 4, d = 6;
+  const auto x = torch::randn({300, d}, kF64) * 1.5;
+  const auto features = moment_features(x);
+  ASSERT_EQ(features.size(1), d * (d + 3) / 2);
+  EXPECT_TRUE(
+      torch::equal(features.slice(1, 0, 2),
+                   torch::stack({x.select(1, 0).square(), x.select(1, 0) * x.select(1, 1)}, 1)));
+  const auto resp = torch::softmax(torch::randn({300, k}, kF64) * 3, 1);
+  const auto direct = estimate_parameters(x, resp, CovarianceType::Full, 1e-6);
+  const auto moments = estimate_parameters(x, resp, CovarianceType::Full, 1e-6, features);
+  EXPECT_TRUE(torch::allclose(moments.means, direct.means, 1e-12, 1e-12));
+  EXPECT_TRUE(torch::allclose(moments.covariances, direct.covariances, 1e-10, 1e-12));
+  EXPECT_TRUE(torch::allclose(gaussian_log_densities(x, direct, features),
+                              gaussian_log_densities(x, direct), 1e-10, 1e-10));
 }
 
 TEST(GmmEm, SameSeedSameMixtureAndMoreInitialisationsNeverWorse) {

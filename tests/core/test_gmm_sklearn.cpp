@@ -1,7 +1,7 @@
 // The batched EM against scikit-learn's GaussianMixture (Debian's /usr/bin/python3): one M-step and
-// the densities of every covariance type to rounding, whole fits' log-likelihoods within 0.5% on
-// the same data and seeds, k-means' clustering of separated blobs. Full build only: it needs Python
-// with scikit-learn.
+// the densities of every covariance type to rounding, EM from scikit-learn's own k-means start step
+// by step, whole fits' log-likelihoods within 0.5% on the same data and seeds, k-means' clustering
+// of separated blobs. Full build only: it needs Python with scikit-learn.
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -85,6 +85,43 @@ output = [GaussianMixture(n_components=4, covariance_type=t, random_state=seed)
       const double theirs = expected[i].item<double>();
       EXPECT_NEAR(ours, theirs, 0.005 * std::abs(theirs)) << to_string(type) << " seed " << seed;
     }
+}
+
+TEST(GmmScikitLearn, EmFromTheSameStartFollowsScikitLearnsIterations) {
+  // scikit-learn's GaussianMixture(random_state=s) starts from KMeans(random_state=s)'s labels;
+  // run_em from those labels must take the same steps to the same mixture.
+  const auto z = overlapping_latents();
+  std::string error;
+  const auto expected = run_python_reference(R"(
+from sklearn.cluster import KMeans
+from sklearn.mixture import GaussianMixture
+(x,) = inputs
+parts = []
+for t in ['full', 'diag', 'spherical']:
+    labels = KMeans(n_clusters=4, n_init=1, random_state=0).fit(x).labels_
+    g = GaussianMixture(n_components=4, covariance_type=t, random_state=0).fit(x)
+    parts += [labels, [g.n_iter_, g.lower_bound_], g.weights_, g.means_.ravel()]
+output = np.concatenate(parts)
+)",
+                                             {z}, &error);
+  ASSERT_TRUE(expected.defined()) << error;
+  const auto offset = z.mean(0);
+  int64_t at = 0;
+  const auto take = [&](int64_t n) {
+    at += n;
+    return expected.slice(0, at - n, at);
+  };
+  for (auto type : kTypes) {
+    const auto labels = take(z.size(0)).to(torch::kInt64);
+    const auto summary = take(2);
+    const auto r = run_em(z - offset, torch::one_hot(labels, 4).to(kF64), type, EmSettings{});
+    EXPECT_EQ(r.iterations, summary[0].item<int>()) << to_string(type);
+    EXPECT_NEAR(r.lower_bound, summary[1].item<double>(), 1e-9) << to_string(type);
+    EXPECT_TRUE(torch::allclose(r.parameters.weights, take(4), 1e-7, 1e-9)) << to_string(type);
+    EXPECT_TRUE(
+        torch::allclose(r.parameters.means + offset, take(4 * 5).reshape({4, 5}), 1e-7, 1e-9))
+        << to_string(type);
+  }
 }
 
 TEST(GmmScikitLearn, KMeansFindsScikitLearnsClusteringOfSeparatedBlobs) {
