@@ -110,10 +110,11 @@ struct GmmFit {
 };
 
 // Fits latents [N, D] with EM from k-means++ / k-means starts, as scikit-learn's GaussianMixture
-// (init_params="kmeans"). The same options and latents give the same mixture. Throws InputError
-// for bad options, fewer latents than components, fewer distinct latents than components or
-// non-finite values; Error when a component's covariance collapses despite reg_covar; Cancelled
-// when progress says so.
+// (init_params="kmeans"). The same options and latents give the same mixture (on one device and
+// thread count: only sums and matrix products, no atomics). Throws InputError for bad options,
+// fewer latents than components, fewer distinct latents than components or non-finite values;
+// Error when a component's covariance collapses despite reg_covar; Cancelled when progress says
+// so.
 GmmFit fit_gmm(const torch::Tensor& latents, const GmmFitOptions& options);
 
 struct BicPoint {

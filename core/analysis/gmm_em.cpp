@@ -52,7 +52,8 @@ torch::Tensor mahalanobis_full(const torch::Tensor& x, const torch::Tensor& mean
   return out;
 }
 
-// The same from second-moment features F = [x_i x_j (i <= j), x]: |P^T (x - mu)|^2 = x^T A x
+// The same from second-moment features F = [x_i x_j (i <= j); x] ([T + D, N]): |P^T (x - mu)|^2 =
+// x^T A x
 // - 2 x^T A mu + mu^T A mu with A = P P^T, one GEMM of F with [A_ij (doubled off the diagonal),
 // -2 A mu] for all components, no [N, K, D] temporary. The callers centre their latents, which
 // keeps the cancellation of the expanded square harmless.
@@ -65,8 +66,10 @@ torch::Tensor mahalanobis_moments(const torch::Tensor& features, const torch::Te
                          (2.0 - rows.eq(cols).to(means.scalar_type()));       // [K, T]
   const auto linear = torch::bmm(precisions, means.unsqueeze(2)).squeeze(2);  // [K, D]
   const auto constant = (linear * means).sum(1);                              // [K]
-  return torch::addmm(constant.unsqueeze(0), features,
-                      torch::cat({quadratic, -2.0 * linear}, 1).t());
+  // [K, T + D] x [T + D, N], handed back as [N, K] (a transposed view): with the features stored
+  // feature-major this is OpenBLAS's fastest layout for the shape (1.5x the latent-major one).
+  return torch::addmm(constant.unsqueeze(1), torch::cat({quadratic, -2.0 * linear}, 1), features)
+      .t();
 }
 
 // Diagonal and spherical precisions expand the square instead (scikit-learn's way): no [N, K, D]
@@ -139,10 +142,12 @@ torch::Tensor precision_cholesky(const torch::Tensor& covariances, CovarianceTyp
 }
 
 torch::Tensor moment_features(const torch::Tensor& x) {
+  const auto columns = x.t().contiguous();  // [D, N]
   std::vector<torch::Tensor> parts;
-  for (int64_t i = 0; i < x.size(1); ++i) parts.push_back(x.slice(1, i, i + 1) * x.slice(1, i));
-  parts.push_back(x);
-  return torch::cat(parts, 1);
+  for (int64_t i = 0; i < x.size(1); ++i)
+    parts.push_back(columns.slice(0, i, i + 1) * columns.slice(0, i));
+  parts.push_back(columns);
+  return torch::cat(parts, 0);
 }
 
 torch::Tensor gaussian_log_densities(const torch::Tensor& x, const MixtureParameters& p,
@@ -178,7 +183,7 @@ MixtureParameters estimate_parameters(const torch::Tensor& x, const torch::Tenso
   if (type == CovarianceType::Full && features.defined()) {
     // All first and second moments in one GEMM; covariance = E[x x^T] - mu mu^T.
     const int64_t d = x.size(1), k = resp.size(1);
-    const auto moments = resp.t().mm(features) / mass.unsqueeze(1);  // [K, T + D]
+    const auto moments = features.mm(resp).t() / mass.unsqueeze(1);  // [K, T + D]
     const int64_t t = moments.size(1) - d;
     p.means = moments.slice(1, t);
     const auto [rows, cols] = upper_triangle(d, x.device());

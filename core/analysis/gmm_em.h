@@ -35,9 +35,10 @@ torch::Tensor precision_from_cholesky(const torch::Tensor& cholesky);
 // positive definite.
 torch::Tensor precision_cholesky(const torch::Tensor& covariances, CovarianceType type);
 
-// The second-moment features of latents x [N, D]: the products x_i x_j (i <= j, row by row),
-// then x itself: [N, D (D + 3) / 2]. With them every full-covariance E-step and M-step below is
-// one GEMM. They expand squares, so give them centred latents (run_em's are).
+// The second-moment features of latents x [N, D], one row per feature: the products x_i x_j
+// (i <= j, row by row of the upper triangle), then x itself: [D (D + 3) / 2, N]. With them every
+// full-covariance E-step and M-step below is one GEMM. They expand squares, so give them centred
+// latents (run_em's are).
 torch::Tensor moment_features(const torch::Tensor& x);
 
 // log N(x_n | mu_k, Sigma_k) for latents x [N, D] (float64, on the parameters' device): [N, K].

@@ -126,10 +126,11 @@ TEST(GmmEm, MomentFeaturesGiveTheDirectPathsResults) {
   const int64_t k = 4, d = 6;
   const auto x = torch::randn({300, d}, kF64) * 1.5;
   const auto features = moment_features(x);
-  ASSERT_EQ(features.size(1), d * (d + 3) / 2);
-  EXPECT_TRUE(
-      torch::equal(features.slice(1, 0, 2),
-                   torch::stack({x.select(1, 0).square(), x.select(1, 0) * x.select(1, 1)}, 1)));
+  ASSERT_EQ(features.sizes(), (torch::IntArrayRef{d * (d + 3) / 2, 300}));
+  EXPECT_TRUE(torch::equal(features[0], x.select(1, 0).square()));
+  EXPECT_TRUE(torch::equal(features[1], x.select(1, 0) * x.select(1, 1)));
+  EXPECT_TRUE(torch::equal(features[d], x.select(1, 1).square()));
+  EXPECT_TRUE(torch::equal(features.slice(0, -d), x.t()));
   const auto resp = torch::softmax(torch::randn({300, k}, kF64) * 3, 1);
   const auto direct = estimate_parameters(x, resp, CovarianceType::Full, 1e-6);
   const auto moments = estimate_parameters(x, resp, CovarianceType::Full, 1e-6, features);
