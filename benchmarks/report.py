@@ -103,7 +103,7 @@ def analysis_table(analysis):
               "embed/fashion-mnist/cold": "encode all of Fashion-MNIST (70,000), cold",
               "embed/fashion-mnist/cached": "the same from the embedding cache",
               "gmm/latents:60000": "GMM fit, K=10, full covariance, on the 60,000 training latents "
-                                   "(EM on a 20,000 subsample, the `gmm` default; labels for all)",
+                                   "(batched EM on all of them, the `gmm` default)",
               "pca/latents:60000": "PCA of the 60,000 training latents (16-D)"}
     rows = ["| what | median | p95 |", "|---|---|---|"]
     for name, label in labels.items():

@@ -1,7 +1,8 @@
 #pragma once
 // Folder core/analysis/ (LibTorch only). Analysis of latent spaces with tensors: encoding a data
 // set with its on-disk cache (this file), linear projections, nearest neighbours, interpolation
-// (lerp/slerp), GAN inversion, sampling from the prior and summary statistics.
+// (lerp/slerp), GAN inversion, sampling from the prior, summary statistics and Gaussian mixtures
+// (gmm.h: k-means starts and batched EM, gmm_em.h).
 //
 // Encoding a whole data set for the scatter plot, attributes and GMM: posterior means, labels and
 // attributes, computed in batches on the model's device and cached on disk.

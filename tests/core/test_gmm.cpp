@@ -8,8 +8,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/ml.hpp>
 
+#include "core/analysis/gmm.h"
 #include "core/common/error.h"
-#include "core/fitting/gmm.h"
 #include "tests/core/python_reference.h"
 
 using namespace latentlab;
@@ -163,7 +163,7 @@ TEST(Gmm, BicPicksTheTrueNumberOfClusters) {
   const auto data = clusters(3, 100, 2, 12.0);
   GmmFitOptions o;
   o.seed = 1;
-  o.max_iterations = 30;  // OpenCV's EM is slow per sample; the clusters separate long before
+  o.max_iterations = 30;  // the clusters separate long before
   const auto curve = bic_curve(data, 1, 5, o);
   ASSERT_EQ(curve.size(), 5u);
   EXPECT_EQ(best_components(curve), 3);

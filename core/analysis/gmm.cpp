@@ -1,68 +1,19 @@
-#include "core/fitting/gmm.h"
+#include "core/analysis/gmm.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <cmath>
-#include <opencv2/core.hpp>
-#include <opencv2/ml.hpp>
 
+#include "core/analysis/gmm_em.h"
+#include "core/analysis/gmm_latents.h"
 #include "core/common/error.h"
 
 namespace latentlab {
 namespace {
 
-constexpr double kLog2Pi = 1.8378770664093454835606594728112;  // log(2 pi)
-constexpr int64_t kChunk = 4096;  // latents per block when evaluating densities (bounds memory)
-
 torch::Tensor cpu_double(const torch::Tensor& t) {
   return t.to(torch::kCPU, torch::kFloat64).contiguous();
-}
-
-torch::Tensor checked_latents(const torch::Tensor& latents, const char* what) {
-  if (!latents.defined() || latents.dim() != 2)
-    throw InputError(std::string(what) + ": latents must have shape [N, D]");
-  auto z = cpu_double(latents);
-  if (!torch::isfinite(z).all().item<bool>())
-    throw InputError(std::string(what) + ": latents contain NaN or Inf");
-  return z;
-}
-
-torch::Tensor from_mat(const cv::Mat& m) {
-  cv::Mat d;
-  m.convertTo(d, CV_64F);
-  if (!d.isContinuous()) d = d.clone();
-  return torch::from_blob(d.ptr<double>(), {d.rows, d.cols}, torch::kFloat64).clone();
-}
-
-// EM floors eigenvalues at DBL_EPSILON when it decides, but hands back the raw covariance; a
-// component collapsed onto a few points may then not factorise. Add the smallest ridge that
-// makes every covariance positive definite.
-torch::Tensor make_positive_definite(torch::Tensor covariances) {
-  const int64_t d = covariances.size(1);
-  const auto eye = torch::eye(d, torch::kFloat64);
-  for (int64_t k = 0; k < covariances.size(0); ++k) {
-    auto c = covariances[k];
-    const double scale = std::max(c.diagonal().mean().item<double>(), 1e-300);
-    for (double ridge = 1e-12; ridge <= 1e-2; ridge *= 10) {
-      if (std::get<1>(torch::linalg_cholesky_ex(c)).item<int64_t>() == 0) break;
-      c = covariances[k] + ridge * scale * eye;
-    }
-    covariances[k] = c;
-  }
-  return covariances;
-}
-
-int em_covariance_type(CovarianceType type) {
-  switch (type) {
-    case CovarianceType::Diagonal:
-      return cv::ml::EM::COV_MAT_DIAGONAL;
-    case CovarianceType::Spherical:
-      return cv::ml::EM::COV_MAT_SPHERICAL;
-    case CovarianceType::Full:
-      break;
-  }
-  return cv::ml::EM::COV_MAT_GENERIC;
 }
 
 }  // namespace
@@ -130,8 +81,8 @@ Gmm::Gmm(torch::Tensor weights, torch::Tensor means, torch::Tensor covariances, 
     throw InputError("GMM: the covariance of component " +
                      std::to_string(bad[0][0].item<int64_t>()) + " is not positive definite");
   cholesky_ = factor;
-  const auto log_det = 2.0 * cholesky_.diagonal(0, 1, 2).log().sum(1);
-  log_norms_ = weights_.log() - 0.5 * (static_cast<double>(d) * kLog2Pi + log_det);
+  precision_cholesky_ = precision_from_cholesky(factor);
+  log_weights_ = weights_.log();
 }
 
 Gmm Gmm::from_info(const GaussianMixture& info) {
@@ -174,19 +125,10 @@ torch::Tensor Gmm::as_latents(const torch::Tensor& latents) const {
 torch::Tensor Gmm::component_log_densities(const torch::Tensor& latents) const {
   torch::NoGradGuard no_grad;
   const auto z = as_latents(latents);
-  std::vector<torch::Tensor> blocks;
-  for (int64_t start = 0; start < z.size(0); start += kChunk) {
-    const auto block = z.slice(0, start, start + kChunk);
-    // Mahalanobis distances through the Cholesky factor: |L^-1 (z - mu)|^2.
-    const auto diff = (block.unsqueeze(0) - means_.unsqueeze(1)).transpose(1, 2);  // [K, D, n]
-    const auto white =
-        torch::linalg::solve_triangular(cholesky_, diff, /*upper=*/false, /*left=*/true,
-                                        /*unitriangular=*/false);
-    const auto mahalanobis = white.pow(2).sum(1);  // [K, n]
-    blocks.push_back((log_norms_.unsqueeze(1) - 0.5 * mahalanobis).t());
-  }
-  if (blocks.empty()) return torch::zeros({0, components()}, torch::kFloat64);
-  return torch::cat(blocks, 0);
+  const auto device = z.device();
+  const MixtureParameters full{CovarianceType::Full, weights_.to(device), means_.to(device),
+                               covariances_.to(device), precision_cholesky_.to(device)};
+  return gaussian_log_densities(z, full).add_(log_weights_.to(device).unsqueeze(0));
 }
 
 torch::Tensor Gmm::log_likelihood(const torch::Tensor& latents) const {
@@ -270,76 +212,6 @@ std::vector<Ellipse> Gmm::ellipses(const Projection& projection, double sigmas) 
     out.push_back(e);
   }
   return out;
-}
-
-GmmFit fit_gmm(const torch::Tensor& latents, const GmmFitOptions& options) {
-  torch::NoGradGuard no_grad;
-  const auto z = checked_latents(latents, "GMM fit");
-  const int64_t n = z.size(0), d = z.size(1), k = options.components;
-  if (k < 1) throw InputError("GMM fit: the number of components must be at least 1");
-  if (n < k)
-    throw InputError("GMM fit: " + std::to_string(n) + " latents are too few for " +
-                     std::to_string(k) + " components");
-  auto fitted = z;
-  if (options.max_samples > 0 && n > std::max(options.max_samples, k)) {
-    auto gen = at::detail::createCPUGenerator(options.seed);
-    const auto pick =
-        torch::randperm(n, gen, torch::kInt64).slice(0, 0, std::max(options.max_samples, k));
-    fitted = z.index_select(0, std::get<0>(pick.sort())).contiguous();
-  }
-  cv::Ptr<cv::ml::EM> em = cv::ml::EM::create();
-  em->setClustersNumber(static_cast<int>(k));
-  em->setCovarianceMatrixType(em_covariance_type(options.covariance));
-  em->setTermCriteria(cv::TermCriteria(cv::TermCriteria::COUNT + cv::TermCriteria::EPS,
-                                       std::max(options.max_iterations, 1), options.tolerance));
-  try {
-    // EM's k-means++ initialisation draws from this thread's cv::theRNG().
-    cv::theRNG() = cv::RNG(options.seed);
-    const cv::Mat samples(static_cast<int>(fitted.size(0)), static_cast<int>(d), CV_64F,
-                          fitted.data_ptr<double>());
-    if (!em->trainEM(samples, cv::noArray(), cv::noArray(), cv::noArray()))
-      throw Error("GMM fit: EM did not converge (a component's likelihood vanished)");
-  } catch (const cv::Exception& e) {
-    throw Error(std::string("GMM fit: OpenCV EM failed: ") + e.what());
-  }
-  std::vector<cv::Mat> covs;
-  em->getCovs(covs);
-  auto covariances = torch::empty({k, d, d}, torch::kFloat64);
-  for (int64_t c = 0; c < k; ++c) covariances[c] = from_mat(covs[c]);
-  GmmFit fit{Gmm(from_mat(em->getWeights()).reshape({k}), from_mat(em->getMeans()),
-                 make_positive_definite(covariances), options.covariance),
-             {},
-             {},
-             0.0,
-             fitted.size(0)};
-  const auto log_densities = fit.model.component_log_densities(z);
-  fit.labels = log_densities.argmax(1);
-  fit.log_likelihoods = torch::logsumexp(log_densities, 1);
-  fit.bic = -2.0 * fit.log_likelihoods.sum().item<double>() +
-            static_cast<double>(fit.model.parameter_count()) * std::log(static_cast<double>(n));
-  return fit;
-}
-
-std::vector<BicPoint> bic_curve(const torch::Tensor& latents, int64_t k_min, int64_t k_max,
-                                const GmmFitOptions& options) {
-  if (k_min < 1 || k_max < k_min)
-    throw InputError("BIC: the range of components must satisfy 1 <= min <= max");
-  std::vector<BicPoint> curve;
-  for (int64_t k = k_min; k <= k_max; ++k) {
-    auto o = options;
-    o.components = k;
-    const auto fit = fit_gmm(latents, o);
-    curve.push_back({k, fit.bic, fit.log_likelihoods.mean().item<double>()});
-  }
-  return curve;
-}
-
-int64_t best_components(const std::vector<BicPoint>& curve) {
-  if (curve.empty()) throw InputError("BIC: empty curve");
-  const auto best =
-      std::min_element(curve.begin(), curve.end(),
-                       [](const BicPoint& a, const BicPoint& b) { return a.bic < b.bic; });
-  return best->components;
 }
 
 }  // namespace latentlab
