@@ -2,8 +2,9 @@
 # CI's sanitizer pass (scripts/test.sh runs it when CI=true): the core and CLI test suites, the
 # hostile-input corpus, the kill -9 test and the fuzz corpus replay, built with AddressSanitizer +
 # UndefinedBehaviorSanitizer in build-asan/ (LATENTLAB_SANITIZE=address) and run. Only those
-# targets are built: no GUI. With CI=true it then fuzzes every target for a fixed total of
-# FUZZ_TOTAL_SECONDS (180) with scripts/fuzz.sh (its own clang build in build-fuzz/).
+# targets are built: no GUI. The libFuzzer run itself (scripts/fuzz.sh) is not part of CI: it needs
+# a third, clang build of core (about 20 minutes cold on 2 cores) that CI's 90 minutes cannot hold;
+# the corpora it found are replayed here by fuzz_replay.
 # Measured on the 2-core machine from scratch (ccache cold), with two training runs beside it:
 # 37.5 minutes wall, 49 CPU-minutes in all; core_tests 32 s and the CTest part 516 s of that.
 set -euo pipefail
@@ -19,7 +20,3 @@ cmake --build "$build" -j"$(nproc)" --target core_tests cli_tests hostile_tests 
 LATENTLAB_THREADS=2 "$build/tests/core_tests" --gtest_brief=1
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1800 \
   -R '^(cli_tests|hostile|kill_tests|fuzz_replay)'
-# The fuzzers run with libFuzzer's own sanitizer settings, not the test options above.
-if [ "${CI:-}" = "true" ]; then
-  ASAN_OPTIONS= UBSAN_OPTIONS= FUZZ_TOTAL_SECONDS=${FUZZ_TOTAL_SECONDS:-180} scripts/fuzz.sh
-fi
