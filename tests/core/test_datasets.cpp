@@ -42,8 +42,9 @@ void write_bytes(const std::string& path, const std::string& bytes) {
 void write_gzip(const std::string& path, const std::string& bytes) {
   gzFile file = gzopen(path.c_str(), "wb");
   ASSERT_NE(file, nullptr);
-  if (!bytes.empty())
+  if (!bytes.empty()) {
     ASSERT_EQ(gzwrite(file, bytes.data(), unsigned(bytes.size())), int(bytes.size()));
+  }
   ASSERT_EQ(gzclose(file), Z_OK);
 }
 

@@ -231,8 +231,11 @@ TEST(FaceGenerator, AttributePrevalenceAndIndependence) {
     EXPECT_LT(rate, 0.6) << names[a];
   }
   // Beard is drawn on Male faces only; every other pair is close to independent (phi).
-  for (const auto& r : rows)
-    if (r[column("Beard")] > 0) EXPECT_GT(r[column("Male")], 0);
+  for (const auto& r : rows) {
+    if (r[column("Beard")] > 0) {
+      EXPECT_GT(r[column("Male")], 0);
+    }
+  }
   for (size_t a = 0; a < n; ++a)
     for (size_t b = a + 1; b < n; ++b) {
       if (names[a] == "Beard" || names[b] == "Beard") continue;
