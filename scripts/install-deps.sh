@@ -12,6 +12,7 @@ PACKAGES=(
   # tensors and models; OpenMP OpenBLAS (the pthread build fights LibTorch's OpenMP threads)
   libtorch-dev libopenblas0-openmp
   libgloo-dev  # headers of the Gloo backend of c10d (data-parallel training; symbols in libtorch_cpu)
+  libhnswlib-dev  # approximate nearest neighbours (HNSW) for UMAP and t-SNE of large data sets
   # image IO, EM, PCA, linear models; GIF export; gzip
   libopencv-dev libgif-dev zlib1g-dev
   # CLI and formats

@@ -1,16 +1,17 @@
-// latentlab-cli embed CKPT --data SPEC --out FILE.csv [--projection pca|dims:I,J]
+// latentlab-cli embed CKPT --data SPEC --out FILE.csv
+//     [--projection pca|dims:I,J|attributes:A,B|umap|tsne] [--neighbours K] [--min-dist D]
+//     [--perplexity P] [--iterations N] [--seed S]
 // One CSV row per image: index, label, the 2D coordinates and the full latent (posterior mean).
 #include <torch/torch.h>
 
 #include <charconv>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
 #include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
+#include "app/cli/cli_maps.h"
 #include "app/cli/verbs.h"
-#include "core/analysis/projection.h"
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
 
@@ -20,6 +21,7 @@ namespace {
 struct EmbedArgs {
   std::string checkpoint, out, device = "auto", projection = "pca";
   DataArgs data;
+  MapArgs map;
 };
 
 // Shortest text that reads back to the same float.
@@ -35,10 +37,8 @@ void run(const EmbedArgs& a) {
   check_output_file(a.out);
   auto loaded = open_model(a.checkpoint, a.device);
   const auto e = embed_data(loaded, a.data);
-  const auto started = std::chrono::steady_clock::now();
-  const auto projection = make_projection(a.projection, e.means);
-  const auto xy = projection.project(e.means).contiguous();
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  const auto plane = plane_coordinates(a.projection, e, loaded.info, a.map);
+  const auto xy = plane.xy.contiguous();
   const auto means = e.means.contiguous();
   const int64_t n = means.size(0), d = means.size(1);
   std::string csv = "index,label,x,y";
@@ -63,10 +63,7 @@ void run(const EmbedArgs& a) {
     csv += '\n';
   }
   write_file_atomically(a.out, csv);
-  const auto ratio = projection.explained_variance_ratio;
-  std::printf("projection %s: explained variance ratio %.4f, %.4f (%.3f s)\n",
-              projection.kind.c_str(), ratio[0].item<double>(), ratio[1].item<double>(),
-              took.count());
+  std::printf("%s\n", plane.summary.c_str());
   std::fflush(stdout);
   report_written(a.out);
 }
@@ -81,8 +78,11 @@ void add_embed_verb(CLI::App& app) {
   add_data_options(verb, &a->data);
   verb->add_option("--out", a->out, "CSV file to write: index,label,x,y,z0,...")->required();
   verb->add_option("--projection", a->projection,
-                   "pca, or dims:I,J for latent dimensions I and J (from 0)")
+                   "pca; dims:I,J for latent dimensions I and J (from 0); attributes:A,B for "
+                   "attribute vectors A and B (attributes:A: A and its best orthogonal partner); "
+                   "umap; tsne")
       ->default_val(a->projection);
+  add_map_options(verb, &a->map);
   add_device_option(verb, &a->device);
   verb->callback([a] { run(*a); });
 }

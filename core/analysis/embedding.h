@@ -1,8 +1,9 @@
 #pragma once
 // Folder core/analysis/ (LibTorch only). Analysis of latent spaces with tensors: encoding a data
 // set with its on-disk cache (this file), linear projections, nearest neighbours, interpolation
-// (lerp/slerp), GAN inversion, sampling from the prior, summary statistics and Gaussian mixtures
-// (gmm.h: k-means starts and batched EM, gmm_em.h).
+// (lerp/slerp), GAN inversion, sampling from the prior, summary statistics, Gaussian mixtures
+// (gmm.h: k-means starts and batched EM, gmm_em.h), attribute axes (attribute_axes.h) and the
+// non-linear maps: UMAP (umap.h), t-SNE (tsne.h) and their neighbour graphs (knn.h).
 //
 // Encoding a whole data set for the scatter plot, attributes and GMM: posterior means, labels and
 // attributes, computed in batches on the model's device and cached on disk.

@@ -57,6 +57,7 @@ Projection fit_pca(const torch::Tensor& latents, int64_t components) {
   p.explained_variance = values.slice(0, 0, components).contiguous();
   p.explained_variance_ratio =
       total > 0 ? p.explained_variance / total : torch::zeros_like(p.explained_variance);
+  for (int64_t c = 0; c < components; ++c) p.axis_names.push_back("PC" + std::to_string(c + 1));
   return p;
 }
 
@@ -67,6 +68,7 @@ Projection dims_projection(int64_t latent_dim, int64_t i, int64_t j, const torch
                        std::to_string(latent_dim) + " (dimensions count from 0)");
   Projection p;
   p.kind = "dims:" + std::to_string(i) + "," + std::to_string(j);
+  p.axis_names = {"z" + std::to_string(i), "z" + std::to_string(j)};
   p.mean = torch::zeros({latent_dim}, torch::kFloat64);
   p.components = torch::zeros({2, latent_dim}, torch::kFloat64);
   p.components[0][i] = 1.0;

@@ -4,14 +4,16 @@
 #include <torch/types.h>
 
 #include <string>
+#include <vector>
 
 namespace latentlab {
 
 // y = (z - mean) @ components^T. Everything is float64 on the CPU.
 struct Projection {
-  std::string kind;                        // "pca" or "dims:I,J"
+  std::string kind;                        // "pca", "dims:I,J" or "attributes:A,B"
+  std::vector<std::string> axis_names;     // [k]: "PC1", "z3", an attribute's name
   torch::Tensor mean;                      // [D] subtracted before projecting (zeros for dims)
-  torch::Tensor components;                // [k, D] unit rows, orthonormal
+  torch::Tensor components;                // [k, D] unit rows, orthonormal (attributes: unit)
   torch::Tensor explained_variance;        // [k] variance of the data along each row
   torch::Tensor explained_variance_ratio;  // [k] that variance over the data's total variance
 
