@@ -1,14 +1,8 @@
 #include "core/analysis/map_support.h"
 
-#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
-#include <mutex>
-#include <thread>
 
 #include "core/common/error.h"
 
@@ -87,37 +81,6 @@ double MapRandom::normal() {
 uint64_t MapRandom::below(uint64_t n) {
   // The modulo bias is below n / 2^64: nothing for sampling vertices.
   return next() % n;
-}
-
-void parallel_rows(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
-  if (n <= 0) return;
-  grain = std::max<int64_t>(grain, 1);
-  const int64_t threads = std::min<int64_t>(at::get_num_threads(), (n + grain - 1) / grain);
-  if (threads <= 1) {
-    fn(0, n);
-    return;
-  }
-  // Chunks are claimed as threads get to them, so a thread the OS preempts (the CPU is shared)
-  // does not hold the others up.
-  const int64_t chunk = std::max(grain, n / (threads * 8));
-  std::atomic<int64_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  const auto work = [&] {
-    try {
-      for (int64_t begin; (begin = next.fetch_add(chunk)) < n;)
-        fn(begin, std::min(n, begin + chunk));
-    } catch (...) {
-      const std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next = n;
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (int64_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
-  for (auto& helper : helpers) helper.join();
-  if (error) std::rethrow_exception(error);
 }
 
 torch::Tensor points_tensor(const std::vector<float>& xy) {

@@ -139,11 +139,11 @@ void Tsne::restore(const torch::Tensor& data, const torch::Tensor& embedding,
   kl_ = std::numeric_limits<double>::quiet_NaN();
 }
 
-double Tsne::gradient(double exaggeration) {
+double Tsne::gradient(double exaggeration, bool with_kl) {
   if (method_ == TsneMethod::Exact)
     return exact_tsne_gradient(dense_p_, positions_, exaggeration, grad_);
-  return barnes_hut_tsne_gradient(sparse_p_, positions_, exaggeration, options_.theta, tree_,
-                                  grad_);
+  return barnes_hut_tsne_gradient(sparse_p_, positions_, exaggeration, options_.theta, tree_, grad_,
+                                  with_kl);
 }
 
 int64_t Tsne::step(int64_t iterations, const KeepGoing& keep_going) {
@@ -157,7 +157,10 @@ int64_t Tsne::step(int64_t iterations, const KeepGoing& keep_going) {
       update_.assign(positions_.size(), 0.0);
       gains_.assign(positions_.size(), 1.0);
     }
-    kl_ = gradient(exploring ? options_.early_exaggeration : 1.0);
+    // The objective itself only where someone can read it: after the step's last iteration.
+    const bool last = ran + 1 == iterations || iteration_ + 1 == options_.iterations;
+    const double kl = gradient(exploring ? options_.early_exaggeration : 1.0, last);
+    if (last) kl_ = kl;
     const double momentum = exploring ? kExplorationMomentum : kFinalMomentum;
     for (size_t c = 0; c < positions_.size(); ++c) {
       const bool same_sign = update_[c] * grad_[c] >= 0.0;

@@ -63,8 +63,8 @@ class Tsne {
   TsneMethod method() const { return method_; }      // Exact or BarnesHut once initialised
   double perplexity() const { return perplexity_; }  // as used (capped)
   double learning_rate() const { return learning_rate_; }
-  // KL(P || Q) at the last step (with the exaggerated P during exaggeration, as scikit-learn
-  // reports it); NaN before the first step.
+  // KL(P || Q) at the last iteration of the last step() call (with the exaggerated P during
+  // exaggeration, as scikit-learn reports it); NaN before the first step.
   double kl_divergence() const { return kl_; }
   const TsneOptions& options() const { return options_; }
   const KnnIndex& index() const { return index_; }
@@ -78,7 +78,7 @@ class Tsne {
   torch::Tensor transform(const torch::Tensor& points) const;
 
  private:
-  double gradient(double exaggeration);
+  double gradient(double exaggeration, bool with_kl);
 
   TsneOptions options_;
   KnnIndex index_;

@@ -19,8 +19,9 @@ double exact_tsne_gradient(const std::vector<double>& p, const std::vector<doubl
 // Barnes-Hut (van der Maaten 2014): the attraction exactly over the sparse P, the repulsion and Z
 // from a quadtree of the embedding (tree: rebuilt here, kept for its storage). theta 0 is exact.
 // Returns the KL divergence estimated with that Z (scikit-learn's Barnes-Hut error).
+// with_kl false skips the logarithms (a fifth of the time) and returns NaN.
 double barnes_hut_tsne_gradient(const SparseGraph& p, const std::vector<double>& y,
                                 double exaggeration, double theta, QuadTree& tree,
-                                std::vector<double>& grad);
+                                std::vector<double>& grad, bool with_kl = true);
 
 }  // namespace latentlab

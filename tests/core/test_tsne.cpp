@@ -109,8 +109,9 @@ TEST(Tsne, BarnesHutApproachesTheExactGradient) {
   const double kl = exact_tsne_gradient(p, y, 4.0, exact);
   QuadTree tree;
   const double kl_bh = barnes_hut_tsne_gradient(graph, y, 4.0, 0.0, tree, approximate);
-  EXPECT_LT(relative_error(approximate, exact), 1e-6);
-  EXPECT_NEAR(kl_bh, kl, 1e-6 * std::fabs(kl));
+  // Barnes-Hut sums in single precision.
+  EXPECT_LT(relative_error(approximate, exact), 1e-5);
+  EXPECT_NEAR(kl_bh, kl, 1e-5 * std::fabs(kl));
   double previous = 0.0;
   for (double theta : {0.1, 0.5}) {
     barnes_hut_tsne_gradient(graph, y, 4.0, theta, tree, approximate);
@@ -173,6 +174,8 @@ TEST(Tsne, CancelsStopsAndTransforms) {
   Tsne restored(options);
   restored.restore(x, xy);
   EXPECT_TRUE(torch::equal(restored.transform(x[0]), tsne.transform(x[0])));
-  EXPECT_THROW(Tsne(TsneOptions{-1.0}), InputError);
+  TsneOptions bad;
+  bad.perplexity = -1.0;
+  EXPECT_THROW(Tsne{bad}, InputError);
   EXPECT_THROW(parse_tsne_method("fft"), InputError);
 }
