@@ -111,27 +111,6 @@ void add_map_options(CLI::App* verb, MapArgs* args) {
       ->group(group);
 }
 
-std::map<std::string, torch::Tensor> attribute_directions(const ModelInfo& info,
-                                                          const Embedding& embedding) {
-  std::map<std::string, torch::Tensor> directions;
-  for (const auto& [name, vector] : info.attributes)
-    directions[name] = torch::tensor(vector.direction, torch::kFloat32);
-  torch::Tensor values = embedding.attributes;
-  auto names = embedding.attribute_names;
-  if (names.empty() && !embedding.class_names.empty()) {
-    values = one_vs_rest(embedding.labels, int64_t(embedding.class_names.size()));
-    names = embedding.class_names;
-  }
-  for (size_t a = 0; a < names.size(); ++a) {
-    const auto column = values.select(1, int64_t(a));
-    if (directions.count(names[a]) || !(column > 0).any().item<bool>() ||
-        !(column < 0).any().item<bool>())
-      continue;  // stored already, or one class is empty
-    directions[names[a]] = mean_difference(embedding.means, column);
-  }
-  return directions;
-}
-
 PlaneCoordinates plane_coordinates(const std::string& projection, const Embedding& embedding,
                                    const ModelInfo& info, const MapArgs& args) {
   const auto& latents = embedding.means;

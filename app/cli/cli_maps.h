@@ -5,7 +5,6 @@
 #include <torch/types.h>
 
 #include <CLI/CLI.hpp>
-#include <map>
 #include <string>
 
 #include "core/analysis/embedding.h"
@@ -34,9 +33,5 @@ struct PlaneCoordinates {
 // or classes (one class against the rest). Throws InputError for an unknown projection.
 PlaneCoordinates plane_coordinates(const std::string& projection, const Embedding& embedding,
                                    const ModelInfo& info, const MapArgs& args);
-
-// Attribute directions [D] by name: the checkpoint's, then those of the data set it lacks.
-std::map<std::string, torch::Tensor> attribute_directions(const ModelInfo& info,
-                                                          const Embedding& embedding);
 
 }  // namespace latentlab::cli

@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/ml.hpp>
 
+#include "core/analysis/embedding.h"
 #include "core/common/error.h"
 
 namespace latentlab {
@@ -335,6 +336,27 @@ std::vector<AttributeReport> compute_attributes(const torch::Tensor& latents,
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::map<std::string, torch::Tensor> attribute_directions(const ModelInfo& info,
+                                                          const Embedding& embedding) {
+  std::map<std::string, torch::Tensor> directions;
+  for (const auto& [name, vector] : info.attributes)
+    directions[name] = torch::tensor(vector.direction, torch::kFloat32);
+  torch::Tensor values = embedding.attributes;
+  auto names = embedding.attribute_names;
+  if (names.empty() && !embedding.class_names.empty()) {
+    values = one_vs_rest(embedding.labels, int64_t(embedding.class_names.size()));
+    names = embedding.class_names;
+  }
+  for (size_t a = 0; a < names.size(); ++a) {
+    const auto column = values.select(1, int64_t(a));
+    if (directions.count(names[a]) || !(column > 0).any().item<bool>() ||
+        !(column < 0).any().item<bool>())
+      continue;  // stored already, or one class is empty
+    directions[names[a]] = mean_difference(embedding.means, column);
+  }
+  return directions;
 }
 
 }  // namespace latentlab

@@ -16,12 +16,15 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/model/model_info.h"
 
 namespace latentlab {
+
+struct Embedding;
 
 enum class AttributeMethod { MeanDifference, Linear };
 std::string to_string(AttributeMethod method);                    // "mean-diff", "linear"
@@ -86,6 +89,12 @@ AttributeVector user_attribute(const torch::Tensor& with, const torch::Tensor& w
 // +1 / -1 columns [N, classes] int8 from class labels [N] (one class against the rest; -1 labels
 // stay unknown, 0), so labelled data without attributes (Fashion-MNIST) gets one per class.
 torch::Tensor one_vs_rest(const torch::Tensor& labels, int64_t classes);
+
+// Attribute directions [D] by name, for attribute axes: the checkpoint's stored vectors, then
+// mean differences of the embedding's labelled attributes it lacks (without attributes: of each
+// class against the rest); attributes with an empty class are left out.
+std::map<std::string, torch::Tensor> attribute_directions(const ModelInfo& info,
+                                                          const Embedding& embedding);
 
 struct AttributeOptions {
   AttributeMethod method = AttributeMethod::MeanDifference;

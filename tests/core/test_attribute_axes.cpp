@@ -10,9 +10,10 @@ using namespace latentlab;
 
 TEST(AttributeAxes, CoordinatesRunAlongEachAttribute) {
   torch::manual_seed(0);
-  const auto z = torch::randn({500, 6}, torch::kFloat64) * torch::tensor({3.0, 1.0, 1, 1, 1, 0.5});
-  const auto smile = torch::tensor({1.0, 1.0, 0, 0, 0, 0});
-  const auto beard = torch::tensor({0.0, 0.0, 2.0, 0, 0, 0});
+  const auto z = torch::randn({500, 6}, torch::kFloat64) *
+                 torch::tensor({3.0, 1.0, 1.0, 1.0, 1.0, 0.5}, torch::kFloat64);
+  const auto smile = torch::tensor({1.0, 1.0, 0.0, 0.0, 0.0, 0.0}, torch::kFloat64);
+  const auto beard = torch::tensor({0.0, 0.0, 2.0, 0.0, 0.0, 0.0}, torch::kFloat64);
   const auto p = attribute_axes({"Smiling", smile}, NamedDirection{"Beard", beard}, z);
   EXPECT_EQ(p.kind, "attributes:Smiling,Beard");
   EXPECT_EQ(p.axis_names, (std::vector<std::string>{"Smiling", "Beard"}));
@@ -22,7 +23,7 @@ TEST(AttributeAxes, CoordinatesRunAlongEachAttribute) {
   EXPECT_TRUE(torch::allclose(xy.select(1, 1), centred.select(1, 2)));
   EXPECT_NEAR(p.explained_variance[1].item<double>(), z.select(1, 2).var().item<double>(), 1e-9);
   // Not orthogonal: each axis is read along its own attribute.
-  const auto tilted = torch::tensor({1.0, 0.0, 1.0, 0, 0, 0});
+  const auto tilted = torch::tensor({1.0, 0.0, 1.0, 0.0, 0.0, 0.0}, torch::kFloat64);
   const auto q = attribute_axes({"Smiling", smile}, NamedDirection{"Tilt", tilted}, z);
   EXPECT_TRUE(
       torch::allclose(q.project(z).select(1, 1), torch::matmul(centred, tilted / tilted.norm())));
@@ -30,8 +31,9 @@ TEST(AttributeAxes, CoordinatesRunAlongEachAttribute) {
 
 TEST(AttributeAxes, OneAttributeGetsItsBestOrthogonalPartner) {
   torch::manual_seed(1);
-  const auto z = torch::randn({800, 5}, torch::kFloat64) * torch::tensor({4.0, 3.0, 1, 1, 1});
-  const auto smile = torch::tensor({1.0, 0.2, 0, 0, 0});
+  const auto z = torch::randn({800, 5}, torch::kFloat64) *
+                 torch::tensor({4.0, 3.0, 1.0, 1.0, 1.0}, torch::kFloat64);
+  const auto smile = torch::tensor({1.0, 0.2, 0.0, 0.0, 0.0}, torch::kFloat64);
   const auto p = attribute_axes({"Smiling", smile}, std::nullopt, z);
   EXPECT_EQ(p.kind, "attributes:Smiling");
   EXPECT_EQ(p.axis_names[1], "PC1 \u22a5 Smiling");

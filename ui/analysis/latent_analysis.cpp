@@ -185,6 +185,14 @@ QStringList LatentAnalysis::attributeNames() const {
   return out;
 }
 
+QStringList LatentAnalysis::axisAttributeNames() const {
+  QStringList out;
+  if (!m_model.info || !hasEmbedding()) return out;
+  for (const auto& [name, direction] : attribute_directions(*m_model.info, m_data->embedding))
+    out << QString::fromStdString(name);
+  return out;
+}
+
 std::vector<float> LatentAnalysis::latent(int index) const {
   return toVector(m_data->embedding.means[index]);
 }

@@ -53,6 +53,9 @@ class LatentAnalysis : public QObject {
   int size() const;  // encoded points
   QStringList classNames() const;
   QStringList attributeNames() const;
+  // The attributes that can be map axes: the model's vectors and the data's labelled attributes
+  // (or classes), as core's attribute_directions finds them.
+  QStringList axisAttributeNames() const;
   std::vector<float> latent(int index) const;
   std::vector<float> meanLatent(const std::vector<int>& indices) const;  // centroid of a selection
   // The attribute direction mean(with) - mean(without) of two selections (core's user_attribute).

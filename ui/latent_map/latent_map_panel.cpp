@@ -12,6 +12,7 @@
 #include "ui/latent_map/group_palette.h"
 #include "ui/latent_map/latent_scatter_view.h"
 #include "ui/latent_map/map_options_bar.h"
+#include "ui/latent_map/map_run_bar.h"
 #include "ui/latent_map/neighbour_strip.h"
 #include "ui/latent_map/selection_bar.h"
 
@@ -39,6 +40,8 @@ LatentMapPanel::LatentMapPanel(LatentAnalysis* analysis, QWidget* parent)
     : QWidget(parent), m_analysis(analysis), m_projector(new MapProjector(analysis, this)) {
   m_encodeBar = new EncodeBar(analysis, this);
   m_options = new MapOptionsBar(this);
+  m_runBar = new MapRunBar(m_projector->layoutJob(), this);
+  m_runBar->setVisible(false);
   m_view = new LatentScatterView(this);
   m_view->setMinimumSize(320, 260);
   m_selection = new SelectionBar(this);
@@ -50,6 +53,7 @@ LatentMapPanel::LatentMapPanel(LatentAnalysis* analysis, QWidget* parent)
   layout->setContentsMargins(4, 4, 4, 4);
   layout->addWidget(m_encodeBar);
   layout->addWidget(m_options);
+  layout->addWidget(m_runBar);
   layout->addWidget(m_view, 1);
   layout->addWidget(m_selection);
   layout->addWidget(m_neighbours);
@@ -70,7 +74,15 @@ LatentMapPanel::LatentMapPanel(LatentAnalysis* analysis, QWidget* parent)
     emit messageRequested(tr("Cannot project the latents"), message);
   });
 
-  connect(m_options, &MapOptionsBar::projectionChanged, this, &LatentMapPanel::requestLayout);
+  connect(m_options, &MapOptionsBar::projectionChanged, this, [this] {
+    m_runBar->setVisible(false);
+    requestLayout();
+  });
+  connect(m_options, &MapOptionsBar::nonlinearChosen, this, [this](const QString& method) {
+    m_runBar->setMethod(method);
+    m_runBar->setVisible(true);
+  });
+  connect(m_runBar, &MapRunBar::runRequested, this, &LatentMapPanel::requestLayout);
   connect(m_options, &MapOptionsBar::colouringChanged, this, &LatentMapPanel::updateColours);
   connect(m_options, &MapOptionsBar::ellipsesToggled, this, &LatentMapPanel::showEllipses);
   connect(m_options, &MapOptionsBar::fitRequested, m_view, &LatentScatterView::rescale);
@@ -110,6 +122,7 @@ void LatentMapPanel::encode() { m_encodeBar->encode(); }
 
 void LatentMapPanel::onEmbeddingChanged() {
   m_options->setLatentDim(m_analysis->model().latentDim);
+  m_options->setAttributeNames(m_analysis->axisAttributeNames());
   m_selection->clear();
   m_view->setSelection({});
   m_neighbours->clear();
@@ -139,11 +152,17 @@ void LatentMapPanel::offerColourings() {
 }
 
 void LatentMapPanel::setProjection(const QString& spec) {
-  m_options->setProjection(spec);
+  const bool nonlinear = m_runBar->setSpec(spec);
+  m_options->setProjection(nonlinear ? spec.section(QLatin1Char(':'), 0, 0) : spec);
+  m_runBar->setVisible(nonlinear);
   requestLayout();
 }
 
-QString LatentMapPanel::projection() const { return m_options->projection(); }
+QString LatentMapPanel::projection() const {
+  const QString chosen = m_options->projection();
+  const bool nonlinear = chosen == QLatin1String("umap") || chosen == QLatin1String("tsne");
+  return nonlinear ? m_runBar->spec() : chosen;
+}
 
 void LatentMapPanel::setColouring(const QString& key) { m_options->setColouring(key); }
 

@@ -20,6 +20,7 @@ class EncodeBar;
 class LatentAnalysis;
 class LatentScatterView;
 class MapOptionsBar;
+class MapRunBar;
 class NeighbourStrip;
 class SelectionBar;
 class ThumbnailList;
@@ -36,7 +37,9 @@ class LatentMapPanel : public QWidget {
   int hoveredPoint() const { return m_hovered; }
   const std::vector<int>& selection() const;
 
-  // "pca" or "dims:I,J" (0-based); an unknown spec is ignored.
+  // "pca", "dims:I,J" (0-based), "attributes:A,B", "attributes:A", or "umap:..." / "tsne:..."
+  // with the parameters of MapRunBar::spec (the layout starts at once); an unknown spec is
+  // ignored.
   void setProjection(const QString& spec);
   QString projection() const;
   // "class", "gmm", "attribute:NAME" or "none", when offered for the current data.
@@ -80,6 +83,7 @@ class LatentMapPanel : public QWidget {
 
   EncodeBar* m_encodeBar;
   MapOptionsBar* m_options;
+  MapRunBar* m_runBar;
   LatentScatterView* m_view;
   SelectionBar* m_selection;
   NeighbourStrip* m_neighbours;

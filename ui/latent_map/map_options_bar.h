@@ -1,7 +1,9 @@
 #pragma once
-// The Latent map's view row: the plane (PCA or two chosen latent dimensions), what colours the
-// points, the GMM ellipses toggle, Fit (zoom to every point) and Export.
+// The Latent map's view row: the projection (PCA plane, two chosen latent dimensions, two
+// attribute axes, UMAP or t-SNE, whose parameters are in MapRunBar), what colours the points, the
+// GMM ellipses toggle, Fit (zoom to every point) and Export.
 #include <QPair>
+#include <QStringList>
 #include <QVector>
 #include <QWidget>
 
@@ -17,10 +19,12 @@ class MapOptionsBar : public QWidget {
  public:
   explicit MapOptionsBar(QWidget* parent = nullptr);
 
-  // "pca" or "dims:I,J" (0-based). setProjection ignores an unknown spec and emits nothing.
+  // "pca", "dims:I,J" (0-based), "attributes:A,B", "attributes:A" (A and its best orthogonal
+  // partner), "umap" or "tsne". setProjection ignores an unknown spec and emits nothing.
   QString projection() const;
   void setProjection(const QString& spec);
-  void setLatentDim(int dim);  // the dimensions the spin boxes offer
+  void setLatentDim(int dim);                        // the dimensions the spin boxes offer
+  void setAttributeNames(const QStringList& names);  // the attributes the axes offer
 
   // "none", "class", "gmm" or "attribute:NAME".
   QString colouring() const;
@@ -33,18 +37,22 @@ class MapOptionsBar : public QWidget {
   bool showsEllipses() const;
 
  signals:
-  void projectionChanged();
+  void projectionChanged();                     // a linear projection: shown at once
+  void nonlinearChosen(const QString& method);  // "umap" or "tsne": runs when asked to
   void colouringChanged();
   void ellipsesToggled(bool shown);
   void fitRequested();
   void exportRequested();
 
  private:
-  void updateDimsEnabled();
+  void updateAxesShown();
+  void onProjectionChosen();
 
   QComboBox* m_projection;
   QSpinBox* m_dimX;
   QSpinBox* m_dimY;
+  QComboBox* m_attributeX;
+  QComboBox* m_attributeY;
   QComboBox* m_colour;
   QCheckBox* m_ellipses;
 };
