@@ -8,8 +8,11 @@
 #include <filesystem>
 #include <sstream>
 
+#include "core/analysis/attribute_axes.h"
 #include "core/analysis/embedding.h"
 #include "core/analysis/projection.h"
+#include "core/analysis/tsne.h"
+#include "core/analysis/umap.h"
 #include "core/data/dataset.h"
 #include "core/fitting/attributes.h"
 #include "core/fitting/gmm.h"
@@ -160,6 +163,59 @@ TEST_F(CliAnalysisTest, EmbedWritesProjectionAndLatentsAndUsesTheCache) {
   const auto dims = read_csv(file("d.csv"));
   EXPECT_EQ(dims[5][2], dims[5][6]);  // x = z2
   EXPECT_EQ(dims[5][3], dims[5][4]);  // y = z0
+}
+
+// The CSV's x, y columns of embed under projection, against expected [N, 2].
+void expect_coordinates(const std::vector<std::vector<std::string>>& rows,
+                        const torch::Tensor& expected, const std::string& projection) {
+  ASSERT_EQ(rows.size(), size_t(kFaces + 1)) << projection;
+  for (int64_t i = 0; i < kFaces; ++i)
+    for (int64_t c = 0; c < 2; ++c)
+      ASSERT_NEAR(std::stod(rows[size_t(i + 1)][size_t(2 + c)]), expected[i][c].item<double>(),
+                  1e-5 * (1.0 + std::fabs(expected[i][c].item<double>())))
+          << projection << " row " << i;
+}
+
+TEST_F(CliAnalysisTest, EmbedLaysOutUmapTsneAndAttributeAxesAsCoreDoes) {
+  const auto embed = [&](const std::string& options, const std::string& out) {
+    const auto r = run("embed " + quote(file("vae.llckpt")) + data_args() + " " + options +
+                       " --out " + quote(file(out)));
+    EXPECT_EQ(r.code, 0) << r.err;
+    return read_csv(file(out));
+  };
+  UmapOptions umap_options;
+  umap_options.neighbours = 10;
+  umap_options.min_dist = 0.2;
+  umap_options.epochs = 60;
+  umap_options.seed = 3;
+  Umap umap(umap_options);
+  umap.initialize(reference_->means);
+  umap.step(60);
+  expect_coordinates(embed("--projection umap --neighbours 10 --min-dist 0.2 --iterations 60 "
+                           "--seed 3",
+                           "u.csv"),
+                     umap.embedding(), "umap");
+
+  TsneOptions tsne_options;
+  tsne_options.perplexity = 8.0;
+  tsne_options.iterations = 300;
+  tsne_options.seed = 2;
+  Tsne tsne(tsne_options);
+  tsne.initialize(reference_->means);
+  tsne.step(300);
+  expect_coordinates(embed("--projection tsne --perplexity 8 --iterations 300 --seed 2", "t.csv"),
+                     tsne.embedding(), "tsne");
+
+  // Attribute axes from the data's labels (the checkpoint stores none).
+  const auto directions = attribute_directions(vae_->info, *reference_);
+  const auto axes = attribute_projection("attributes:Smiling,Male", directions, reference_->means);
+  expect_coordinates(embed("--projection attributes:Smiling,Male", "a.csv"),
+                     axes.project(reference_->means), "attributes");
+
+  const auto bad = run("embed " + quote(file("vae.llckpt")) + data_args() +
+                       " --projection umap --neighbours 1 --out " + quote(file("x.csv")));
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.err.find("at least 2 neighbours"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliAnalysisTest, GmmIsStoredAndSampleDrawsFromIt) {

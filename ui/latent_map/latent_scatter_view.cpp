@@ -284,4 +284,8 @@ double LatentScatterView::timedReplot() {
   return m_plot->replotTime();
 }
 
+QString LatentScatterView::xLabel() const { return m_plot->xAxis->label(); }
+
+QString LatentScatterView::yLabel() const { return m_plot->yAxis->label(); }
+
 }  // namespace latentlab::ui

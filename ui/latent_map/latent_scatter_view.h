@@ -53,6 +53,8 @@ class LatentScatterView : public QWidget {
   void rescale();  // zoom to fit all points
 
   int pointCount() const { return m_points.size(); }
+  QString xLabel() const;
+  QString yLabel() const;
   QPointF point(int index) const { return m_points.at(index); }
   int groupCount() const { return m_groups.size(); }
   int groupOf(int index) const { return m_group.at(size_t(index)); }
