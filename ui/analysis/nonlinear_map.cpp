@@ -150,7 +150,9 @@ std::string NonlinearMap::description() const {
            std::to_string(m_umap->total_epochs());
   }
   const auto& o = m_tsne->options();
-  return "perplexity " + format("%g", o.perplexity) + ", seed " + std::to_string(o.seed) +
+  // The perplexity as used: capped at (N - 1) / 3 for small data sets.
+  const double perplexity = m_tsne->initialized() ? m_tsne->perplexity() : o.perplexity;
+  return "perplexity " + format("%g", perplexity) + ", seed " + std::to_string(o.seed) +
          ", iteration " + std::to_string(m_tsne->iteration()) + "/" +
          std::to_string(m_tsne->total_iterations());
 }
