@@ -3,7 +3,8 @@
 // (cold cache, then cached), full replots of 60,000 and 70,000 points (train + test), moving the
 // current-latent marker, and hover hit tests. With --screenshots DIR it also saves grabs of the
 // window, the map (by class or --colour KEY, and by GMM component) and the GMM panel; --model PATH
-// and --data SPEC take the screenshots of another model (the timings need Fashion-MNIST).
+// and --data SPEC take the screenshots of another model (the timings need Fashion-MNIST); --maps
+// "SPEC;SPEC" also lays the map out with each UMAP/t-SNE spec (MapRunBar::spec), timed and grabbed.
 //   xvfb-run -a -s "-screen 0 1600x1000x24" build/benchmarks/latentlab_map_benchmark [--screenshots
 //   DIR]
 //       [--model PATH --data SPEC --colour class|gmm|attribute:NAME]
@@ -149,6 +150,17 @@ int main(int argc, char** argv) {
   grab(map, shots,
        QStringLiteral("map-%1.png")
            .arg(QString(colour).replace(QLatin1Char(':'), QLatin1Char('-'))));
+  // --maps "umap:...;tsne:...": each layout run through the panel (live), timed, and grabbed.
+  for (const QString& spec :
+       option("--maps", QString()).split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+    QElapsedTimer clock;
+    clock.start();
+    map->setProjection(spec);
+    while (!map->isSettled()) QApplication::processEvents(QEventLoop::AllEvents, 50);
+    std::printf("map %s through the panel: %.1f s (%d points)\n", qPrintable(spec),
+                double(clock.elapsed()) / 1000.0, analysis->size());
+    grab(map, shots, QStringLiteral("map-%1.png").arg(spec.section(QLatin1Char(':'), 0, 0)));
+  }
   map->setColouring(QStringLiteral("gmm"));
   grab(map, shots, QStringLiteral("map-gmm.png"));
   map->setColouring(colour);
