@@ -43,6 +43,9 @@ command -v xvfb-run >/dev/null && for i in 1 2 3; do
     xvfb-run -a -s '-screen 0 1600x1000x24' "$build/app/latentlab" "$root/models/faces-vae.llckpt" 2>&1 |
     sed -n 's/.*first image shown \([0-9]*\) ms.*/\1/p' >> "$out/startup.txt"
 done
+echo "== latent maps: our UMAP and t-SNE beside scikit-learn's TSNE (minutes)" >&2
+"$python" "$root/benchmarks/maps_benchmark.py" --cli "$build/app/latentlab-cli" \
+  --threads "$LATENTLAB_THREADS" --doc "$root/docs/performance.md" >&2
 
 "$python" "$root/benchmarks/report.py" --doc "$root/docs/performance.md" \
   --ours "$out"/ours-*.json --theirs "$out"/theirs-*.json --analysis "$out/analysis.json" \
