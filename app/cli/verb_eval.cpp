@@ -16,6 +16,7 @@
 #include "app/cli/verbs.h"
 #include "core/analysis/sampling.h"
 #include "core/common/error.h"
+#include "core/data/batch_reader.h"
 #include "core/data/dataset.h"
 #include "core/model/model_file.h"
 #include "core/training/vae_loss.h"
@@ -104,11 +105,7 @@ void run(const EvalArgs& a) {
   data_options.limit = a.limit;
   const auto data = open_dataset(a.data, data_options);
   ProgressLine line;
-  const auto images = load_all_images(*data, [&](int64_t done, int64_t total) {
-    line.update("loading " + a.data + ": " + std::to_string(done) + "/" + std::to_string(total));
-    return true;
-  });
-  const int64_t n = images.size(0);
+  const int64_t n = data->size();
   if (n == 0) throw InputError(a.data + " holds no images");
   auto generator = at::make_generator<at::CPUGeneratorImpl>(uint64_t(a.seed));
 
@@ -121,8 +118,10 @@ void run(const EvalArgs& a) {
     require_encoder(loaded, "eval");
     const Likelihood likelihood = likelihood_of(loaded, a.likelihood);
     Mean elbo, rec, kl, iwae;
-    for (int64_t i = 0; i < n; i += kBatchSize) {
-      const auto x = images.narrow(0, i, std::min(kBatchSize, n - i));
+    // The next batches are decoded on the reader's thread while this one is evaluated.
+    BatchReader reader(*data, kBatchSize);
+    for (auto batch = reader.next(); batch.images.defined(); batch = reader.next()) {
+      const auto& x = batch.images;
       const Posterior post = model.encode(x);
       torch::NoGradGuard no_grad;
       const auto z =
@@ -133,8 +132,8 @@ void run(const EvalArgs& a) {
       elbo.add(terms.elbo());
       if (a.iwae_samples > 0)
         iwae.add(iwae_in_groups(model, x, post, a.iwae_samples, likelihood, generator));
-      line.update("evaluating: " + std::to_string(i + x.size(0)) + "/" + std::to_string(n) +
-                  " images");
+      line.update("evaluating: " + std::to_string(batch.begin + x.size(0)) + "/" +
+                  std::to_string(n) + " images");
     }
     result["likelihood"] = to_string(likelihood);
     result["elbo"] = elbo.mean();
@@ -155,9 +154,12 @@ void run(const EvalArgs& a) {
       throw InputError(a.checkpoint + " has no discriminator: a GAN is evaluated by its D scores");
     const int64_t count = a.samples > 0 ? a.samples : n;
     Mean on_data, on_samples;
-    for (int64_t i = 0; i < n; i += kBatchSize)
-      on_data.add(
-          torch::sigmoid(model.discriminate(images.narrow(0, i, std::min(kBatchSize, n - i)))));
+    BatchReader reader(*data, kBatchSize);
+    for (auto batch = reader.next(); batch.images.defined(); batch = reader.next()) {
+      on_data.add(torch::sigmoid(model.discriminate(batch.images)));
+      line.update("scoring: " + std::to_string(batch.begin + batch.images.size(0)) + "/" +
+                  std::to_string(n) + " images");
+    }
     const auto z = latents_from_seed(uint64_t(a.seed), count, model.latent_dim());
     for (int64_t i = 0; i < count; i += kBatchSize)
       on_samples.add(torch::sigmoid(

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/data/batch_reader.h"
 #include "core/io/atomic_file.h"
 #include "core/io/crc32.h"
 
@@ -142,9 +143,11 @@ Embedding encode_dataset(Model& model, const Dataset& data, const EmbedOptions& 
   e.attributes = load_all_attributes(data).to(torch::kInt8).contiguous();
   if (e.labels.numel() != n || e.attributes.sizes() != torch::IntArrayRef{n, a})
     throw DatasetError(data.spec() + ": labels or attributes do not cover every image");
-  for (int64_t start = 0; start < n; start += batch) {
-    const int64_t end = std::min(n, start + batch);
-    e.means.slice(0, start, end).copy_(model.encode(data.images(start, end)).mean);
+  // The next batches are decoded on the reader's thread while the model encodes this one.
+  BatchReader reader(data, batch);
+  for (auto b = reader.next(); b.images.defined(); b = reader.next()) {
+    const int64_t end = b.begin + b.images.size(0);
+    e.means.slice(0, b.begin, end).copy_(model.encode(b.images).mean);
     if (options.progress && !options.progress(end, n)) throw Cancelled();
   }
   return e;

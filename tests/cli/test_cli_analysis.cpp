@@ -13,6 +13,7 @@
 #include "core/analysis/projection.h"
 #include "core/analysis/tsne.h"
 #include "core/analysis/umap.h"
+#include "core/common/error.h"
 #include "core/data/dataset.h"
 #include "core/fitting/attributes.h"
 #include "core/fitting/gmm.h"
@@ -216,6 +217,30 @@ TEST_F(CliAnalysisTest, EmbedLaysOutUmapTsneAndAttributeAxesAsCoreDoes) {
                        " --projection umap --neighbours 1 --out " + quote(file("x.csv")));
   EXPECT_NE(bad.code, 0);
   EXPECT_NE(bad.err.find("at least 2 neighbours"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliAnalysisTest, EmbedStopsAtAnUnreadableImageWithTheSequentialPathsError) {
+  // A face in the middle damaged where only decoding finds it (its PNG end is intact).
+  const auto folder = file("damaged-faces");
+  fs::copy(file("faces"), folder, fs::copy_options::recursive);
+  const auto options = dataset_options_for(*vae_->model);
+  const std::string bad = open_dataset("celeba:" + folder, options)->item_name(kFaces / 2);
+  std::string bytes = read_file(bad);
+  for (size_t k = 40; k < 60; ++k) bytes[k] = char(0xA5);
+  write_file_atomically(bad, bytes);
+  std::string sequential;  // what reading the batch itself says (one batch of every face here)
+  try {
+    open_dataset("celeba:" + folder, options)->images(0, kFaces);
+  } catch (const DatasetError& e) {
+    sequential = e.what();
+  }
+  ASSERT_NE(sequential.find("1 image(s) cannot be decoded: " + bad), std::string::npos)
+      << sequential;
+  const auto r = run("embed " + quote(file("vae.llckpt")) + " --data " + quote("celeba:" + folder) +
+                     " --no-cache --out " + quote(file("bad.csv")));
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(r.err, "latentlab-cli: error: " + sequential + "\n");
+  EXPECT_FALSE(fs::exists(file("bad.csv")));
 }
 
 TEST_F(CliAnalysisTest, GmmIsStoredAndSampleDrawsFromIt) {

@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/analysis/embedding.h"
 #include "core/common/error.h"
+#include "core/data/batch_reader.h"
 #include "core/io/atomic_file.h"
 #include "core/model/gan_model.h"
 #include "core/model/model_file.h"
@@ -33,11 +37,45 @@ class MemoryDataset : public Dataset {
   std::vector<int8_t> attributes(int64_t i) const override {
     return {static_cast<int8_t>(i % 3 == 0 ? 1 : -1), static_cast<int8_t>(i < 5 ? 1 : -1)};
   }
+  using Dataset::images;
   const torch::Tensor& images() const { return images_; }
 
  private:
   torch::Tensor images_;
 };
+
+// Counts the images decoded, can be slowed down and can fail on one image, to watch the reader.
+class WatchedDataset : public MemoryDataset {
+ public:
+  WatchedDataset(int64_t n, int64_t broken = -1) : MemoryDataset(n), broken_(broken) {}
+  torch::Tensor image(int64_t i) const override {
+    if (i == broken_) throw DatasetError("memory #" + std::to_string(i) + ": broken");
+    std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+    ++decoded;
+    return MemoryDataset::image(i);
+  }
+  int delay_us = 0;
+  mutable std::atomic<int64_t> decoded{0};
+
+ private:
+  int64_t broken_;
+};
+
+// A conv VAE with batch norm whose running statistics are not the initial 0 / 1.
+std::shared_ptr<VaeModel> batch_norm_vae() {
+  torch::manual_seed(1);
+  ConvVaeOptions o;
+  o.latent_dim = 3;
+  o.channels = {4, 8};
+  o.batch_norm = true;
+  auto model = std::make_shared<VaeModel>(o);
+  torch::NoGradGuard no_grad;
+  for (auto& b : model->network().named_buffers()) {
+    if (b.key().find("running_mean") != std::string::npos) b.value().normal_(0.0, 0.3);
+    if (b.key().find("running_var") != std::string::npos) b.value().uniform_(0.5, 2.0);
+  }
+  return model;
+}
 
 struct Fixture {
   TempDir dir;
@@ -195,4 +233,108 @@ TEST(Embedding, DefaultCacheDirFollowsTheEnvironment) {
   setenv("XDG_CACHE_HOME", "/tmp/xdg", 1);
   EXPECT_EQ(default_embedding_cache_dir(), "/tmp/xdg/latentlab");
   unsetenv("XDG_CACHE_HOME");
+}
+
+// --- the reading pipeline (core/data/batch_reader.h) ----------------------------------------
+
+TEST(EmbeddingPipeline, LatentsEqualTheSequentialLoopBitForBit) {
+  const auto model = batch_norm_vae();
+  WatchedDataset data(37);
+  data.delay_us = 200;  // decoding slower than encoding: the reader runs ahead
+  EmbedOptions o;
+  o.batch_size = 8;
+  const auto e = encode_dataset(*model, data, o);
+  // What encode_dataset did before it had a reader: each batch read, then encoded, in turn.
+  std::vector<torch::Tensor> expected;
+  for (int64_t start = 0; start < data.size(); start += 8)
+    expected.push_back(model->encode(data.images(start, std::min<int64_t>(37, start + 8))).mean);
+  EXPECT_TRUE(torch::equal(e.means, torch::cat(expected)));
+}
+
+// Waits (up to 10 s) until count stops below `until`; returns the count it settled at.
+int64_t settled(const std::atomic<int64_t>& count, int64_t until) {
+  for (int i = 0; i < 1000 && count.load() < until; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));  // would it go further?
+  return count.load();
+}
+
+TEST(EmbeddingPipeline, ReadsAtMostTwoBatchesAhead) {
+  WatchedDataset data(60);
+  BatchReader reader(data, 5);
+  EXPECT_EQ(settled(data.decoded, 10), 10);  // two batches wait; the reader waits too
+  EXPECT_EQ(reader.next().begin, 0);
+  EXPECT_EQ(settled(data.decoded, 15), 15);  // one taken: one more read
+  EXPECT_EQ(reader.next().begin, 5);
+  EXPECT_EQ(reader.next().begin, 10);
+  EXPECT_EQ(settled(data.decoded, 25), 25);
+
+  const auto model = batch_norm_vae();
+  WatchedDataset more(60);
+  EmbedOptions o;
+  o.batch_size = 5;
+  o.progress = [&](int64_t done, int64_t) {
+    EXPECT_LE(more.decoded.load(), done + BatchReader::kDefaultAhead * 5);
+    return true;
+  };
+  encode_dataset(*model, more, o);
+  EXPECT_EQ(more.decoded.load(), 60);
+}
+
+TEST(EmbeddingPipeline, CancelStopsTheReader) {
+  const auto model = batch_norm_vae();
+  WatchedDataset data(200);
+  EmbedOptions o;
+  o.batch_size = 5;
+  std::vector<int64_t> seen;
+  o.progress = [&](int64_t done, int64_t) {
+    seen.push_back(done);
+    return done < 15;
+  };
+  EXPECT_THROW(encode_dataset(*model, data, o), Cancelled);
+  EXPECT_EQ(seen, (std::vector<int64_t>{5, 10, 15}));
+  // encode_dataset has returned: the reader is gone, having read at most two batches more.
+  const int64_t decoded = data.decoded.load();
+  EXPECT_LE(decoded, 15 + BatchReader::kDefaultAhead * 5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(data.decoded.load(), decoded);
+}
+
+TEST(EmbeddingPipeline, UnreadableImageGivesTheSequentialPathsErrorAfterTheBatchesBeforeIt) {
+  const auto model = batch_norm_vae();
+  WatchedDataset data(40, /*broken=*/22);
+  std::string sequential;  // the error reading that batch by itself gives
+  try {
+    data.images(20, 25);
+  } catch (const DatasetError& e) {
+    sequential = e.what();
+  }
+  EXPECT_EQ(sequential, "memory: 1 image(s) cannot be decoded: memory #22: broken");
+  EmbedOptions o;
+  o.batch_size = 5;
+  std::vector<int64_t> seen;
+  o.progress = [&](int64_t done, int64_t) {
+    seen.push_back(done);
+    return true;
+  };
+  try {
+    encode_dataset(*model, data, o);
+    ADD_FAILURE() << "no error";
+  } catch (const DatasetError& e) {
+    EXPECT_EQ(std::string(e.what()), sequential);
+  }
+  EXPECT_EQ(seen, (std::vector<int64_t>{5, 10, 15, 20}));
+}
+
+TEST(EmbeddingPipeline, ReaderGivesEveryBatchInOrderThenNothing) {
+  WatchedDataset data(11);
+  BatchReader reader(data, 4, /*ahead=*/1);
+  std::vector<int64_t> begins;
+  for (auto b = reader.next(); b.images.defined(); b = reader.next()) {
+    EXPECT_TRUE(torch::equal(b.images, data.images().narrow(0, b.begin, b.images.size(0))));
+    begins.push_back(b.begin);
+  }
+  EXPECT_EQ(begins, (std::vector<int64_t>{0, 4, 8}));
+  EXPECT_FALSE(reader.next().images.defined());
+  EXPECT_THROW(BatchReader(data, 0), InputError);
 }
