@@ -93,16 +93,15 @@ ConvVaeImpl::ConvVaeImpl(const ConvVaeOptions& options) : options_(options) {
 }
 
 std::pair<torch::Tensor, torch::Tensor> ConvVaeImpl::encode(const torch::Tensor& images) {
-  auto h = encoder_conv_->forward(images);
-  if (!encoder_fc_->is_empty()) h = encoder_fc_->forward(h);
+  auto h = encoder_conv_plan_.forward(encoder_conv_, images);
+  if (!encoder_fc_->is_empty()) h = encoder_fc_plan_.forward(encoder_fc_, h);
   return {to_mu_->forward(h), to_logvar_->forward(h)};
 }
 
 torch::Tensor ConvVaeImpl::decode(const torch::Tensor& z) {
-  auto h = decoder_fc_->forward(z).view(
-      {z.size(0), options_.channels.back(), feature_height_, feature_width_});
-  if (is_training() || torch::GradMode::is_enabled()) return decoder_conv_->forward(h);
-  return inference_decoder_.forward(decoder_conv_, h);
+  const auto h = decoder_fc_plan_.forward(decoder_fc_, z)
+                     .view({z.size(0), options_.channels.back(), feature_height_, feature_width_});
+  return decoder_conv_plan_.forward(decoder_conv_, h);
 }
 
 }  // namespace latentlab

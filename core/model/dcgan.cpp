@@ -65,9 +65,7 @@ DcganGeneratorImpl::DcganGeneratorImpl(const DcganOptions& o) {
 }
 
 torch::Tensor DcganGeneratorImpl::forward(const torch::Tensor& z) {
-  const auto x = z.view({z.size(0), z.size(1), 1, 1});
-  if (is_training() || torch::GradMode::is_enabled()) return layers->forward(x);
-  return inference_layers_.forward(layers, x);
+  return inference_.forward(layers, z.view({z.size(0), z.size(1), 1, 1}));
 }
 
 DcganDiscriminatorImpl::DcganDiscriminatorImpl(const DcganOptions& o) {
@@ -91,7 +89,7 @@ DcganDiscriminatorImpl::DcganDiscriminatorImpl(const DcganOptions& o) {
 }
 
 torch::Tensor DcganDiscriminatorImpl::forward(const torch::Tensor& images) {
-  return layers->forward(images).view({-1});
+  return inference_.forward(layers, images).view({-1});
 }
 
 }  // namespace latentlab

@@ -4,7 +4,7 @@
 #include <torch/nn.h>
 
 #include "core/common/types.h"
-#include "core/model/subpixel_conv.h"
+#include "core/model/inference_plan.h"
 
 namespace latentlab {
 
@@ -20,13 +20,13 @@ void validate(const DcganOptions& options);
 
 struct DcganGeneratorImpl : torch::nn::Module {
   explicit DcganGeneratorImpl(const DcganOptions& options);
-  // [N, D] -> [N, C, H, W]. Without gradients and outside training, the stride-2 transposed
-  // convolutions run as ordinary ones (core/model/subpixel_conv.h).
+  // [N, D] -> [N, C, H, W]. Without gradients and outside training through an InferencePlan
+  // (batch norm folded, stride-2 transposed convolutions as ordinary ones where faster).
   torch::Tensor forward(const torch::Tensor& z);
   torch::nn::Sequential layers{nullptr};
 
  private:
-  SubpixelRunner inference_layers_;
+  InferencePlan inference_;
 };
 TORCH_MODULE(DcganGenerator);
 
@@ -34,6 +34,9 @@ struct DcganDiscriminatorImpl : torch::nn::Module {
   explicit DcganDiscriminatorImpl(const DcganOptions& options);
   torch::Tensor forward(const torch::Tensor& images);  // [N, C, H, W] -> logits [N]
   torch::nn::Sequential layers{nullptr};
+
+ private:
+  InferencePlan inference_;  // as the generator's
 };
 TORCH_MODULE(DcganDiscriminator);
 

@@ -49,36 +49,4 @@ torch::Tensor subpixel_conv_transpose(const torch::Tensor& input, const torch::T
   return out.view({n, out_channels, 2 * h, 2 * w});
 }
 
-torch::Tensor SubpixelRunner::forward(torch::nn::Sequential& layers, torch::Tensor x) {
-  // Measured on the faces-vae decoder (docs/performance.md): the rewrite wins for batches and
-  // with two or more threads, but one image on one thread is faster through LibTorch's own
-  // transposed convolution. On a GPU, cuDNN's transposed convolution is left alone.
-  if (!x.device().is_cpu() || (x.size(0) == 1 && torch::get_num_threads() == 1))
-    return layers->forward(x);
-  size_t index = 0;
-  for (auto& layer : *layers) {
-    auto* transposed = layer.ptr()->as<torch::nn::ConvTranspose2dImpl>();
-    if (transposed && is_subpixel_convertible(*transposed))
-      x = subpixel_conv_transpose(x, converted_weight(index, transposed->weight), transposed->bias);
-    else
-      x = layer.forward(x);
-    ++index;
-  }
-  return x;
-}
-
-torch::Tensor SubpixelRunner::converted_weight(size_t index,
-                                               const torch::Tensor& transposed_weight) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (converted_.size() <= index) converted_.resize(index + 1);
-  auto& c = converted_[index];
-  if (c.source != transposed_weight.data_ptr() || c.version != transposed_weight._version()) {
-    torch::NoGradGuard no_grad;
-    c.weight = subpixel_weight(transposed_weight.detach());
-    c.source = transposed_weight.data_ptr();
-    c.version = transposed_weight._version();
-  }
-  return c.weight;
-}
-
 }  // namespace latentlab

@@ -1,0 +1,231 @@
+// Inference execution of the native networks (core/model/inference_plan.h): batch norm folded
+// into the weights, activations in place and stride-2 transposed convolutions rewritten as
+// ordinary ones, against LibTorch's own unfolded layers (eval mode), layer by layer and through
+// whole encoders, decoders and discriminators, at batch 1 and more, on 1 and 2 threads.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/model/conv_vae.h"
+#include "core/model/dcgan.h"
+#include "core/model/subpixel_conv.h"
+#include "core/model/vae_model.h"
+
+using namespace latentlab;
+
+namespace {
+
+torch::nn::ConvTranspose2d upsampling_layer(int64_t in, int64_t out, bool bias) {
+  return torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, out, /*kernel_size=*/4)
+                                        .stride(2)
+                                        .padding(1)
+                                        .bias(bias));
+}
+
+// Puts every BatchNorm's running statistics off their initial 0/1 so that eval mode matters.
+void randomise_running_stats(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (auto& buffer : module.named_buffers()) {
+    if (buffer.key().find("running_mean") != std::string::npos) buffer.value().normal_(0.0, 0.3);
+    if (buffer.key().find("running_var") != std::string::npos) buffer.value().uniform_(0.5, 2.0);
+  }
+  // Batch norm's own scale and shift too (they start at 1 and 0).
+  for (auto& p : module.named_parameters()) {
+    if (p.key().find("weight") != std::string::npos && p.value().dim() == 1)
+      p.value().uniform_(0.5, 1.5);
+    if (p.key().find("bias") != std::string::npos) p.value().normal_(0.0, 0.2);
+  }
+}
+
+// f() computed the unfolded way: LibTorch's own layers, with gradients on.
+template <typename F>
+torch::Tensor unfolded(F f) {
+  torch::AutoGradMode grad(true);
+  return f().detach();
+}
+
+// The intra-op thread count for one scope (it selects the transposed convolution's path).
+struct Threads {
+  int previous = torch::get_num_threads();
+  explicit Threads(int n) { torch::set_num_threads(n); }
+  ~Threads() { torch::set_num_threads(previous); }
+};
+
+float max_difference(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a - b).abs().max().item<float>();
+}
+
+ConvVaeOptions face_vae_options() {
+  ConvVaeOptions o;
+  o.image_shape = {3, 64, 64};
+  o.channels = {8, 16, 32, 64};
+  o.hidden = 32;
+  o.latent_dim = 6;
+  o.batch_norm = true;
+  o.output_range = {-1.0f, 1.0f};
+  return o;
+}
+
+}  // namespace
+
+TEST(SubpixelConv, MatchesConvTranspose2dOnOddSizesWithAndWithoutBias) {
+  torch::manual_seed(0);
+  for (bool bias : {true, false}) {
+    auto layer = upsampling_layer(5, 3, bias);
+    ASSERT_TRUE(is_subpixel_convertible(*layer));
+    const auto x = torch::randn({2, 5, 3, 7});
+    torch::NoGradGuard no_grad;
+    const auto expected = layer->forward(x);
+    const auto actual = subpixel_conv_transpose(x, subpixel_weight(layer->weight), layer->bias);
+    ASSERT_EQ(actual.sizes(), expected.sizes());  // [2, 3, 6, 14]
+    EXPECT_TRUE(torch::allclose(actual, expected, /*rtol=*/1e-5, /*atol=*/1e-5))
+        << (actual - expected).abs().max().item<float>();
+  }
+}
+
+TEST(SubpixelConv, OtherShapesAreLeftToLibTorch) {
+  EXPECT_FALSE(is_subpixel_convertible(*torch::nn::ConvTranspose2d(
+      torch::nn::ConvTranspose2dOptions(4, 4, 3).stride(2).padding(1))));
+  EXPECT_FALSE(is_subpixel_convertible(*torch::nn::ConvTranspose2d(
+      torch::nn::ConvTranspose2dOptions(4, 4, 4).stride(2).padding(1).output_padding(1))));
+  EXPECT_FALSE(is_subpixel_convertible(*torch::nn::ConvTranspose2d(
+      torch::nn::ConvTranspose2dOptions(4, 4, 4).stride(1).padding(0))));
+}
+
+TEST(SubpixelConv, VaeDecoderInInferenceEqualsTheTrainingPath) {
+  torch::manual_seed(0);
+  ConvVaeOptions o;
+  o.image_shape = {3, 64, 64};
+  o.channels = {8, 16, 32, 64};
+  o.hidden = 32;
+  o.latent_dim = 6;
+  o.batch_norm = true;
+  ConvVae vae(o);
+  randomise_running_stats(*vae);
+  vae->eval();
+  const auto z = torch::randn({4, 6});
+  torch::Tensor expected;
+  {
+    torch::AutoGradMode grad(true);  // grad mode on: the plain LibTorch path
+    expected = vae->decode(z).detach();
+  }
+  torch::InferenceMode inference;
+  const auto actual = vae->decode(z);
+  EXPECT_TRUE(torch::allclose(actual, expected, 1e-5, 1e-5))
+      << (actual - expected).abs().max().item<float>();
+}
+
+TEST(SubpixelConv, GeneratorFollowsWeightsChangedAfterTheFirstCall) {
+  torch::manual_seed(0);
+  DcganOptions o;
+  o.image_shape = {3, 64, 64};
+  o.latent_dim = 8;
+  o.generator_width = 4;
+  DcganGenerator generator(o);
+  randomise_running_stats(*generator);
+  generator->eval();
+  const auto z = torch::randn({3, 8});
+  const auto reference = [&] {
+    torch::AutoGradMode grad(true);
+    return generator->forward(z).detach();
+  };
+  {
+    torch::NoGradGuard no_grad;
+    EXPECT_TRUE(torch::allclose(generator->forward(z), reference(), 1e-5, 1e-5));
+    // An optimiser step changes weights in place; the cached rewrite must notice.
+    for (auto& p : generator->parameters()) p.mul_(1.5);
+    const auto after = generator->forward(z);
+    EXPECT_TRUE(torch::allclose(after, reference(), 1e-5, 1e-5))
+        << (after - reference()).abs().max().item<float>();
+  }
+}
+
+TEST(InferencePlan, FoldedVaeEqualsTheUnfoldedOneWithin1e5) {
+  torch::manual_seed(0);
+  ConvVae vae(face_vae_options());
+  randomise_running_stats(*vae);
+  vae->eval();
+  for (int threads : {1, 2}) {
+    Threads scope(threads);
+    for (int64_t batch : {1, 5}) {
+      SCOPED_TRACE(std::to_string(threads) + " thread(s), batch " + std::to_string(batch));
+      const auto z = torch::randn({batch, 6});
+      const auto x = torch::rand({batch, 3, 64, 64}) * 2 - 1;
+      const auto decoded = unfolded([&] { return vae->decode(z); });
+      const auto mu = unfolded([&] { return vae->encode(x).first; });
+      const auto logvar = unfolded([&] { return vae->encode(x).second; });
+      torch::InferenceMode inference;
+      EXPECT_LE(max_difference(vae->decode(z), decoded), 1e-5);
+      const auto [folded_mu, folded_logvar] = vae->encode(x);
+      EXPECT_LE(max_difference(folded_mu, mu), 1e-5);
+      EXPECT_LE(max_difference(folded_logvar, logvar), 1e-5);
+    }
+  }
+}
+
+TEST(InferencePlan, FoldedDcganEqualsTheUnfoldedOneWithin1e5) {
+  torch::manual_seed(0);
+  DcganOptions o;
+  o.image_shape = {3, 64, 64};
+  o.latent_dim = 8;
+  o.generator_width = 8;
+  o.discriminator_width = 8;
+  DcganGenerator generator(o);
+  DcganDiscriminator discriminator(o);
+  randomise_running_stats(*generator);
+  randomise_running_stats(*discriminator);
+  generator->eval();
+  discriminator->eval();
+  for (int threads : {1, 2}) {
+    Threads scope(threads);
+    for (int64_t batch : {1, 3}) {
+      SCOPED_TRACE(std::to_string(threads) + " thread(s), batch " + std::to_string(batch));
+      const auto z = torch::randn({batch, 8});
+      const auto images = unfolded([&] { return generator->forward(z); });
+      const auto logits = unfolded([&] { return discriminator->forward(images); });
+      torch::InferenceMode inference;
+      EXPECT_LE(max_difference(generator->forward(z), images), 1e-5);
+      EXPECT_LE(max_difference(discriminator->forward(images), logits),
+                1e-5 * logits.abs().max().item<float>() + 1e-5);
+    }
+  }
+}
+
+TEST(InferencePlan, RunningStatisticsChangedByTrainingArePickedUp) {
+  torch::manual_seed(0);
+  ConvVae vae(face_vae_options());
+  vae->eval();
+  const auto z = torch::randn({2, 6});
+  {
+    torch::InferenceMode inference;
+    vae->decode(z);  // prepares the folded weights
+  }
+  // A training step in train mode moves every batch norm's running statistics in place.
+  vae->train();
+  vae->decode(torch::randn({4, 6}) * 3);
+  vae->eval();
+  const auto expected = unfolded([&] { return vae->decode(z); });
+  torch::InferenceMode inference;
+  EXPECT_LE(max_difference(vae->decode(z), expected), 1e-5);
+}
+
+TEST(NativeModel, NonFiniteLatentsAndOutputsAreRefused) {
+  VaeModel model(ConvVaeOptions{});
+  for (float bad : {INFINITY, -INFINITY, NAN, -NAN}) {
+    auto z = torch::zeros({3, 2});
+    z[2][1] = bad;
+    EXPECT_THROW(model.decode(z), InputError) << bad;
+  }
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : model.network().named_parameters())
+      if (p.key().rfind("decoder_conv.", 0) == 0 && p.key().find("bias") != std::string::npos)
+        p.value().fill_(NAN);
+  }
+  try {
+    model.decode(torch::zeros({1, 2}));
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "the model's decoder returned NaN or Inf");
+  }
+}
