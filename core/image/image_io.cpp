@@ -107,22 +107,25 @@ torch::Tensor read_image(const std::string& path, const ImageShape& shape, Outpu
     cv::resize(image, resized, target, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
     image = resized;
   }
-  cv::Mat converted;
-  if (shape.channels == 1) {
-    if (image.channels() == 3)
-      cv::cvtColor(image, converted, cv::COLOR_BGR2GRAY);
-    else
-      converted = image.clone();
-  } else {
-    cv::cvtColor(image, converted, image.channels() == 3 ? cv::COLOR_BGR2RGB : cv::COLOR_GRAY2RGB);
-  }
-  CV_Assert(converted.isContinuous() && converted.type() == CV_32FC(int(shape.channels)));
+  // The result's channel planes are written by OpenCV in place (BGR images in reverse order,
+  // which makes them RGB), then mapped to the range in place: no temporary image tensors (they
+  // were about a fifth of decoding a 64x64 face).
+  cv::Mat source = image;
+  if (shape.channels == 1 && image.channels() == 3)
+    cv::cvtColor(image, source, cv::COLOR_BGR2GRAY);
+  else if (shape.channels == 3 && image.channels() == 1)
+    cv::cvtColor(image, source, cv::COLOR_GRAY2BGR);
+  CV_Assert(source.type() == CV_32FC(int(shape.channels)));
   c10::InferenceMode off(false);
-  auto hwc = torch::from_blob(converted.data, {shape.height, shape.width, shape.channels},
-                              torch::kFloat32);
-  // from_blob does not own the Mat's memory: clone through the permute.
-  auto chw = hwc.permute({2, 0, 1}).clamp(0.0, 1.0).contiguous().clone();
-  return chw * (range.hi - range.lo) + range.lo;
+  auto chw = torch::empty({shape.channels, shape.height, shape.width});
+  std::vector<cv::Mat> planes;
+  for (int64_t c = 0; c < shape.channels; ++c)
+    planes.emplace_back(int(shape.height), int(shape.width), CV_32F,
+                        chw[shape.channels - 1 - c].data_ptr<float>());
+  cv::split(source, planes);
+  for (int64_t c = 0; c < shape.channels; ++c)  // split wrote into the tensor, not elsewhere
+    CV_Assert(planes[size_t(c)].ptr<float>() == chw[shape.channels - 1 - c].data_ptr<float>());
+  return chw.clamp_(0.0, 1.0).mul_(range.hi - range.lo).add_(range.lo);
 }
 
 std::string encode_png(const torch::Tensor& chw, OutputRange range, int scale) {
