@@ -1,6 +1,6 @@
 #pragma once
-// Folder core/data/ (LibTorch only). The data-set interface (this file) and batch loading into
-// tensors. The readers that implement it for IDX files, image folders, CelebA and the synthetic
+// Folder core/data/ (LibTorch only). The data-set interface (this file), batch loading into
+// tensors, and the paths inside a spec (dataset_spec_paths.h). The readers that implement it for IDX files, image folders, CelebA and the synthetic
 // faces live in core/readers/ (they need OpenCV).
 //
 // Data sets: one interface for Fashion-MNIST, any IDX pair, a folder of images, the CelebA layout

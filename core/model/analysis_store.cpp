@@ -67,7 +67,9 @@ void read_model_reference(const nlohmann::json& model, AnalysisStore& store,
 
 void read_attributes(const nlohmann::json& meta, const CheckpointFile& file, int64_t latent_dim,
                      ModelAnalysis& analysis, const std::string& path) {
-  for (const auto& [name, a] : meta.value("attributes", nlohmann::json::object()).items()) {
+  // Kept in a variable: items() refers to it and would dangle on a temporary.
+  const auto attributes = meta.value("attributes", nlohmann::json::object());
+  for (const auto& [name, a] : attributes.items()) {
     AttributeVector v;
     v.method = a.value("method", "");
     v.source = a.value("source", "");
