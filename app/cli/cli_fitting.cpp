@@ -19,7 +19,8 @@ std::vector<AttributeReport> attribute_reports(const Embedding& e, const std::st
   std::vector<std::string> columns = e.attribute_names;
   if (columns.empty()) {
     if (e.class_names.empty())
-      throw InputError(spec + " has neither attributes nor class labels to compute attributes from");
+      throw InputError(spec +
+                       " has neither attributes nor class labels to compute attributes from");
     values = one_vs_rest(e.labels, static_cast<int64_t>(e.class_names.size()));
     columns = e.class_names;
     std::cerr << "no attributes in " << spec << ": one attribute per class, against the rest"

@@ -4,7 +4,6 @@
 // a LatentLab checkpoint itself, beside any other model: core/model/model_analysis.h).
 #include <torch/torch.h>
 
-
 #include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/cli_fitting.h"
@@ -45,9 +44,9 @@ void run(const AttributesArgs& a) {
   auto info = loaded.info;
   for (const auto& r : reports) info.attributes[r.name] = r.vector;
   bind_dataset(info, spec);
-  store_analysis(loaded, info,
-                 std::to_string(reports.size()) + " attribute vector" +
-                     (reports.size() == 1 ? "" : "s"));
+  store_analysis(
+      loaded, info,
+      std::to_string(reports.size()) + " attribute vector" + (reports.size() == 1 ? "" : "s"));
 }
 
 }  // namespace
@@ -58,7 +57,8 @@ void add_attributes_verb(CLI::App& app) {
       "Compute attribute vectors from a labelled data set and store them with the model's "
       "analysis");
   auto a = std::make_shared<AttributesArgs>();
-  verb->add_option("checkpoint", a->checkpoint, "Model file of a VAE (checkpoint or TorchScript)")->required();
+  verb->add_option("checkpoint", a->checkpoint, "Model file of a VAE (checkpoint or TorchScript)")
+      ->required();
   add_data_options(verb, &a->data);
   verb->add_option(
           "--method", a->method,

@@ -1,7 +1,8 @@
 #pragma once
 // Folder core/data/ (LibTorch only). The data-set interface (this file), batch loading into
-// tensors, and the paths inside a spec (dataset_spec_paths.h). The readers that implement it for IDX files, image folders, CelebA and the synthetic
-// faces live in core/readers/ (they need OpenCV).
+// tensors, and the paths inside a spec (dataset_spec_paths.h). The readers that implement it for
+// IDX files, image folders, CelebA and the synthetic faces live in core/readers/ (they need
+// OpenCV).
 //
 // Data sets: one interface for Fashion-MNIST, any IDX pair, a folder of images, the CelebA layout
 // and the project's synthetic faces, opened from one spec string understood by every CLI verb that

@@ -108,8 +108,8 @@ void check_no_stray_tensors(const CheckpointFile& file, const ModelAnalysis& ana
   for (const auto& [name, tensor] : file.tensors) {
     const bool attribute = name.rfind(kAttributePrefix, 0) == 0 &&
                            analysis.attributes.count(name.substr(std::strlen(kAttributePrefix)));
-    const bool gmm = analysis.gmm && (name == kGmmWeights || name == kGmmMeans ||
-                                      name == kGmmCovariances);
+    const bool gmm =
+        analysis.gmm && (name == kGmmWeights || name == kGmmMeans || name == kGmmCovariances);
     if (!attribute && !gmm) fail(path, "tensor '" + name + "' is not named in the metadata");
   }
 }
@@ -143,14 +143,13 @@ std::string serialize_analysis_store(const AnalysisStore& store, const std::stri
   }
   nlohmann::json datasets = nlohmann::json::array();
   for (const auto& spec : a.datasets) datasets.push_back(relative_dataset_spec(spec, store_dir));
-  file.meta = {{"format", kFormat},
-               {"version", kFormatVersion},
-               {"model",
-                {{"file", store.model_file},
-                 {"sha256", store.model_sha256},
-                 {"bytes", store.model_bytes}}},
-               {"attributes", attributes},
-               {"datasets", datasets}};
+  file.meta = {
+      {"format", kFormat},
+      {"version", kFormatVersion},
+      {"model",
+       {{"file", store.model_file}, {"sha256", store.model_sha256}, {"bytes", store.model_bytes}}},
+      {"attributes", attributes},
+      {"datasets", datasets}};
   if (const auto& g = a.gmm) {
     file.meta["gmm"] = {{"covariance_type", g->covariance_type}, {"components", g->components}};
     file.tensors[kGmmWeights] = tensor_of(g->weights, {g->components});
@@ -167,12 +166,12 @@ AnalysisStore parse_analysis_store(const std::string& bytes, const std::string& 
   try {
     const auto& meta = file.meta;
     if (meta.value("format", "") != kFormat)
-      fail(path, "not a LatentLab analysis store (its format is not \"" + std::string(kFormat) +
-                     "\")");
+      fail(path,
+           "not a LatentLab analysis store (its format is not \"" + std::string(kFormat) + "\")");
     const int version = meta.at("version").get<int>();
     if (version > kFormatVersion)
-      fail(path, "written by a newer LatentLab (analysis store version " +
-                     std::to_string(version) + ")");
+      fail(path,
+           "written by a newer LatentLab (analysis store version " + std::to_string(version) + ")");
     read_model_reference(meta.at("model"), store, path);
     read_attributes(meta, file, latent_dim, store.analysis, path);
     read_gmm(meta, file, latent_dim, store.analysis, path);

@@ -164,9 +164,9 @@ SavedAnalysis save_analysis(const LoadedModel& loaded, const ModelInfo& info) {
     throw WriteError(text + " " + e.what());
   }
   saved.path = user;
-  saved.notes.insert(saved.notes.begin(), "the folder of " + loaded.path +
-                                              " cannot be written (" + tried.back() +
-                                              "): its analysis is stored in " + user);
+  saved.notes.insert(saved.notes.begin(), "the folder of " + loaded.path + " cannot be written (" +
+                                              tried.back() + "): its analysis is stored in " +
+                                              user);
   return saved;
 }
 

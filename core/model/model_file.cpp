@@ -169,8 +169,9 @@ FileStamp stamp_of(const std::string& path) {
   const auto bytes = std::filesystem::file_size(path, size_error);
   const auto modified = std::filesystem::last_write_time(path, time_error);
   if (size_error || time_error) return {};  // the loader says what is wrong with the file
-  return {bytes, std::chrono::duration_cast<std::chrono::nanoseconds>(modified.time_since_epoch())
-                     .count()};
+  return {
+      bytes,
+      std::chrono::duration_cast<std::chrono::nanoseconds>(modified.time_since_epoch()).count()};
 }
 
 LoadedModel load_model(const std::string& path, const std::string& device_name) {

@@ -108,8 +108,8 @@ Posterior ScriptModel::encode(const torch::Tensor& images) {
   } else {
     if (!out.isTuple() || out.toTupleRef().elements().size() != 2)
       fail("TorchScript encode() returned " + std::string(out.tagKind()) +
-           ", expected a tuple (mu, logvar) or one tensor [N, " +
-           std::to_string(2 * latent_dim_) + "] holding both");
+           ", expected a tuple (mu, logvar) or one tensor [N, " + std::to_string(2 * latent_dim_) +
+           "] holding both");
     const auto& e = out.toTupleRef().elements();
     p = {output_tensor(e[0], "encode() mu"), output_tensor(e[1], "encode() logvar")};
   }

@@ -63,8 +63,8 @@ std::vector<std::string> ScriptModel::fit_to_contract() {
     }
     if (run("encode", module_images(x, adapters_.flat_encode_input)).isTensor()) {
       adapters_.joint_encode_output = true;
-      adapted.push_back("encode() returns one tensor " +
-                        shape_text({n, 2 * latent_dim_}) + ": split into mu and logvar");
+      adapted.push_back("encode() returns one tensor " + shape_text({n, 2 * latent_dim_}) +
+                        ": split into mu and logvar");
     }
     encode(images);  // checks shapes and values, adapted
   }

@@ -79,8 +79,7 @@ std::unique_ptr<Dataset> open_generated_faces(const std::string& rest,
       write_face_dataset(dir, faces.count, faces.seed, faces.size, /*threads=*/0,
                          options.on_progress);
     } catch (const WriteError& e) {
-      throw WriteError("cannot render data set '" + spec + "' into the cache folder: " +
-                       e.what());
+      throw WriteError("cannot render data set '" + spec + "' into the cache folder: " + e.what());
     }
   }
   return open_celeba_dataset(dir, options, spec);

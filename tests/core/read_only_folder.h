@@ -16,7 +16,8 @@ class ReadOnlyFolder {
  public:
   explicit ReadOnlyFolder(std::string path) : path_(std::move(path)) {
     namespace fs = std::filesystem;
-    fs::permissions(path_, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+    fs::permissions(path_,
+                    fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
                     fs::perm_options::remove);
     if (!writable()) return;
     const int fd = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY);

@@ -78,7 +78,8 @@ TEST(Sha256, FileInChunksEqualsTheBytesInOnePiece) {
   write_file_atomically(dir.file("big"), bytes);
   EXPECT_EQ(sha256_file(dir.file("big")), sha256_hex(bytes));
   Sha256 pieces;
-  for (size_t at = 0; at < bytes.size(); at += 63) pieces.update(std::string_view(bytes).substr(at, 63));
+  for (size_t at = 0; at < bytes.size(); at += 63)
+    pieces.update(std::string_view(bytes).substr(at, 63));
   EXPECT_EQ(pieces.hex_digest(), sha256_hex(bytes));
   EXPECT_THROW(sha256_file(dir.file("missing")), Error);
   EXPECT_THROW(sha256_file(dir.path()), Error);
@@ -145,9 +146,10 @@ TEST(AnalysisStore, AppliedAnalysisOverridesByNameAndBindsFirst) {
   EXPECT_EQ(info.attributes.count("Old"), 1u);
   EXPECT_EQ(info.attributes.size(), 3u);
   ASSERT_TRUE(info.gmm);
-  EXPECT_EQ(info.datasets, (std::vector<std::string>{"folder:/d/shoes", "fashion-mnist:test",
-                                                     "idx:/elsewhere/images.idx:/elsewhere/labels.idx",
-                                                     "celeba:/faces"}));
+  EXPECT_EQ(info.datasets,
+            (std::vector<std::string>{"folder:/d/shoes", "fashion-mnist:test",
+                                      "idx:/elsewhere/images.idx:/elsewhere/labels.idx",
+                                      "celeba:/faces"}));
 }
 
 TEST(AnalysisStore, DamagedFilesAreRefusedNamingTheFile) {
@@ -195,11 +197,10 @@ TEST(AnalysisStore, DamagedFilesAreRefusedNamingTheFile) {
                   f.tensors["gmm/means"] = torch::full({2, kDim}, NAN);
                 }),
          "NaN");
-  expect(edited(good,
-                [](CheckpointFile& f) {
-                  f.tensors["gmm/weights"] = torch::ones({2}, torch::kInt64);
-                }),
-         "float32");
+  expect(
+      edited(good,
+             [](CheckpointFile& f) { f.tensors["gmm/weights"] = torch::ones({2}, torch::kInt64); }),
+      "float32");
   expect(edited(good, [](CheckpointFile& f) { f.meta["datasets"] = {""}; }), "empty");
   expect(edited(good, [](CheckpointFile& f) { f.meta["datasets"] = 7; }), "bad metadata");
 }

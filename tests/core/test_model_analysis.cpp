@@ -80,7 +80,8 @@ TEST_F(ModelAnalysisTest, ReadOnlyFolderFallsBackToThePerUserStore) {
     const auto loaded = load_model(path_);
     saved = save_analysis(loaded, with_analysis(loaded));
     EXPECT_EQ(saved.path, store_path_for_user(sha256_hex(bytes)));
-    EXPECT_EQ(fs::path(saved.path).parent_path(), fs::path(data_home_.path()) / "latentlab/analysis");
+    EXPECT_EQ(fs::path(saved.path).parent_path(),
+              fs::path(data_home_.path()) / "latentlab/analysis");
     ASSERT_FALSE(saved.notes.empty());
     EXPECT_NE(saved.notes[0].find("cannot be written"), std::string::npos) << saved.notes[0];
     EXPECT_NE(saved.notes[0].find(saved.path), std::string::npos) << saved.notes[0];

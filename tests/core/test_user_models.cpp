@@ -78,7 +78,8 @@ TEST_F(UserModelTest, MlpVaeIsAdaptedAndReproducesPyTorch) {
 TEST_F(UserModelTest, JointEncoderHeadIsSplit) {
   const auto loaded = load_model(fixture("mlp_vae_joint.pt"));
   ASSERT_EQ(loaded.info.adapted.size(), 3u);
-  EXPECT_EQ(loaded.info.adapted[2], "encode() returns one tensor [N, 40]: split into mu and logvar");
+  EXPECT_EQ(loaded.info.adapted[2],
+            "encode() returns one tensor [N, 40]: split into mu and logvar");
   const auto p = loaded.model->encode(reference("mlp_x"));
   expect_parity("joint encode mu", p.mean, reference("mlp_mu"));
   expect_parity("joint encode logvar", p.logvar, reference("mlp_logvar"));
@@ -87,13 +88,16 @@ TEST_F(UserModelTest, JointEncoderHeadIsSplit) {
 TEST_F(UserModelTest, ConvVaeFollowsTheContractAsItIs) {
   const auto loaded = load_model(fixture("conv_vae.pt"));
   EXPECT_TRUE(loaded.info.adapted.empty());
-  expect_parity("conv decode", loaded.model->decode(reference("conv_z")), reference("conv_decoded"));
-  expect_parity("conv encode mu", loaded.model->encode(reference("mlp_x")).mean, reference("conv_mu"));
+  expect_parity("conv decode", loaded.model->decode(reference("conv_z")),
+                reference("conv_decoded"));
+  expect_parity("conv encode mu", loaded.model->encode(reference("mlp_x")).mean,
+                reference("conv_mu"));
 }
 
 TEST_F(UserModelTest, FlatOutputOfTheWrongSizeIsNamed) {
   const std::string message = load_error(fixture("mlp_wrong_size.pt"));
-  for (const char* words : {"decode() returned shape [2, 783]", "expected [2, 1, 28, 28] or [2, 784]"})
+  for (const char* words :
+       {"decode() returned shape [2, 783]", "expected [2, 1, 28, 28] or [2, 784]"})
     EXPECT_NE(message.find(words), std::string::npos) << message;
 }
 
@@ -152,7 +156,8 @@ TEST_F(UserModelTest, BadStoresAreReportedNotAppliedAndNeverLost) {
     s.analysis = analysis_of(analysed(first));
     return serialize_analysis_store(s, dir_.path());
   }();
-  EXPECT_NE(warning_for(conv_store_for_other_bytes).find("made for other bytes"), std::string::npos);
+  EXPECT_NE(warning_for(conv_store_for_other_bytes).find("made for other bytes"),
+            std::string::npos);
 
   // Storing again sets the unapplied store aside, byte for byte, before writing the new one.
   const auto loaded = load_model(model);

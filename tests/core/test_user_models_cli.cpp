@@ -124,14 +124,15 @@ TEST_F(UserModelCli, ACorruptStoreIsReportedAndKeptAside) {
 
   const auto info = cli("info " + test::quote(model_));
   ASSERT_EQ(info.code, 0) << "the model still opens";
-  EXPECT_NE(info.out.find("warning:       " + store + ": truncated"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("warning:       " + store + ": truncated"), std::string::npos)
+      << info.out;
 
   const auto gmm = cli("gmm " + test::quote(model_) +
                        " --data fashion-mnist:test --limit 300 --components 2 --device cpu");
   ASSERT_EQ(gmm.code, 0) << (gmm.err_lines.empty() ? "" : gmm.err_lines.back());
   EXPECT_TRUE(has_line(gmm.err_lines, "latentlab-cli: warning: " + store + ": truncated"));
-  EXPECT_TRUE(has_line(gmm.err_lines, "note: the store that did not apply was renamed to " +
-                                          store + ".bak"));
+  EXPECT_TRUE(has_line(gmm.err_lines,
+                       "note: the store that did not apply was renamed to " + store + ".bak"));
   EXPECT_EQ(read_file(store + ".bak"), bytes) << "the damaged store was not kept as it was";
   EXPECT_TRUE(load_model(model_).info.gmm);
 }

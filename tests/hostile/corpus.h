@@ -69,8 +69,6 @@ inline std::vector<std::string> folder_listing(const std::string& folder) {
   return names;
 }
 
-inline std::string entry_name(const ::testing::TestParamInfo<Entry>& info) {
-  return info.param.id;
-}
+inline std::string entry_name(const ::testing::TestParamInfo<Entry>& info) { return info.param.id; }
 
 }  // namespace latentlab::test

@@ -38,8 +38,8 @@ namespace {
 constexpr const char* kErrorPrefix = "latentlab-cli: error: ";
 
 using test::base;
-using test::Entry;
 using test::entries;
+using test::Entry;
 using test::folder_listing;
 using test::holds_one_of;
 using test::manifest;
