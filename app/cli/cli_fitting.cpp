@@ -6,28 +6,17 @@
 #include <cstdio>
 #include <iostream>
 
-#include "app/cli/progress_line.h"
 #include "core/common/error.h"
 #include "core/model/model_analysis.h"
 
 namespace latentlab::cli {
+namespace {
 
-std::vector<AttributeReport> attribute_reports(const Embedding& e, const std::string& spec,
-                                               const std::vector<std::string>& names,
-                                               const AttributeOptions& options) {
-  torch::Tensor values = e.attributes;
-  std::vector<std::string> columns = e.attribute_names;
-  if (columns.empty()) {
-    if (e.class_names.empty())
-      throw InputError(spec +
-                       " has neither attributes nor class labels to compute attributes from");
-    values = one_vs_rest(e.labels, static_cast<int64_t>(e.class_names.size()));
-    columns = e.class_names;
-    std::cerr << "no attributes in " << spec << ": one attribute per class, against the rest"
-              << std::endl;
-  }
-  return compute_attributes(e.means, values, columns, names, options);
+double seconds_since(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
+
+}  // namespace
 
 void print_attribute_reports(const std::vector<AttributeReport>& reports) {
   std::printf("%-20s %-10s %9s %9s %8s %8s %9s\n", "attribute", "method", "accuracy", "balanced",
@@ -58,9 +47,6 @@ std::pair<int64_t, int64_t> parse_components_range(const std::string& text,
   }
 }
 
-namespace {
-
-// The EM progress on one status line; options keeps its own callback if it has one.
 GmmFitOptions with_progress(GmmFitOptions options, ProgressLine& line) {
   if (!options.progress)
     options.progress = [&line](int64_t done, int64_t total) {
@@ -71,39 +57,40 @@ GmmFitOptions with_progress(GmmFitOptions options, ProgressLine& line) {
   return options;
 }
 
-}  // namespace
+void print_bic_table(const std::vector<BicPoint>& curve, double seconds) {
+  const int64_t best = best_components(curve);
+  std::printf("%4s %16s %20s\n", "K", "BIC", "mean log-likelihood");
+  for (const auto& p : curve)
+    std::printf("%4lld %16.1f %20.4f%s\n", static_cast<long long>(p.components), p.bic,
+                p.mean_log_likelihood, p.components == best ? "  <- lowest BIC" : "");
+  if (seconds >= 0)
+    std::printf("BIC sweep over K = %lld..%lld in %.2f s\n",
+                static_cast<long long>(curve.front().components),
+                static_cast<long long>(curve.back().components), seconds);
+  std::fflush(stdout);
+}
 
 int64_t choose_components(const torch::Tensor& latents, std::pair<int64_t, int64_t> range,
                           const GmmFitOptions& options) {
   ProgressLine line;
   const auto started = std::chrono::steady_clock::now();
   const auto curve = bic_curve(latents, range.first, range.second, with_progress(options, line));
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   line.clear();
-  const int64_t best = best_components(curve);
-  std::printf("%4s %16s %20s\n", "K", "BIC", "mean log-likelihood");
-  for (const auto& p : curve)
-    std::printf("%4lld %16.1f %20.4f%s\n", static_cast<long long>(p.components), p.bic,
-                p.mean_log_likelihood, p.components == best ? "  <- lowest BIC" : "");
-  std::printf("BIC sweep over K = %lld..%lld in %.2f s\n", static_cast<long long>(range.first),
-              static_cast<long long>(range.second), took.count());
-  std::fflush(stdout);
-  return best;
+  print_bic_table(curve, seconds_since(started));
+  return best_components(curve);
 }
 
-GmmFit fit_and_print_gmm(const torch::Tensor& latents, const GmmFitOptions& options) {
-  ProgressLine line;
-  const auto started = std::chrono::steady_clock::now();
-  auto fit = fit_gmm(latents, with_progress(options, line));
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-  line.clear();
-  const int64_t k = options.components;
+void print_gmm_fit(const GmmFit& fit, const GmmFitOptions& options, int64_t latents,
+                   double seconds) {
+  const int64_t k = fit.model.components();
+  char took[32] = "";
+  if (seconds >= 0) std::snprintf(took, sizeof took, " in %.2f s", seconds);
   std::printf(
-      "GMM: %lld components, %s covariance, fitted on %lld of %lld latents in %.2f s "
+      "GMM: %lld components, %s covariance, fitted on %lld of %lld latents%s "
       "(%d EM iterations%s)\n",
       static_cast<long long>(k), to_string(options.covariance).c_str(),
-      static_cast<long long>(fit.fitted_samples), static_cast<long long>(latents.size(0)),
-      took.count(), fit.iterations, fit.converged ? "" : ", not converged");
+      static_cast<long long>(fit.fitted_samples), static_cast<long long>(latents), took,
+      fit.iterations, fit.converged ? "" : ", not converged");
   std::printf("BIC %.1f, mean log-likelihood %.4f\n", fit.bic,
               fit.log_likelihoods.mean().item<double>());
   const auto counts = torch::bincount(fit.labels, {}, k);
@@ -112,10 +99,18 @@ GmmFit fit_and_print_gmm(const torch::Tensor& latents, const GmmFitOptions& opti
                 fit.model.weights()[c].item<double>(),
                 static_cast<long long>(counts[c].item<int64_t>()));
   std::fflush(stdout);
+}
+
+GmmFit fit_and_print_gmm(const torch::Tensor& latents, const GmmFitOptions& options) {
+  ProgressLine line;
+  const auto started = std::chrono::steady_clock::now();
+  auto fit = fit_gmm(latents, with_progress(options, line));
+  line.clear();
+  print_gmm_fit(fit, options, latents.size(0), seconds_since(started));
   return fit;
 }
 
-void store_analysis(const LoadedModel& loaded, const ModelInfo& info, const std::string& what) {
+void store_analysis(LoadedModel& loaded, const ModelInfo& info, const std::string& what) {
   const auto saved = save_analysis(loaded, info);
   std::cout << "stored " << what << " in " << saved.path << std::endl;
   for (const auto& note : saved.notes) std::cerr << "note: " << note << std::endl;

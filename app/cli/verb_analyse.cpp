@@ -1,16 +1,17 @@
 // latentlab-cli analyse MODEL [--data SPEC] [--bic A..B] [--method mean-diff|linear]
-// The guided flow in one command: encode the data set (cached), attribute vectors from whatever
-// labels it has (attribute columns, class labels, sub-folder names), a GMM whose K has the lowest
-// BIC over a range, all stored with the model's analysis and the data set bound to the model.
-#include <torch/torch.h>
-
+// The guided flow in one command (core/fitting/analyse.h, as the GUI's "Analyse with a Data
+// Set"): encode the data set (cached), attribute vectors from whatever labels it has (attribute
+// columns, class labels, sub-folder names), a GMM whose K has the lowest BIC over a range, all
+// stored with the model's analysis and the data set bound to the model.
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/cli_fitting.h"
 #include "app/cli/verbs.h"
-#include "core/common/error.h"
+#include "core/fitting/analyse.h"
 #include "core/model/model_analysis.h"
 
 namespace latentlab::cli {
@@ -20,49 +21,46 @@ struct AnalyseArgs {
   std::string model, device = "auto", method = "mean-diff", bic = "1..8", covariance = "full";
   DataArgs data;
   uint64_t seed = 0;
-  int64_t max_samples = 5000;
+  int64_t max_samples = 20000;
 };
 
-std::vector<AttributeReport> attributes_if_labelled(const Embedding& e, const std::string& spec,
-                                                    const AttributeOptions& options) {
-  try {
-    auto reports = attribute_reports(e, spec, {}, options);
-    print_attribute_reports(reports);
-    return reports;
-  } catch (const InputError& error) {
-    // Unlabelled data still gets its GMM.
-    std::cerr << "no attribute vectors: " << error.what() << std::endl;
-    return {};
-  }
-}
-
 void run(const AnalyseArgs& a) {
-  AttributeOptions attribute_options;
-  attribute_options.method = parse_attribute_method(a.method);
-  attribute_options.boundary.seed = a.seed;
-  GmmFitOptions gmm_options;
-  gmm_options.covariance = parse_covariance_type(a.covariance);
-  gmm_options.seed = a.seed;
-  gmm_options.max_samples = a.max_samples;
-  const auto range = parse_components_range(a.bic, "--bic");
+  AnalyseOptions options;
+  options.attributes.method = parse_attribute_method(a.method);
+  options.attributes.boundary.seed = a.seed;
+  options.gmm.covariance = parse_covariance_type(a.covariance);
+  options.gmm.seed = a.seed;
+  options.gmm.max_samples = a.max_samples;
+  std::tie(options.min_components, options.max_components) = parse_components_range(a.bic, "--bic");
 
   auto loaded = open_model(a.model, a.device);
+  options.gmm.device = loaded.model->device();
   const std::string spec = data_spec_for(loaded, a.data.spec);
-  attribute_options.source = spec;
+  options.attributes.source = spec;
   const auto e = embed_data(loaded, a.data, spec);
-  const auto reports = attributes_if_labelled(e, spec, attribute_options);
-  gmm_options.components = choose_components(e.means, range, gmm_options);
-  const auto fit = fit_and_print_gmm(e.means, gmm_options);
+  ProgressLine line;
+  options.gmm = with_progress(options.gmm, line);
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = analyse_embedding(e, options);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  line.clear();
+  if (!result.attributes_note.empty()) std::cerr << result.attributes_note << std::endl;
+  if (!result.attributes.empty()) print_attribute_reports(result.attributes);
+  print_bic_table(result.bic, -1);
+  print_gmm_fit(result.gmm, options.gmm, e.means.size(0), -1);
+  std::printf("attributes, BIC sweep over K = %lld..%lld and the fit in %.2f s\n",
+              static_cast<long long>(options.min_components),
+              static_cast<long long>(options.max_components), seconds);
 
   auto info = loaded.info;
-  for (const auto& r : reports) info.attributes[r.name] = r.vector;
-  info.gmm = fit.model.to_info();
+  apply_analyse_result(info, result);
   bind_dataset(info, spec);
+  const size_t n = result.attributes.size();
   store_analysis(loaded, info,
-                 std::to_string(reports.size()) + " attribute vector" +
-                     (reports.size() == 1 ? "" : "s") + ", a GMM of " +
-                     std::to_string(gmm_options.components) + " components and the data set " +
-                     spec);
+                 std::to_string(n) + " attribute vector" + (n == 1 ? "" : "s") + ", a GMM of " +
+                     std::to_string(result.gmm.model.components()) +
+                     " components and the data set " + spec);
 }
 
 }  // namespace

@@ -4,12 +4,14 @@
 // a LatentLab checkpoint itself, beside any other model: core/model/model_analysis.h).
 #include <torch/torch.h>
 
+#include <iostream>
+
 #include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/cli_fitting.h"
 #include "app/cli/verbs.h"
 #include "core/common/error.h"
-#include "core/fitting/attributes.h"
+#include "core/fitting/analyse.h"
 #include "core/model/model_analysis.h"
 
 namespace latentlab::cli {
@@ -38,7 +40,9 @@ void run(const AttributesArgs& a) {
   const std::string spec = data_spec_for(loaded, a.data.spec);
   options.source = spec;
   const auto e = embed_data(loaded, a.data, spec);
-  const auto reports = attribute_reports(e, spec, a.names, options);
+  std::string note;
+  const auto reports = labelled_attributes(e, a.names, options, &note);
+  if (!note.empty()) std::cerr << note << std::endl;
   print_attribute_reports(reports);
   if (a.dry_run) return;
   auto info = loaded.info;

@@ -18,7 +18,7 @@ void add_bind_verb(CLI::App& app) {
   verb->add_option("model", *model, "Model file (checkpoint or TorchScript)")->required();
   verb->add_option("spec", *spec, kDataSpecHelp)->required();
   verb->callback([model, spec] {
-    const auto loaded = open_model(*model, "cpu");
+    auto loaded = open_model(*model, "cpu");
     auto info = loaded.info;
     const std::string bound = data_spec_for(loaded, *spec);
     bind_dataset(info, bound);

@@ -82,41 +82,8 @@ void check_unchanged(const LoadedModel& loaded) {
                           "its analysis");
 }
 
-}  // namespace
-
-std::string store_path_beside(const std::string& model_path) {
-  return model_path + kAnalysisStoreExtension;
-}
-
-std::string store_path_for_user(const std::string& sha256) {
-  return (user_store_folder() / (sha256 + kAnalysisStoreExtension)).string();
-}
-
-void apply_analysis_store(LoadedModel& loaded) {
-  const std::string beside = store_path_beside(loaded.path);
-  std::error_code ec;
-  const bool has_beside = fs::exists(beside, ec);
-  const bool has_user = user_stores_exist();
-  if (!has_beside && !has_user) return;
-  try {
-    loaded.sha256 = sha256_file(loaded.path);
-  } catch (const Error& e) {
-    loaded.warnings.push_back(std::string(e.what()) + ": its analysis store was not looked at");
-    return;
-  }
-  const std::string user = store_path_for_user(loaded.sha256);
-  if (has_user && fs::exists(user, ec) && try_apply(loaded, user)) return;
-  if (has_beside) try_apply(loaded, beside);
-}
-
-void bind_dataset(ModelInfo& info, const std::string& spec) {
-  auto& specs = info.datasets;
-  specs.erase(std::remove(specs.begin(), specs.end(), spec), specs.end());
-  specs.insert(specs.begin(), spec);
-  if (specs.size() > kMaxDatasets) specs.resize(kMaxDatasets);
-}
-
-SavedAnalysis save_analysis(const LoadedModel& loaded, const ModelInfo& info) {
+// save_analysis without updating loaded.
+SavedAnalysis write_analysis(const LoadedModel& loaded, const ModelInfo& info) {
   check_unchanged(loaded);
   SavedAnalysis saved;
   std::vector<std::string> tried;
@@ -167,6 +134,53 @@ SavedAnalysis save_analysis(const LoadedModel& loaded, const ModelInfo& info) {
   saved.notes.insert(saved.notes.begin(), "the folder of " + loaded.path + " cannot be written (" +
                                               tried.back() + "): its analysis is stored in " +
                                               user);
+  return saved;
+}
+
+}  // namespace
+
+std::string store_path_beside(const std::string& model_path) {
+  return model_path + kAnalysisStoreExtension;
+}
+
+std::string store_path_for_user(const std::string& sha256) {
+  return (user_store_folder() / (sha256 + kAnalysisStoreExtension)).string();
+}
+
+void apply_analysis_store(LoadedModel& loaded) {
+  const std::string beside = store_path_beside(loaded.path);
+  std::error_code ec;
+  const bool has_beside = fs::exists(beside, ec);
+  const bool has_user = user_stores_exist();
+  if (!has_beside && !has_user) return;
+  try {
+    loaded.sha256 = sha256_file(loaded.path);
+  } catch (const Error& e) {
+    loaded.warnings.push_back(std::string(e.what()) + ": its analysis store was not looked at");
+    return;
+  }
+  const std::string user = store_path_for_user(loaded.sha256);
+  if (has_user && fs::exists(user, ec) && try_apply(loaded, user)) return;
+  if (has_beside) try_apply(loaded, beside);
+}
+
+void bind_dataset(ModelInfo& info, const std::string& spec) {
+  auto& specs = info.datasets;
+  specs.erase(std::remove(specs.begin(), specs.end(), spec), specs.end());
+  specs.insert(specs.begin(), spec);
+  if (specs.size() > kMaxDatasets) specs.resize(kMaxDatasets);
+}
+
+SavedAnalysis save_analysis(LoadedModel& loaded, const ModelInfo& info) {
+  SavedAnalysis saved = write_analysis(loaded, info);
+  loaded.info = info;
+  if (saved.path == loaded.path) {  // written into the checkpoint itself: new bytes
+    loaded.analysis_path.clear();
+    loaded.stamp = stamp_of(loaded.path);
+    loaded.sha256.clear();
+  } else {
+    loaded.analysis_path = saved.path;
+  }
   return saved;
 }
 

@@ -40,7 +40,9 @@ struct SavedAnalysis {
 // (the folder cannot be written) in the per-user store. A store beside the model that was not
 // applied because it is unreadable or made for other bytes is first renamed to STORE.bak (then
 // .bak2, ...), never overwritten. Throws CheckpointError when the model file changed since it
-// was opened, and WriteError naming every place tried when none can be written.
-SavedAnalysis save_analysis(const LoadedModel& loaded, const ModelInfo& info);
+// was opened, and WriteError naming every place tried when none can be written. On success
+// `loaded` describes the file as it now is (info, analysis_path, and the stamp and hash of a
+// rewritten checkpoint), so the analysis can be stored again.
+SavedAnalysis save_analysis(LoadedModel& loaded, const ModelInfo& info);
 
 }  // namespace latentlab

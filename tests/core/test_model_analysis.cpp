@@ -53,7 +53,7 @@ class ModelAnalysisTest : public ::testing::Test {
 }  // namespace
 
 TEST_F(ModelAnalysisTest, CheckpointKeepsItsOwnAnalysisWithRelativeDataSets) {
-  const auto loaded = load_model(path_);
+  auto loaded = load_model(path_);
   EXPECT_TRUE(loaded.analysis_path.empty());
   EXPECT_TRUE(loaded.sha256.empty()) << "no store anywhere: the file needs no hash";
   const auto saved = save_analysis(loaded, with_analysis(loaded));
@@ -62,13 +62,18 @@ TEST_F(ModelAnalysisTest, CheckpointKeepsItsOwnAnalysisWithRelativeDataSets) {
   EXPECT_FALSE(fs::exists(store_path_beside(path_)));
   const auto stored = read_checkpoint_file(path_).meta.at("model").at("datasets");
   EXPECT_EQ(stored, nlohmann::json({"fashion-mnist:test", "folder:shoes"}));
+  // `loaded` now describes the rewritten checkpoint: storing again needs no reopening.
+  ModelInfo more = loaded.info;
+  more.attributes["Second"] = {{1.0f, 1.0f}, "user", "selection", std::nullopt};
+  EXPECT_EQ(save_analysis(loaded, more).path, path_);
 
   // Moved with its data, the checkpoint still finds it.
   fs::rename(dir_.file("models"), dir_.file("moved"));
-  const auto again = load_model(dir_.file("moved/vae.llckpt"));
+  auto again = load_model(dir_.file("moved/vae.llckpt"));
   EXPECT_EQ(again.info.datasets,
             (std::vector<std::string>{"fashion-mnist:test", "folder:" + dir_.file("moved/shoes")}));
   EXPECT_EQ(again.info.attributes.at("Smiling").direction, (std::vector<float>{0.5f, -1.0f}));
+  EXPECT_EQ(again.info.attributes.count("Second"), 1u);
 }
 
 TEST_F(ModelAnalysisTest, ReadOnlyFolderFallsBackToThePerUserStore) {
@@ -77,7 +82,7 @@ TEST_F(ModelAnalysisTest, ReadOnlyFolderFallsBackToThePerUserStore) {
   {
     ReadOnlyFolder read_only(dir_.file("models"));
     if (!read_only.active()) GTEST_SKIP() << "cannot make a folder read-only here";
-    const auto loaded = load_model(path_);
+    auto loaded = load_model(path_);
     saved = save_analysis(loaded, with_analysis(loaded));
     EXPECT_EQ(saved.path, store_path_for_user(sha256_hex(bytes)));
     EXPECT_EQ(fs::path(saved.path).parent_path(),
@@ -86,7 +91,7 @@ TEST_F(ModelAnalysisTest, ReadOnlyFolderFallsBackToThePerUserStore) {
     EXPECT_NE(saved.notes[0].find("cannot be written"), std::string::npos) << saved.notes[0];
     EXPECT_NE(saved.notes[0].find(saved.path), std::string::npos) << saved.notes[0];
 
-    const auto reopened = load_model(path_);
+    auto reopened = load_model(path_);
     EXPECT_EQ(reopened.analysis_path, saved.path);
     EXPECT_EQ(reopened.info.attributes.count("Smiling"), 1u);
     EXPECT_EQ(reopened.info.datasets.front(), "fashion-mnist:test");
@@ -95,19 +100,19 @@ TEST_F(ModelAnalysisTest, ReadOnlyFolderFallsBackToThePerUserStore) {
 
   // Writable again: the next save goes into the checkpoint, which then holds everything, and
   // the per-user copy is removed so that the two never disagree.
-  const auto loaded = load_model(path_);
+  auto loaded = load_model(path_);
   ModelInfo info = loaded.info;
   info.attributes["Second"] = {{1.0f, 1.0f}, "user", "selection", std::nullopt};
   const auto back = save_analysis(loaded, info);
   EXPECT_EQ(back.path, path_);
   EXPECT_FALSE(fs::exists(saved.path));
-  const auto final_info = load_model(path_).info;
+  auto final_info = load_model(path_).info;
   EXPECT_EQ(final_info.attributes.size(), 2u);
   EXPECT_EQ(final_info.datasets.size(), 2u);
 }
 
 TEST_F(ModelAnalysisTest, NothingIsStoredForAFileChangedSinceItWasOpened) {
-  const auto loaded = load_model(path_);
+  auto loaded = load_model(path_);
   std::string bytes = read_file(path_);
   write_file_atomically(path_, bytes + "x");
   try {

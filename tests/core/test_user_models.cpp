@@ -63,7 +63,7 @@ class UserModelTest : public ::testing::Test {
 }  // namespace
 
 TEST_F(UserModelTest, MlpVaeIsAdaptedAndReproducesPyTorch) {
-  const auto loaded = load_model(fixture("mlp_vae.pt"));
+  auto loaded = load_model(fixture("mlp_vae.pt"));
   EXPECT_EQ(loaded.info.latent_dim, 20);
   ASSERT_EQ(loaded.info.adapted.size(), 2u);
   EXPECT_EQ(loaded.info.adapted[0], "decode() returns [N, 784]: reshaped to [N, 1, 28, 28]");
@@ -76,7 +76,7 @@ TEST_F(UserModelTest, MlpVaeIsAdaptedAndReproducesPyTorch) {
 }
 
 TEST_F(UserModelTest, JointEncoderHeadIsSplit) {
-  const auto loaded = load_model(fixture("mlp_vae_joint.pt"));
+  auto loaded = load_model(fixture("mlp_vae_joint.pt"));
   ASSERT_EQ(loaded.info.adapted.size(), 3u);
   EXPECT_EQ(loaded.info.adapted[2],
             "encode() returns one tensor [N, 40]: split into mu and logvar");
@@ -86,7 +86,7 @@ TEST_F(UserModelTest, JointEncoderHeadIsSplit) {
 }
 
 TEST_F(UserModelTest, ConvVaeFollowsTheContractAsItIs) {
-  const auto loaded = load_model(fixture("conv_vae.pt"));
+  auto loaded = load_model(fixture("conv_vae.pt"));
   EXPECT_TRUE(loaded.info.adapted.empty());
   expect_parity("conv decode", loaded.model->decode(reference("conv_z")),
                 reference("conv_decoded"));
@@ -104,13 +104,13 @@ TEST_F(UserModelTest, FlatOutputOfTheWrongSizeIsNamed) {
 TEST_F(UserModelTest, AnalysisIsStoredBesideWithoutChangingTheModel) {
   const std::string model = copy("mlp_vae.pt");
   const std::string before = sha256_file(model);
-  const auto loaded = load_model(model);
+  auto loaded = load_model(model);
   const auto saved = save_analysis(loaded, analysed(loaded));
   EXPECT_EQ(saved.path, model + ".latentlab");
   EXPECT_TRUE(saved.notes.empty());
   EXPECT_EQ(sha256_file(model), before);
 
-  const auto reopened = load_model(model);
+  auto reopened = load_model(model);
   EXPECT_EQ(reopened.analysis_path, saved.path);
   EXPECT_TRUE(reopened.warnings.empty());
   EXPECT_EQ(reopened.info.attributes.at("Trouser").accuracy, 0.9);
@@ -123,13 +123,13 @@ TEST_F(UserModelTest, AnalysisIsStoredBesideWithoutChangingTheModel) {
 TEST_F(UserModelTest, BadStoresAreReportedNotAppliedAndNeverLost) {
   const std::string model = copy("conv_vae.pt");
   const std::string store = model + ".latentlab";
-  const auto first = load_model(model);
+  auto first = load_model(model);
   save_analysis(first, analysed(first));
   const std::string good = read_file(store);
 
   const auto warning_for = [&](const std::string& bytes) {
     write_file_atomically(store, bytes);
-    const auto loaded = load_model(model);  // opens whatever the store holds
+    auto loaded = load_model(model);  // opens whatever the store holds
     EXPECT_TRUE(loaded.analysis_path.empty());
     EXPECT_EQ(loaded.info.attributes.count("Trouser"), 0u);
     EXPECT_EQ(loaded.warnings.size(), 1u);
@@ -146,7 +146,7 @@ TEST_F(UserModelTest, BadStoresAreReportedNotAppliedAndNeverLost) {
 
   // A store that belongs to another model (here the MLP's, moved beside the conv VAE).
   const std::string mlp = copy("mlp_vae.pt");
-  const auto mlp_loaded = load_model(mlp);
+  auto mlp_loaded = load_model(mlp);
   save_analysis(mlp_loaded, analysed(mlp_loaded));
   const std::string other = read_file(mlp + ".latentlab");
   EXPECT_NE(warning_for(other).find("Trouser"), std::string::npos) << "latent 20 against 8";
@@ -160,7 +160,7 @@ TEST_F(UserModelTest, BadStoresAreReportedNotAppliedAndNeverLost) {
             std::string::npos);
 
   // Storing again sets the unapplied store aside, byte for byte, before writing the new one.
-  const auto loaded = load_model(model);
+  auto loaded = load_model(model);
   const auto saved = save_analysis(loaded, analysed(loaded));
   EXPECT_EQ(saved.path, store);
   ASSERT_EQ(saved.notes.size(), 1u);
@@ -174,14 +174,14 @@ TEST_F(UserModelTest, ReadOnlyFolderStoresPerUserAndTheModelStillOpens) {
   const std::string before = sha256_file(model);
   ReadOnlyFolder read_only(dir_.path());
   if (!read_only.active()) GTEST_SKIP() << "cannot make a folder read-only here";
-  const auto loaded = load_model(model);
+  auto loaded = load_model(model);
   const auto saved = save_analysis(loaded, analysed(loaded));
   EXPECT_EQ(saved.path, store_path_for_user(before));
   ASSERT_EQ(saved.notes.size(), 1u);
   EXPECT_NE(saved.notes[0].find(model + ".latentlab"), std::string::npos) << saved.notes[0];
   EXPECT_NE(saved.notes[0].find(saved.path), std::string::npos) << saved.notes[0];
   EXPECT_FALSE(fs::exists(model + ".latentlab"));
-  const auto reopened = load_model(model);
+  auto reopened = load_model(model);
   EXPECT_EQ(reopened.analysis_path, saved.path);
   EXPECT_EQ(reopened.info.attributes.count("Trouser"), 1u);
   EXPECT_EQ(sha256_file(model), before);

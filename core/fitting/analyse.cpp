@@ -1,0 +1,41 @@
+#include "core/fitting/analyse.h"
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+
+namespace latentlab {
+
+std::vector<AttributeReport> labelled_attributes(const Embedding& e,
+                                                 const std::vector<std::string>& names,
+                                                 const AttributeOptions& options,
+                                                 std::string* note) {
+  if (!e.attribute_names.empty())
+    return compute_attributes(e.means, e.attributes, e.attribute_names, names, options);
+  if (e.class_names.empty())
+    throw InputError(options.source +
+                     " has neither attributes nor class labels to compute attributes from");
+  if (note) *note = "no attributes in " + options.source + ": one per class, against the rest";
+  const auto values = one_vs_rest(e.labels, static_cast<int64_t>(e.class_names.size()));
+  return compute_attributes(e.means, values, e.class_names, names, options);
+}
+
+AnalyseResult analyse_embedding(const Embedding& e, const AnalyseOptions& options) {
+  AnalyseResult r;
+  if (e.attribute_names.empty() && e.class_names.empty())
+    r.attributes_note = options.attributes.source + " has no labels: no attribute vectors";
+  else
+    r.attributes = labelled_attributes(e, {}, options.attributes, &r.attributes_note);
+  r.bic = bic_curve(e.means, options.min_components, options.max_components, options.gmm);
+  GmmFitOptions gmm = options.gmm;
+  gmm.components = best_components(r.bic);
+  r.gmm = fit_gmm(e.means, gmm);
+  return r;
+}
+
+void apply_analyse_result(ModelInfo& info, const AnalyseResult& result) {
+  for (const auto& report : result.attributes) info.attributes[report.name] = report.vector;
+  info.gmm = result.gmm.model.to_info();
+}
+
+}  // namespace latentlab
