@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "core/common/error.h"
 
 namespace latentlab {
@@ -21,16 +23,22 @@ std::vector<AttributeReport> labelled_attributes(const Embedding& e,
 }
 
 AnalyseResult analyse_embedding(const Embedding& e, const AnalyseOptions& options) {
-  AnalyseResult r;
+  std::vector<AttributeReport> attributes;
+  std::string note;
   if (e.attribute_names.empty() && e.class_names.empty())
-    r.attributes_note = options.attributes.source + " has no labels: no attribute vectors";
+    note = options.attributes.source + " has no labels: no attribute vectors";
   else
-    r.attributes = labelled_attributes(e, {}, options.attributes, &r.attributes_note);
-  r.bic = bic_curve(e.means, options.min_components, options.max_components, options.gmm);
+    attributes = labelled_attributes(e, {}, options.attributes, &note);
+  // A mixture needs at least as many latents as components: small data sets sweep less far.
+  const int64_t k_max = std::min(options.max_components, e.means.size(0));
+  if (k_max < options.min_components)
+    throw InputError(options.attributes.source + " has " + std::to_string(e.means.size(0)) +
+                     " images: too few for a GMM of " + std::to_string(options.min_components) +
+                     " components");
+  auto bic = bic_curve(e.means, options.min_components, k_max, options.gmm);
   GmmFitOptions gmm = options.gmm;
-  gmm.components = best_components(r.bic);
-  r.gmm = fit_gmm(e.means, gmm);
-  return r;
+  gmm.components = best_components(bic);
+  return {std::move(attributes), std::move(note), std::move(bic), fit_gmm(e.means, gmm)};
 }
 
 void apply_analyse_result(ModelInfo& info, const AnalyseResult& result) {

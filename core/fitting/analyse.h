@@ -24,7 +24,7 @@ std::vector<AttributeReport> labelled_attributes(const Embedding& e,
 struct AnalyseOptions {
   AttributeOptions attributes;
   GmmFitOptions gmm;  // components is chosen by BIC; progress sees the sweep, then the final fit
-  int64_t min_components = 1, max_components = 8;
+  int64_t min_components = 1, max_components = 8;  // at most one per latent
 };
 
 struct AnalyseResult {

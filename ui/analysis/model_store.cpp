@@ -2,9 +2,12 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "core/analysis/embedding.h"
+#include "core/common/error.h"
 #include "core/data/dataset_spec_paths.h"
 #include "core/fitting/analyse.h"
 #include "core/model/model_analysis.h"
@@ -57,7 +60,7 @@ std::function<bool(int64_t, int64_t)> preparingProgress(BackgroundJob& job, cons
 
 struct ModelAnalyser::Work {
   QString spec;
-  AnalyseResult result;
+  std::optional<AnalyseResult> result;  // set by the job
 };
 
 namespace {
@@ -88,10 +91,10 @@ ModelAnalyser::ModelAnalyser(QObject* parent) : QObject(parent), m_job(new Backg
     try {
       const std::string spec = work->spec.toStdString();
       const StoredAnalysis stored = storeAnalysis(m_model, [&work, &spec](ModelInfo& info) {
-        apply_analyse_result(info, work->result);
+        apply_analyse_result(info, *work->result);
         bind_dataset(info, spec);
       });
-      emit analysed(stored, reportText(work->result));
+      emit analysed(stored, reportText(*work->result));
     } catch (const std::exception& e) {
       emit failed(QString::fromStdString(e.what()));
     }
