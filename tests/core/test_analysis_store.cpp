@@ -179,8 +179,10 @@ TEST(AnalysisStore, DamagedFilesAreRefusedNamingTheFile) {
   expect(edited(good, [](CheckpointFile& f) { f.meta.erase("model"); }), "bad metadata");
   // Lies: sizes that do not fit the model, data the header does not name, values that are not
   // numbers.
-  EXPECT_NE(error_of([&] { read_analysis_store(path, kDim + 1); }).find("Smiling"),
-            std::string::npos);
+  const std::string wider = error_of([&] { read_analysis_store(path, kDim + 1); });
+  EXPECT_NE(wider.find("tensor 'attribute/"), std::string::npos) << wider;
+  EXPECT_NE(wider.find("expected [" + std::to_string(kDim + 1) + "] float32"), std::string::npos)
+      << wider;
   expect(edited(good, [](CheckpointFile& f) { f.tensors["attribute/Smiling"] = torch::ones({5}); }),
          "tensor 'attribute/Smiling' has shape [5]");
   expect(edited(good, [](CheckpointFile& f) { f.tensors.erase("attribute/Smiling"); }),
