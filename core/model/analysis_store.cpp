@@ -190,6 +190,8 @@ AnalysisStore parse_analysis_store(const std::string& bytes, const std::string& 
 
 AnalysisStore read_analysis_store(const std::string& path, int64_t latent_dim) {
   std::error_code ec;
+  // Named like every other refusal of a store ("PATH: what"), not as read_file quotes paths.
+  if (fs::is_directory(path, ec)) fail(path, "is a folder, not a file");
   const auto size = fs::file_size(path, ec);
   if (!ec && size > kMaxAnalysisStoreBytes)
     fail(path, "too large for an analysis store (" + std::to_string(size) + " bytes)");

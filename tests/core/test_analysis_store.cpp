@@ -179,6 +179,7 @@ TEST(AnalysisStore, DamagedFilesAreRefusedNamingTheFile) {
   expect(edited(good, [](CheckpointFile& f) { f.meta.erase("model"); }), "bad metadata");
   // Lies: sizes that do not fit the model, data the header does not name, values that are not
   // numbers.
+  write_file_atomically(path, good);
   const std::string wider = error_of([&] { read_analysis_store(path, kDim + 1); });
   EXPECT_NE(wider.find("tensor 'attribute/"), std::string::npos) << wider;
   EXPECT_NE(wider.find("expected [" + std::to_string(kDim + 1) + "] float32"), std::string::npos)

@@ -258,13 +258,16 @@ TEST(HostileCorpus, ManifestIsThere) {
   EXPECT_GT(manifest().at("entries").size(), 150u);
 }
 
-// Every entry is either refused, with the words its refusal must hold, or valid and loaded.
+// Every entry is either refused, with the words its refusal must hold, or valid and loaded; a
+// bad analysis store ("warning") leaves its model opening, with the words its warning must hold.
 TEST(HostileCorpus, EveryRefusalListsItsWords) {
   ASSERT_FALSE(manifest().is_null());
   for (const auto& e : manifest().at("entries")) {
     const std::string outcome = e.at("outcome"), id = e.at("id");
-    EXPECT_TRUE(outcome == "error" || outcome == "ok") << id << ": outcome " << outcome;
-    EXPECT_EQ(outcome == "error", !e.at("expect").empty()) << id << ": expected words";
+    const bool store = e.at("category") == "store";
+    EXPECT_TRUE(outcome == "ok" || outcome == (store ? "warning" : "error"))
+        << id << ": outcome " << outcome;
+    EXPECT_EQ(outcome != "ok", !e.at("expect").empty()) << id << ": expected words";
   }
 }
 

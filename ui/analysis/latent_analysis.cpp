@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <QFileInfo>
 #include <QSettings>
 #include <algorithm>
 
@@ -50,7 +51,11 @@ void LatentAnalysis::setModel(const ModelSummary& model) {
   if (model.info && model.info->gmm) {
     try {
       data->gmm =
-          makeAnalysisGmm(Gmm::from_info(*model.info->gmm), tr("stored in the checkpoint"), true);
+          makeAnalysisGmm(Gmm::from_info(*model.info->gmm),
+                          model.analysisPath.isEmpty()
+                              ? tr("stored in the checkpoint")
+                              : tr("stored in %1").arg(QFileInfo(model.analysisPath).fileName()),
+                          true);
     } catch (const std::exception&) {
       // A checkpoint whose mixture is unusable opens anyway: the panels simply show no GMM.
     }
