@@ -39,8 +39,8 @@ void run(const GmmArgs& a) {
   options.n_init = a.n_init;
   options.tolerance = a.tolerance;
   options.max_samples = a.max_samples;
-  const auto range = a.bic.empty() ? std::pair<int64_t, int64_t>{0, 0}
-                                   : parse_components_range(a.bic, "--bic");
+  const auto range =
+      a.bic.empty() ? std::pair<int64_t, int64_t>{0, 0} : parse_components_range(a.bic, "--bic");
   auto loaded = open_model(a.checkpoint, a.device);
   options.device = loaded.model->device();
   const std::string spec = data_spec_for(loaded, a.data.spec);
