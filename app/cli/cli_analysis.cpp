@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -11,15 +12,13 @@
 #include "core/analysis/inversion.h"
 #include "core/analysis/sampling.h"
 #include "core/common/error.h"
+#include "core/data/dataset_spec_paths.h"
 #include "core/fitting/gmm.h"
 
 namespace latentlab::cli {
 
 void add_data_options(CLI::App* verb, DataArgs* args) {
-  verb->add_option(
-          "--data", args->spec,
-          "Data set: fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
-      ->required();
+  verb->add_option("--data", args->spec, std::string(kDataSpecHelp));
   verb->add_option("--limit", args->limit, "Use at most this many images (0: all)")->default_val(0);
   verb->add_flag("--no-cache", args->no_cache, "Encode again instead of using the embedding cache");
   verb->add_option(
@@ -28,11 +27,31 @@ void add_data_options(CLI::App* verb, DataArgs* args) {
       "or ~/.cache/latentlab)");
 }
 
-Embedding embed_data(LoadedModel& loaded, const DataArgs& args) {
+std::string data_spec_for(const LoadedModel& loaded, const std::string& given) {
+  if (!given.empty()) return resolve_dataset_spec(given, std::filesystem::current_path().string());
+  if (loaded.info.datasets.empty())
+    throw InputError("no --data given and no data set is bound to " + loaded.path +
+                     ": give --data SPEC (storing an analysis binds it)");
+  const std::string& spec = loaded.info.datasets.front();
+  std::cerr << "data set bound to the model: " << spec << std::endl;
+  return spec;
+}
+
+std::function<bool(int64_t, int64_t)> preparing_progress(ProgressLine& line,
+                                                         const std::string& spec) {
+  return [&line, spec](int64_t done, int64_t total) {
+    line.update("rendering " + spec + ": " + std::to_string(done) + "/" + std::to_string(total),
+                done == total);
+    return true;
+  };
+}
+
+Embedding embed_data(LoadedModel& loaded, const DataArgs& args, const std::string& spec) {
   if (args.limit < 0) throw InputError("--limit must not be negative");
   require_encoder(loaded, "encoding a data set");
-  const EmbeddingKey key{loaded.path, args.spec, dataset_options_for(*loaded.model, args.limit)};
   ProgressLine line;
+  EmbeddingKey key{loaded.path, spec, dataset_options_for(*loaded.model, args.limit)};
+  key.data_options.on_progress = preparing_progress(line, spec);
   EmbedOptions options;
   options.progress = [&line](int64_t done, int64_t total) {
     if (done < total) line.update("encoding " + std::to_string(done) + "/" + std::to_string(total));

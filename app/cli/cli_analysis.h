@@ -5,12 +5,18 @@
 #include <torch/types.h>
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
 
+#include "app/cli/progress_line.h"
 #include "core/analysis/embedding.h"
 #include "core/model/model_file.h"
 
 namespace latentlab::cli {
+
+constexpr const char* kDataSpecHelp =
+    "Data set (default: the one bound to the model): fashion-mnist[:train|:test], "
+    "idx:IMAGES[:LABELS], folder:DIR, celeba:DIR or faces:seed=S,count=N";
 
 struct DataArgs {
   std::string spec;
@@ -19,12 +25,22 @@ struct DataArgs {
   std::string cache_dir;
 };
 
-// --data SPEC (required), --limit N, --no-cache, --cache-dir DIR.
+// --data SPEC (default: the data set bound to the model), --limit N, --no-cache, --cache-dir DIR.
 void add_data_options(CLI::App* verb, DataArgs* args);
 
-// The posterior means, labels and attributes of the data set, through the embedding cache, with
-// a progress line on stderr and one line saying whether the cache was used.
-Embedding embed_data(LoadedModel& loaded, const DataArgs& args);
+// The data set a verb works on: `given` with its paths made absolute (so that storing it binds
+// the same files whatever the working folder), or else the first data set bound to the model
+// (saying so on stderr). Throws InputError when there is neither.
+std::string data_spec_for(const LoadedModel& loaded, const std::string& given);
+
+// Progress of rendering a generated data set (faces:...) on line, for DatasetOptions::on_progress.
+std::function<bool(int64_t, int64_t)> preparing_progress(ProgressLine& line,
+                                                         const std::string& spec);
+
+// The posterior means, labels and attributes of the data set `spec` (from data_spec_for), through
+// the embedding cache, with a progress line on stderr and one line saying whether the cache was
+// used.
+Embedding embed_data(LoadedModel& loaded, const DataArgs& args, const std::string& spec);
 
 // "prior" (latents_from_seed with truncation) or "gmm" / "gmm:K" (the checkpoint's GMM, all
 // components or component K counted from 0): count latents [count, D]. Throws InputError for an

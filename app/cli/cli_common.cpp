@@ -56,7 +56,10 @@ void add_png_output_options(CLI::App* verb, int* scale, std::string* out, std::s
 LoadedModel open_model(const std::string& path, const std::string& device) {
   at::globalContext().setDeterministicCuDNN(true);
   at::globalContext().setBenchmarkCuDNN(false);
-  return load_model(path, device);
+  auto loaded = load_model(path, device);
+  for (const auto& warning : loaded.warnings)
+    std::cerr << "latentlab-cli: warning: " << warning << std::endl;
+  return loaded;
 }
 
 void require_encoder(const LoadedModel& loaded, const std::string& what) {

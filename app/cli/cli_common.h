@@ -19,7 +19,8 @@ void add_device_option(CLI::App* verb, std::string* device);
 // --device: the options every verb that writes one image shares.
 void add_png_output_options(CLI::App* verb, int* scale, std::string* out, std::string* device);
 
-// load_model with deterministic cuDNN, so the same inputs give the same pixels on a GPU too.
+// load_model with deterministic cuDNN, so the same inputs give the same pixels on a GPU too; the
+// model's warnings (an analysis store that was not applied) go to stderr, one line each.
 LoadedModel open_model(const std::string& path, const std::string& device);
 
 // Throws InputError "CKPT is a GAN: ..." when the model cannot encode images.

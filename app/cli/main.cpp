@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
   latentlab::cli::add_attributes_verb(app);
   latentlab::cli::add_embed_verb(app);
   latentlab::cli::add_gmm_verb(app);
+  latentlab::cli::add_analyse_verb(app);
+  latentlab::cli::add_bind_verb(app);
   latentlab::cli::add_decode_verb(app);
   latentlab::cli::add_encode_verb(app);
   latentlab::cli::add_reconstruct_verb(app);

@@ -1,16 +1,18 @@
-// latentlab-cli attributes CKPT --data SPEC [--method mean-diff|linear] [--names A,B,...]
+// latentlab-cli attributes MODEL [--data SPEC] [--method mean-diff|linear] [--names A,B,...]
 // Computes attribute vectors from a labelled data set (CelebA-style attributes; for data with
-// class labels only, each class against the rest) and stores them in the checkpoint.
+// class labels only, each class against the rest) and stores them with the model's analysis (in
+// a LatentLab checkpoint itself, beside any other model: core/model/model_analysis.h).
 #include <torch/torch.h>
 
-#include <cstdio>
 #include <iostream>
 
 #include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
+#include "app/cli/cli_fitting.h"
 #include "app/cli/verbs.h"
 #include "core/common/error.h"
-#include "core/fitting/attributes.h"
+#include "core/fitting/analyse.h"
+#include "core/model/model_analysis.h"
 
 namespace latentlab::cli {
 namespace {
@@ -34,41 +36,21 @@ void run(const AttributesArgs& a) {
   options.boundary.test_fraction = a.test_fraction;
   options.boundary.seed = a.seed;
   options.boundary.max_train_samples = a.max_train;
-  options.source = a.data.spec;
   auto loaded = open_model(a.checkpoint, a.device);
-  if (!a.dry_run && loaded.info.format != "latentlab")
-    throw InputError(a.checkpoint +
-                     " is a TorchScript module: attributes can only be stored in LatentLab "
-                     "checkpoints (use --dry-run to only measure them)");
-  const auto e = embed_data(loaded, a.data);
-  torch::Tensor values = e.attributes;
-  std::vector<std::string> names = e.attribute_names;
-  if (names.empty()) {
-    if (e.class_names.empty())
-      throw InputError(a.data.spec +
-                       " has neither attributes nor class labels to compute attributes from");
-    values = one_vs_rest(e.labels, static_cast<int64_t>(e.class_names.size()));
-    names = e.class_names;
-    std::cerr << "no attributes in " << a.data.spec << ": one attribute per class, against the rest"
-              << std::endl;
-  }
-  const auto reports = compute_attributes(e.means, values, names, a.names, options);
-  std::printf("%-20s %-10s %9s %9s %8s %8s %9s\n", "attribute", "method", "accuracy", "balanced",
-              "with", "without", "length");
-  for (const auto& r : reports) {
-    const auto d = torch::tensor(r.vector.direction);
-    std::printf("%-20s %-10s %9.4f %9.4f %8lld %8lld %9.4f\n", r.name.c_str(),
-                r.vector.method.c_str(), *r.vector.accuracy, r.balanced_accuracy,
-                static_cast<long long>(r.positives), static_cast<long long>(r.negatives),
-                d.norm().item<double>());
-  }
-  std::fflush(stdout);
+  const std::string spec = data_spec_for(loaded, a.data.spec);
+  options.source = spec;
+  const auto e = embed_data(loaded, a.data, spec);
+  std::string note;
+  const auto reports = labelled_attributes(e, a.names, options, &note);
+  if (!note.empty()) std::cerr << note << std::endl;
+  print_attribute_reports(reports);
   if (a.dry_run) return;
   auto info = loaded.info;
   for (const auto& r : reports) info.attributes[r.name] = r.vector;
-  update_checkpoint_info(a.checkpoint, info);
-  std::cout << "stored " << reports.size() << " attribute vector"
-            << (reports.size() == 1 ? "" : "s") << " in " << a.checkpoint << std::endl;
+  bind_dataset(info, spec);
+  store_analysis(
+      loaded, info,
+      std::to_string(reports.size()) + " attribute vector" + (reports.size() == 1 ? "" : "s"));
 }
 
 }  // namespace
@@ -76,9 +58,11 @@ void run(const AttributesArgs& a) {
 void add_attributes_verb(CLI::App& app) {
   auto* verb = app.add_subcommand(
       "attributes",
-      "Compute attribute vectors from a labelled data set and store them in the checkpoint");
+      "Compute attribute vectors from a labelled data set and store them with the model's "
+      "analysis");
   auto a = std::make_shared<AttributesArgs>();
-  verb->add_option("checkpoint", a->checkpoint, "LatentLab checkpoint of a VAE")->required();
+  verb->add_option("checkpoint", a->checkpoint, "Model file of a VAE (checkpoint or TorchScript)")
+      ->required();
   add_data_options(verb, &a->data);
   verb->add_option(
           "--method", a->method,

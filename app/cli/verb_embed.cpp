@@ -1,4 +1,4 @@
-// latentlab-cli embed CKPT --data SPEC --out FILE.csv
+// latentlab-cli embed MODEL [--data SPEC] --out FILE.csv
 //     [--projection pca|dims:I,J|attributes:A,B|umap|tsne] [--neighbours K] [--min-dist D]
 //     [--perplexity P] [--iterations N] [--seed S]
 // One CSV row per image: index, label, the 2D coordinates and the full latent (posterior mean).
@@ -36,7 +36,7 @@ void append_number(std::string& out, double value, bool as_float) {
 void run(const EmbedArgs& a) {
   check_output_file(a.out);
   auto loaded = open_model(a.checkpoint, a.device);
-  const auto e = embed_data(loaded, a.data);
+  const auto e = embed_data(loaded, a.data, data_spec_for(loaded, a.data.spec));
   const auto plane = plane_coordinates(a.projection, e, loaded.info, a.map);
   const auto xy = plane.xy.contiguous();
   const auto means = e.means.contiguous();

@@ -1,4 +1,4 @@
-// latentlab-cli eval CKPT --data SPEC [--iwae-samples K] [--limit N] [--json] [--store]
+// latentlab-cli eval MODEL [--data SPEC] [--iwae-samples K] [--limit N] [--json] [--store]
 //
 // VAE: the mean ELBO (one reparameterised sample per image), its reconstruction and KL terms, and
 // the IWAE estimate of log p(x) with K samples, in nats per image, with standard errors over the
@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/progress_line.h"
 #include "app/cli/verbs.h"
@@ -103,14 +104,16 @@ void run(const EvalArgs& a) {
   data_options.output_range = model.output_range();
   data_options.data_dir = a.data_dir;
   data_options.limit = a.limit;
-  const auto data = open_dataset(a.data, data_options);
+  const std::string spec = data_spec_for(loaded, a.data);
   ProgressLine line;
+  data_options.on_progress = preparing_progress(line, spec);
+  const auto data = open_dataset(spec, data_options);
   const int64_t n = data->size();
-  if (n == 0) throw InputError(a.data + " holds no images");
+  if (n == 0) throw InputError(spec + " holds no images");
   auto generator = at::make_generator<at::CPUGeneratorImpl>(uint64_t(a.seed));
 
   nlohmann::json result = {{"checkpoint", a.checkpoint},
-                           {"data", a.data},
+                           {"data", spec},
                            {"images", n},
                            {"kind", to_string(model.kind())}};
   nlohmann::json stored;
@@ -177,7 +180,7 @@ void run(const EvalArgs& a) {
   } else {
     std::cout << "model:           " << a.checkpoint << " (" << result["kind"].get<std::string>()
               << ")\n"
-              << "data:            " << a.data << ", " << n << " images\n";
+              << "data:            " << spec << ", " << n << " images\n";
     if (model.kind() == ModelKind::Vae) {
       std::cout << "likelihood:      " << result["likelihood"].get<std::string>() << "\n"
                 << "ELBO:            " << fixed(result["elbo"]) << " nats/image (+- "
@@ -210,10 +213,7 @@ void add_eval_verb(CLI::App& app) {
       "(VAE) or discriminator scores (GAN)");
   auto a = std::make_shared<EvalArgs>();
   verb->add_option("checkpoint", a->checkpoint, "Model file")->required();
-  verb->add_option(
-          "--data", a->data,
-          "Data set: fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
-      ->required();
+  verb->add_option("--data", a->data, kDataSpecHelp);
   verb->add_option("--iwae-samples", a->iwae_samples,
                    "VAE: importance samples K per image for the IWAE bound (0: skip it)")
       ->default_val(100);

@@ -1,4 +1,4 @@
-// latentlab-cli info CKPT [--json]
+// latentlab-cli info MODEL [--json]
 #include <iostream>
 
 #include "app/cli/verbs.h"
@@ -7,7 +7,14 @@
 namespace latentlab::cli {
 namespace {
 
-void print_info(const ModelInfo& info, const std::string& device) {
+void print_list(const char* title, const std::vector<std::string>& lines) {
+  std::cout << title << (lines.empty() ? "none" : "") << "\n";
+  for (const auto& line : lines) std::cout << "  " << line << "\n";
+}
+
+void print_info(const LoadedModel& loaded) {
+  const ModelInfo& info = loaded.info;
+  const std::string device = loaded.model->device().str();
   std::cout << "name:          " << info.name << "\n"
             << "format:        " << info.format << "\n"
             << "kind:          " << to_string(info.kind) << "\n"
@@ -33,16 +40,22 @@ void print_info(const ModelInfo& info, const std::string& device) {
   else
     std::cout << "gmm:           none\n";
   const auto& p = info.provenance;
+  print_list("data sets:     ", info.datasets);
+  std::cout << "analysis store: " << (loaded.analysis_path.empty() ? "none" : loaded.analysis_path)
+            << "\n";
+  print_list("adapted:       ", info.adapted);
   std::cout << "trained:       " << (p.command.empty() ? "unknown" : p.command) << "\n"
             << "  data " << p.data << ", epochs " << p.epochs << ", seed " << p.seed << ", date "
             << p.date << ", " << p.train_seconds << " s\n"
             << "  metrics " << p.metrics.dump() << "\n";
+  for (const auto& warning : loaded.warnings) std::cout << "warning:       " << warning << "\n";
 }
 
 }  // namespace
 
 void add_info_verb(CLI::App& app) {
-  auto* verb = app.add_subcommand("info", "Describe a checkpoint or TorchScript model");
+  auto* verb = app.add_subcommand(
+      "info", "Describe a checkpoint or TorchScript model, with the analysis stored for it");
   auto path = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   verb->add_option("checkpoint", *path, "Model file")->required();
@@ -52,9 +65,11 @@ void add_info_verb(CLI::App& app) {
     if (*json) {
       auto j = to_json(loaded.info);
       j["path"] = loaded.path;
+      j["analysis_store"] = loaded.analysis_path;
+      j["warnings"] = loaded.warnings;
       std::cout << j.dump(2) << std::endl;
     } else {
-      print_info(loaded.info, loaded.model->device().str());
+      print_info(loaded);
     }
   });
 }

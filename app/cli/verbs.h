@@ -19,5 +19,7 @@ void add_eval_verb(CLI::App& app);
 void add_edit_verb(CLI::App& app);
 void add_release_verb(CLI::App& app);
 void add_bench_verb(CLI::App& app);
+void add_analyse_verb(CLI::App& app);
+void add_bind_verb(CLI::App& app);
 
 }  // namespace latentlab::cli

@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -13,6 +12,7 @@
 #include "core/data/batch_reader.h"
 #include "core/io/atomic_file.h"
 #include "core/io/crc32.h"
+#include "core/io/user_dirs.h"
 
 namespace latentlab {
 namespace {
@@ -153,14 +153,7 @@ Embedding encode_dataset(Model& model, const Dataset& data, const EmbedOptions& 
   return e;
 }
 
-std::string default_embedding_cache_dir() {
-  if (const char* dir = std::getenv("LATENTLAB_CACHE_DIR"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return (std::filesystem::path(xdg) / "latentlab").string();
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return (std::filesystem::path(home) / ".cache" / "latentlab").string();
-  return (std::filesystem::temp_directory_path() / "latentlab-cache").string();
-}
+std::string default_embedding_cache_dir() { return user_cache_dir(); }
 
 std::string embedding_cache_key(const EmbeddingKey& key) {
   const std::string bytes = read_file(key.checkpoint_path);

@@ -70,7 +70,7 @@ using DatasetOpener = std::function<std::shared_ptr<const Dataset>()>;
 Embedding embed_dataset(Model& model, const EmbeddingKey& key, const DatasetOpener& open,
                         const EmbedOptions& options = {}, const EmbeddingCache& cache = {});
 
-// $LATENTLAB_CACHE_DIR, else $XDG_CACHE_HOME/latentlab, else ~/.cache/latentlab.
+// user_cache_dir(): $LATENTLAB_CACHE_DIR, else $XDG_CACHE_HOME/latentlab, else ~/.cache/latentlab.
 std::string default_embedding_cache_dir();
 // The text identifying key (it reads and hashes the checkpoint file).
 std::string embedding_cache_key(const EmbeddingKey& key);

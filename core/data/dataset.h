@@ -1,11 +1,14 @@
 #pragma once
-// Folder core/data/ (LibTorch only). The data-set interface (this file) and batch loading into
-// tensors. The readers that implement it for IDX files, image folders and CelebA live in
-// core/readers/ (they need OpenCV).
+// Folder core/data/ (LibTorch only). The data-set interface (this file), batch loading into
+// tensors, and the paths inside a spec (dataset_spec_paths.h). The readers that implement it for
+// IDX files, image folders, CelebA and the synthetic faces live in core/readers/ (they need
+// OpenCV).
 //
-// Data sets: one interface for Fashion-MNIST, any IDX pair, a folder of images and the CelebA
-// layout, opened from one spec string understood by every CLI verb that takes --data:
+// Data sets: one interface for Fashion-MNIST, any IDX pair, a folder of images, the CelebA layout
+// and the project's synthetic faces, opened from one spec string understood by every CLI verb that
+// takes --data:
 //   fashion-mnist[:train|:test]   idx:IMAGES[:LABELS]   folder:DIR   celeba:DIR
+//   faces:seed=S,count=N[,size=P]   (rendered into the cache folder on first use)
 //
 // Bad files: a malformed IDX or attribute file is an error (DatasetError naming the file and,
 // for text, the line). Image files are checked when a folder/CelebA set is opened: one that is
@@ -35,6 +38,9 @@ struct DatasetOptions {
   int64_t limit = 0;                     // use at most this many images (0: all)
   // Receives warnings about skipped files (one line each). Unset: printed to stderr.
   std::function<void(const std::string&)> on_warning;
+  // Progress of preparing a generated data set (faces:...) the first time it is opened: (done,
+  // total), from the opening thread; returning false cancels (Cancelled). Unset: silent.
+  std::function<bool(int64_t, int64_t)> on_progress;
 };
 
 class Dataset {

@@ -1,8 +1,9 @@
 #pragma once
 // Folder core/fitting/ (needs OpenCV). Models fitted to latent codes with OpenCV's machine
 // learning: attribute vectors from labelled data (this file; mean difference, linear SVM, logistic
-// regression) and latent axes for large latents (latent_axes.h). (gmm.h forwards to the Gaussian
-// mixture, now in core/analysis.)
+// regression), latent axes for large latents (latent_axes.h) and the guided analysis of a model
+// with a labelled data set (analyse.h). (gmm.h forwards to the Gaussian mixture, now in
+// core/analysis.)
 //
 // Attribute vectors: latent directions for labelled binary attributes (Smiling, Eyeglasses, ...).
 //   mean-diff: mean latent of the images with the attribute minus the mean of those without it

@@ -1,8 +1,9 @@
 #pragma once
 // Folder core/io/ (LibTorch only). Files and formats that are not images: the checkpoint container
-// (this file), atomic writes, zip and CRC-32 checks of TorchScript archives, JSON from untrusted
-// files with nesting limits, latent files (.json/.npy) and GUI session files. Every writer here is
-// atomic and every reader names the file in its errors.
+// (this file), atomic writes, zip and CRC-32 checks of TorchScript archives, SHA-256 content
+// hashes, JSON from untrusted files with nesting limits, latent files (.json/.npy), GUI session
+// files and the per-user folders (user_dirs.h). Every writer here is atomic and every reader names
+// the file in its errors.
 //
 // The container of a LatentLab checkpoint: one file, self-describing, checked on load.
 //

@@ -1,8 +1,9 @@
 #pragma once
 // Folder core/model/ (LibTorch only). Running generative models: the Model interface (this file),
 // the native architectures (conv VAE, DCGAN, the sub-pixel decoder path), TorchScript modules under
-// the PyTorch contract, loading either kind from a file (model_file.h) under an allocation budget,
-// devices, the ModelInfo metadata, and pixel conversion of model outputs.
+// the PyTorch contract (and the variants adapted at load), loading either kind from a file
+// (model_file.h) under an allocation budget, the analysis stored for any model (analysis_store.h,
+// model_analysis.h), devices, the ModelInfo metadata, and pixel conversion of model outputs.
 //
 // The one interface every part of LatentLab uses to run a generative model, whether it is a
 // built-in architecture or a TorchScript module exported from PyTorch. The UI never branches

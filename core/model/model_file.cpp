@@ -2,13 +2,17 @@
 
 #include <torch/torch.h>
 
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 
 #include "core/common/error.h"
+#include "core/data/dataset_spec_paths.h"
 #include "core/io/atomic_file.h"
 #include "core/io/checkpoint_file.h"
 #include "core/model/allocation_budget.h"
 #include "core/model/device.h"
+#include "core/model/model_analysis.h"
 #include "core/model/native_model.h"
 #include "core/model/script_model.h"
 
@@ -119,23 +123,34 @@ void trial_decode(Model& model, const std::string& path) {
   }
 }
 
+std::string folder_of(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+// Bound data sets are stored relative to the file that stores them (dataset_spec_paths.h).
 ModelInfo info_of(const CheckpointFile& file, const std::string& path) {
   try {
-    return model_info_from_json(file.meta.at("model"));
+    ModelInfo info = model_info_from_json(file.meta.at("model"));
+    for (auto& spec : info.datasets) spec = resolve_dataset_spec(spec, folder_of(path));
+    return info;
   } catch (const Error& e) {
     fail(path, e.what());
   }
 }
 
-}  // namespace
+nlohmann::json stored_json(ModelInfo info, const std::string& path) {
+  info.adapted.clear();
+  for (auto& spec : info.datasets) spec = relative_dataset_spec(spec, folder_of(path));
+  return to_json(info);
+}
 
-LoadedModel load_model(const std::string& path, const std::string& device_name) {
-  const torch::Device device = resolve_device(device_name);
-  const std::string head = read_prefix(path, 8);
-  if (is_zip(head)) return load_script_model(path, device);
+LoadedModel load_native_model(const std::string& path, torch::Device device) {
   const CheckpointFile file = read_checkpoint_file(path);
   check_format(file, path);
-  LoadedModel loaded{nullptr, info_of(file, path), path};
+  LoadedModel loaded;
+  loaded.info = info_of(file, path);
+  loaded.path = path;
   const auto model = build_model(loaded.info, file, path);
   if (model->kind() != loaded.info.kind)
     fail(path, "the metadata says kind " + to_string(loaded.info.kind) + " but architecture " +
@@ -144,6 +159,29 @@ LoadedModel load_model(const std::string& path, const std::string& device_name) 
   model->to_device(device);
   trial_decode(*model, path);
   loaded.model = model;
+  return loaded;
+}
+
+}  // namespace
+
+FileStamp stamp_of(const std::string& path) {
+  std::error_code size_error, time_error;
+  const auto bytes = std::filesystem::file_size(path, size_error);
+  const auto modified = std::filesystem::last_write_time(path, time_error);
+  if (size_error || time_error) return {};  // the loader says what is wrong with the file
+  return {
+      bytes,
+      std::chrono::duration_cast<std::chrono::nanoseconds>(modified.time_since_epoch()).count()};
+}
+
+LoadedModel load_model(const std::string& path, const std::string& device_name) {
+  const torch::Device device = resolve_device(device_name);
+  // Taken first: a file replaced while it loads must not get analysis made for the new bytes.
+  const FileStamp stamp = stamp_of(path);
+  LoadedModel loaded = is_zip(read_prefix(path, 8)) ? load_script_model(path, device)
+                                                    : load_native_model(path, device);
+  loaded.stamp = stamp;
+  apply_analysis_store(loaded);
   return loaded;
 }
 
@@ -160,7 +198,7 @@ void save_checkpoint(const std::string& path, NativeModel& model, ModelInfo info
   CheckpointFile file;
   file.meta = {{"format", kFormat},
                {"version", kFormatVersion},
-               {"model", to_json(info)},
+               {"model", stored_json(info, path)},
                {"extra", options.extra_meta}};
   for (const auto& [name, value] : state_of(model.network())) {
     const auto cpu = value.detach().to(torch::kCPU);
@@ -187,7 +225,7 @@ CheckpointExtras read_checkpoint_extras(const std::string& path) {
 
 void update_checkpoint_info(const std::string& path, const ModelInfo& info) {
   if (is_zip(read_prefix(path, 8)))
-    fail(path, "is a TorchScript module: analysis can only be stored in LatentLab checkpoints");
+    fail(path, "is a TorchScript module: its analysis goes to an analysis store (save_analysis)");
   CheckpointFile file = read_checkpoint_file(path);
   check_format(file, path);
   ModelInfo updated = info_of(file, path);
@@ -199,7 +237,8 @@ void update_checkpoint_info(const std::string& path, const ModelInfo& info) {
   updated.provenance = info.provenance;
   updated.attributes = info.attributes;
   updated.gmm = info.gmm;
-  file.meta["model"] = to_json(updated);
+  updated.datasets = info.datasets;
+  file.meta["model"] = stored_json(updated, path);
   model_info_from_json(file.meta["model"]);  // refuse to write what could not be read back
   write_checkpoint_file(path, file);
 }

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/model/model.h"
 #include "core/model/model_info.h"
@@ -13,15 +14,33 @@ namespace latentlab {
 
 class NativeModel;
 
+// A model file's size and modification time when it was opened: analysis is only stored for the
+// bytes it was computed with.
+struct FileStamp {
+  uint64_t bytes = 0;
+  int64_t modified_ns = 0;
+  bool operator==(const FileStamp& o) const {
+    return bytes == o.bytes && modified_ns == o.modified_ns;
+  }
+};
+FileStamp stamp_of(const std::string& path);  // {} when the file cannot be examined
+
 struct LoadedModel {
   std::shared_ptr<Model> model;
-  ModelInfo info;
+  ModelInfo info;  // the file's own metadata with its analysis store laid over it
   std::string path;
+  FileStamp stamp;
+  // The analysis store applied to info ("" when none), and what the user must be told about a
+  // store that was found but not applied (unreadable, made for other bytes), one line each.
+  std::string analysis_path;
+  std::vector<std::string> warnings;
+  std::string sha256;  // of the model file, when finding its store needed it ("" otherwise)
 };
 
-// Opens a checkpoint or TorchScript file (told apart by its first bytes) on the device.
-// Throws CheckpointError "PATH: what is wrong" for a missing, truncated or corrupt file, an
-// unknown architecture, or metadata that disagrees with the weights.
+// Opens a checkpoint or TorchScript file (told apart by its first bytes) on the device, and lays
+// its analysis store over its metadata (core/model/model_analysis.h). Throws CheckpointError
+// "PATH: what is wrong" for a missing, truncated or corrupt file, an unknown architecture, or
+// metadata that disagrees with the weights; a bad analysis store only adds a warning.
 LoadedModel load_model(const std::string& path, const std::string& device = "cpu");
 
 struct SaveOptions {
@@ -42,8 +61,9 @@ struct CheckpointExtras {
 };
 CheckpointExtras read_checkpoint_extras(const std::string& path);
 
-// Replaces the analysis stored in a checkpoint (attributes, GMM, name, provenance) and keeps its
-// weights, atomically. Only for LatentLab checkpoints.
+// Replaces the analysis stored in a checkpoint (attributes, GMM, bound data sets, name,
+// provenance) and keeps its weights, atomically. Only for LatentLab checkpoints; other callers go
+// through save_analysis (core/model/model_analysis.h), which picks the place.
 void update_checkpoint_info(const std::string& path, const ModelInfo& info);
 
 }  // namespace latentlab

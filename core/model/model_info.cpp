@@ -38,7 +38,38 @@ void check_size(size_t got, int64_t want, const std::string& what) {
                      std::to_string(want));
 }
 
+constexpr int64_t kMaxGmmComponents = 1000;
+constexpr size_t kMaxSpecLength = 4096;
+
 }  // namespace
+
+void check_attribute(const std::string& name, const AttributeVector& attribute,
+                     int64_t latent_dim) {
+  check_size(attribute.direction.size(), latent_dim, "attribute '" + name + "'");
+  check_finite(attribute.direction, "attribute '" + name + "'");
+}
+
+void check_gmm(const GaussianMixture& m, int64_t latent_dim) {
+  if (m.dim != latent_dim) throw InputError("gmm dimension differs from latent_dim");
+  if (m.components < 1 || m.components > kMaxGmmComponents)
+    throw InputError("gmm component count out of range");
+  check_size(m.weights.size(), m.components, "gmm weights");
+  check_size(m.means.size(), m.components * m.dim, "gmm means");
+  check_size(m.covariances.size(), m.components * m.dim * m.dim, "gmm covariances");
+  check_finite(m.weights, "gmm weights");
+  check_finite(m.means, "gmm means");
+  check_finite(m.covariances, "gmm covariances");
+}
+
+void check_datasets(const std::vector<std::string>& datasets) {
+  if (datasets.size() > kMaxDatasets)
+    throw InputError(std::to_string(datasets.size()) + " bound data sets, at most " +
+                     std::to_string(kMaxDatasets) + " are kept");
+  for (const auto& spec : datasets)
+    if (spec.empty() || spec.size() > kMaxSpecLength)
+      throw InputError("a bound data set spec is empty or longer than " +
+                       std::to_string(kMaxSpecLength) + " characters");
+}
 
 nlohmann::json to_json(const ModelInfo& info) {
   nlohmann::json attributes = nlohmann::json::object();
@@ -58,6 +89,8 @@ nlohmann::json to_json(const ModelInfo& info) {
       {"labels", info.labels},
       {"provenance", to_json(info.provenance)},
       {"attributes", attributes}};
+  j["datasets"] = info.datasets;
+  if (!info.adapted.empty()) j["adapted"] = info.adapted;
   if (info.gmm) {
     const auto& g = *info.gmm;
     j["gmm"] = {{"covariance_type", g.covariance_type},
@@ -103,8 +136,7 @@ ModelInfo model_info_from_json(const nlohmann::json& j) {
         v.source = a.value("source", "");
         if (a.contains("accuracy")) v.accuracy = a.at("accuracy").get<double>();
       }
-      check_size(v.direction.size(), info.latent_dim, "attribute '" + name + "'");
-      check_finite(v.direction, "attribute '" + name + "'");
+      check_attribute(name, v, info.latent_dim);
       info.attributes[name] = std::move(v);
     }
     if (j.contains("gmm") && !j.at("gmm").is_null()) {
@@ -113,20 +145,15 @@ ModelInfo model_info_from_json(const nlohmann::json& j) {
       m.covariance_type = g.value("covariance_type", "full");
       m.components = g.at("components").get<int64_t>();
       m.dim = g.at("dim").get<int64_t>();
-      if (m.dim != info.latent_dim) throw InputError("gmm dimension differs from latent_dim");
-      if (m.components < 1 || m.components > 1000)
-        throw InputError("gmm component count out of range");
       m.weights = g.at("weights").get<std::vector<float>>();
       m.means = g.at("means").get<std::vector<float>>();
       m.covariances = g.at("covariances").get<std::vector<float>>();
-      check_size(m.weights.size(), m.components, "gmm weights");
-      check_size(m.means.size(), m.components * m.dim, "gmm means");
-      check_size(m.covariances.size(), m.components * m.dim * m.dim, "gmm covariances");
-      check_finite(m.weights, "gmm weights");
-      check_finite(m.means, "gmm means");
-      check_finite(m.covariances, "gmm covariances");
+      check_gmm(m, info.latent_dim);
       info.gmm = std::move(m);
     }
+    info.datasets = j.value("datasets", std::vector<std::string>{});
+    check_datasets(info.datasets);
+    info.adapted = j.value("adapted", std::vector<std::string>{});
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("bad metadata: ") + e.what());
   }

@@ -51,11 +51,26 @@ struct ModelInfo {
   Provenance provenance;
   std::map<std::string, AttributeVector> attributes;
   std::optional<GaussianMixture> gmm;
+  // Data set specs bound to the model, most recently chosen first: the default of --data and of
+  // the latent map. Paths are absolute in memory; files store them relative to themselves
+  // (core/data/dataset_spec_paths.h).
+  std::vector<std::string> datasets;
+  // How a TorchScript module was fitted to the contract at load ("decode() returns [N, 784]:
+  // reshaped to [N, 1, 28, 28]"); empty when it follows it. Said by `info`, never stored.
+  std::vector<std::string> adapted;
 };
 
 // The JSON form used in checkpoints and by `latentlab-cli info --json`. from_json checks types
 // and sizes (attribute and GMM lengths against latent_dim) and throws InputError on a mismatch.
 nlohmann::json to_json(const ModelInfo& info);
 ModelInfo model_info_from_json(const nlohmann::json& j);
+
+// Throws InputError when an attribute vector or the GMM does not fit latent_dim (sizes, counts)
+// or holds NaN or Inf: the checks every source of analysis (checkpoint, store) goes through.
+void check_attribute(const std::string& name, const AttributeVector& attribute, int64_t latent_dim);
+void check_gmm(const GaussianMixture& gmm, int64_t latent_dim);
+// Throws InputError for more than kMaxDatasets specs or an empty or over-long one.
+void check_datasets(const std::vector<std::string>& datasets);
+constexpr size_t kMaxDatasets = 64;
 
 }  // namespace latentlab

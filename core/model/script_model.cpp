@@ -2,30 +2,19 @@
 
 #include <torch/torch.h>
 
-#include <filesystem>
-
 #include "core/common/error.h"
-#include "core/io/untrusted_json.h"
-#include "core/io/zip_check.h"
-#include "core/model/model_file.h"
 
 namespace latentlab {
 namespace {
-
-constexpr const char* kExtraFile = "latentlab.json";
-constexpr const char* kSaveHint =
-    "TorchScript files are written by torch.jit.save(torch.jit.script(model), path, "
-    "_extra_files={\"latentlab.json\": json.dumps({...})}), not by torch.save";
-constexpr const char* kExtraFileHint =
-    "save it with torch.jit.save(module, path, _extra_files={\"latentlab.json\": "
-    "json.dumps({\"kind\": ..., \"latent_dim\": ..., \"image_shape\": [C, H, W]})})";
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw CheckpointError(path + ": " + what);
 }
 
-// LibTorch's text for an exception, on one line. The TorchScript interpreter throws a plain
-// std::runtime_error holding two tracebacks; its last line is the error itself.
+std::string sizes_text(c10::IntArrayRef sizes) { return c10::str(sizes); }
+
+}  // namespace
+
 std::string torch_message(const std::exception& e) {
   const auto* c10_error = dynamic_cast<const c10::Error*>(&e);
   std::string text = c10_error ? c10_error->what_without_backtrace() : e.what();
@@ -37,15 +26,6 @@ std::string torch_message(const std::exception& e) {
     if (c == '\n' || c == '\r') c = ' ';
   return text;
 }
-
-std::string sizes_text(c10::IntArrayRef sizes) { return c10::str(sizes); }
-
-std::string describe(const ModelInfo& info) {
-  return "latentlab.json: kind " + to_string(info.kind) + ", latent_dim " +
-         std::to_string(info.latent_dim) + ", image_shape " + to_string(info.image_shape);
-}
-
-}  // namespace
 
 ScriptModel::ScriptModel(torch::jit::Module module, const ModelInfo& info, bool has_discriminator,
                          std::string path)
@@ -100,18 +80,39 @@ torch::Tensor ScriptModel::output_tensor(const c10::IValue& value, const std::st
   return out;
 }
 
+std::string ScriptModel::decode_method() const {
+  return kind_ == ModelKind::Vae ? "decode" : "forward";
+}
+
+torch::Tensor ScriptModel::module_images(const torch::Tensor& images, bool flat) const {
+  return flat ? images.reshape({images.size(0), shape_.numel()}) : images;
+}
+
 Posterior ScriptModel::encode(const torch::Tensor& images) {
   if (kind_ != ModelKind::Vae)
     throw InputError("a GAN has no encoder: project the image by inversion instead");
   torch::InferenceMode guard;
   const auto x = check_images(images);
-  const auto out = run("encode", x);
-  if (!out.isTuple() || out.toTupleRef().elements().size() != 2)
-    fail("TorchScript encode() returned " + std::string(out.tagKind()) +
-         ", expected a tuple (mu, logvar)");
-  const auto& e = out.toTupleRef().elements();
-  Posterior p{output_tensor(e[0], "encode() mu"), output_tensor(e[1], "encode() logvar")};
+  const auto out = run("encode", module_images(x, adapters_.flat_encode_input));
   const std::vector<int64_t> want{x.size(0), latent_dim_};
+  Posterior p;
+  if (adapters_.joint_encode_output) {
+    const auto joint = output_tensor(out, "encode()");
+    if (joint.sizes() != torch::IntArrayRef{x.size(0), 2 * latent_dim_})
+      fail("TorchScript encode() returned shape " + sizes_text(joint.sizes()) +
+           " for images of shape " + sizes_text(x.sizes()) + ", expected [" +
+           std::to_string(x.size(0)) + ", " + std::to_string(2 * latent_dim_) +
+           "] (mu and logvar concatenated)");
+    p = {joint.narrow(1, 0, latent_dim_).contiguous(),
+         joint.narrow(1, latent_dim_, latent_dim_).contiguous()};
+  } else {
+    if (!out.isTuple() || out.toTupleRef().elements().size() != 2)
+      fail("TorchScript encode() returned " + std::string(out.tagKind()) +
+           ", expected a tuple (mu, logvar) or one tensor [N, " + std::to_string(2 * latent_dim_) +
+           "] holding both");
+    const auto& e = out.toTupleRef().elements();
+    p = {output_tensor(e[0], "encode() mu"), output_tensor(e[1], "encode() logvar")};
+  }
   if (p.mean.sizes() != want || p.logvar.sizes() != want)
     fail("TorchScript encode() returned shapes " + sizes_text(p.mean.sizes()) + " and " +
          sizes_text(p.logvar.sizes()) + " for images of shape " + sizes_text(x.sizes()) +
@@ -122,12 +123,16 @@ Posterior ScriptModel::encode(const torch::Tensor& images) {
 torch::Tensor ScriptModel::decode(const torch::Tensor& z) {
   torch::InferenceMode guard;
   const auto latents = check_latents(z);
-  const std::string method = kind_ == ModelKind::Vae ? "decode" : "forward";
+  const std::string method = decode_method();
   auto images = output_tensor(run(method, latents), method + "()");
-  const std::vector<int64_t> want{z.size(0), shape_.channels, shape_.height, shape_.width};
+  const int64_t n = z.size(0);
+  const std::vector<int64_t> want{n, shape_.channels, shape_.height, shape_.width};
+  const std::vector<int64_t> flat{n, shape_.numel()};
+  if (adapters_.flat_output && images.sizes() == flat) return images.view(want);
   if (images.sizes() != want)
     fail("TorchScript " + method + "() returned shape " + sizes_text(images.sizes()) +
-         " for z of shape " + sizes_text(z.sizes()) + ", expected " + sizes_text(want));
+         " for z of shape " + sizes_text(z.sizes()) + ", expected " + sizes_text(want) + " or " +
+         sizes_text(flat) + " (image_shape " + to_string(shape_) + " in latentlab.json)");
   return images;
 }
 
@@ -135,7 +140,8 @@ torch::Tensor ScriptModel::discriminate(const torch::Tensor& images) {
   if (!has_discriminator_) return Model::discriminate(images);
   torch::InferenceMode guard;
   const auto x = check_images(images);
-  auto logits = output_tensor(run("discriminate", x), "discriminate()");
+  auto logits = output_tensor(
+      run("discriminate", module_images(x, adapters_.flat_discriminate_input)), "discriminate()");
   // [N] by the contract; [N, 1] (a Linear head) is accepted as well.
   if (logits.numel() != x.size(0) || (logits.dim() > 1 && logits.size(0) != x.size(0)))
     fail("TorchScript discriminate() returned shape " + sizes_text(logits.sizes()) +
@@ -147,67 +153,6 @@ torch::Tensor ScriptModel::discriminate(const torch::Tensor& images) {
 void ScriptModel::to_device(torch::Device device) {
   module_.to(device);
   device_ = device;
-}
-
-LoadedModel load_script_model(const std::string& path, torch::Device device) {
-  // LibTorch would load damaged weights silently; the CRC-32 of every record is checked first.
-  verify_zip_checksums(path);
-  torch::jit::ExtraFilesMap extra{{kExtraFile, ""}};
-  torch::jit::Module module;
-  try {
-    // Mapping to the target device at once also opens files exported from a GPU on a CPU.
-    module = torch::jit::load(path, device, extra);
-  } catch (const std::exception& e) {
-    fail(path, "cannot be read as a TorchScript module (" + torch_message(e) + "); " + kSaveHint);
-  }
-  const std::string& text = extra[kExtraFile];
-  if (text.empty())
-    fail(path,
-         std::string("TorchScript module has no latentlab.json extra file; ") + kExtraFileHint);
-  nlohmann::json meta;
-  try {
-    meta = parse_untrusted_json(text);
-  } catch (const nlohmann::json::exception& e) {
-    fail(path, std::string("latentlab.json is not valid JSON: ") + e.what());
-  }
-  if (!meta.is_object()) fail(path, "latentlab.json must hold a JSON object");
-  for (const char* key : {"kind", "latent_dim", "image_shape"})
-    if (!meta.contains(key))
-      fail(path, std::string("latentlab.json has no \"") + key +
-                     "\" (the contract needs kind, latent_dim and image_shape)");
-  ModelInfo info;
-  try {
-    info = model_info_from_json(meta);
-  } catch (const Error& e) {
-    fail(path, std::string("latentlab.json: ") + e.what());
-  }
-  info.format = "torchscript";
-  info.architecture = "torchscript";
-  if (info.name.empty()) info.name = std::filesystem::path(path).filename().string();
-
-  const bool vae = info.kind == ModelKind::Vae;
-  for (const char* method :
-       vae ? std::vector<const char*>{"encode", "decode"} : std::vector<const char*>{"forward"})
-    if (!module.find_method(method))
-      fail(path, std::string("TorchScript ") + (vae ? "VAE" : "GAN") + " has no method " + method +
-                     "(); the contract needs " +
-                     (vae ? "encode(x) -> (mu, logvar) and decode(z) -> x" : "forward(z) -> x"));
-  const bool has_discriminator = !vae && module.find_method("discriminate").has_value();
-  auto model = std::make_shared<ScriptModel>(std::move(module), info, has_discriminator, path);
-  model->to_device(device);
-
-  // A trial run proves the metadata against the module now rather than at the first slider move:
-  // a batch of two (z = 0 and a ramp) also catches modules that mishandle the batch dimension.
-  try {
-    const auto z = torch::stack(
-        {torch::zeros({info.latent_dim}), torch::linspace(-1.0, 1.0, info.latent_dim)});
-    const auto images = model->decode(z);
-    if (vae) model->encode(images);
-    if (has_discriminator) model->discriminate(images);
-  } catch (const Error& e) {
-    throw CheckpointError(std::string(e.what()) + " (trial run at load; " + describe(info) + ")");
-  }
-  return {model, info, path};
 }
 
 }  // namespace latentlab

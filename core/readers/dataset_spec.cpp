@@ -1,20 +1,20 @@
 // open_dataset: the one spec string every CLI verb that takes --data understands.
 #include <cmath>
-#include <filesystem>
 
 #include "core/common/error.h"
 #include "core/data/dataset.h"
+#include "core/data/dataset_spec_paths.h"
 #include "core/readers/celeba_dataset.h"
 #include "core/readers/folder_dataset.h"
+#include "core/readers/generated_faces.h"
 #include "core/readers/idx_dataset.h"
 
 namespace latentlab {
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr const char* kSpecForms =
-    "fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR or celeba:DIR";
+    "fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR or "
+    "faces:seed=S,count=N";
 
 void check_options(const DatasetOptions& options) {
   if (const auto& shape = options.image_shape) {
@@ -28,19 +28,6 @@ void check_options(const DatasetOptions& options) {
     throw InputError("invalid output range [" + std::to_string(range.lo) + ", " +
                      std::to_string(range.hi) + "]");
   if (options.limit < 0) throw InputError("a data set limit cannot be negative");
-}
-
-// "IMAGES" or "IMAGES:LABELS". Paths may hold ':' themselves: the split is made where the part
-// before it names an existing file.
-std::pair<std::string, std::string> split_idx_paths(const std::string& rest) {
-  std::error_code ec;
-  if (fs::is_regular_file(rest, ec)) return {rest, ""};
-  for (size_t colon = rest.find(':'); colon != std::string::npos; colon = rest.find(':', colon + 1))
-    if (fs::is_regular_file(rest.substr(0, colon), ec))
-      return {rest.substr(0, colon), rest.substr(colon + 1)};
-  const size_t colon = rest.find(':');
-  if (colon == std::string::npos) return {rest, ""};
-  return {rest.substr(0, colon), rest.substr(colon + 1)};
 }
 
 std::string required_path(const std::string& kind, const std::string& rest, const char* what) {
@@ -64,6 +51,7 @@ std::unique_ptr<Dataset> open_dataset(const std::string& spec, const DatasetOpti
   }
   if (kind == "folder") return open_folder_dataset(required_path(kind, rest, "DIR"), options, spec);
   if (kind == "celeba") return open_celeba_dataset(required_path(kind, rest, "DIR"), options, spec);
+  if (kind == "faces") return open_generated_faces(rest, options, spec);
   if (spec.empty()) throw InputError(std::string("no data set given: expected ") + kSpecForms);
   throw InputError("unknown data set '" + spec + "': expected " + kSpecForms);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Folder core/readers/ (needs OpenCV). Data-set readers behind core/data's interface: IDX pairs
 // such as Fashion-MNIST (this file), folders of images labelled by sub-folder, the CelebA layout
-// with its attribute file, and the --data spec parser (dataset_spec.cpp) that opens any of them.
+// with its attribute file, the synthetic faces rendered on demand (generated_faces.h), and the
+// --data spec parser (dataset_spec.cpp) that opens any of them.
 //
 // Data sets held in memory from IDX files: Fashion-MNIST and any MNIST-format pair.
 #include <memory>

@@ -528,7 +528,8 @@ TEST(DatasetSpec, UnknownOrIncompleteSpecsAreInputErrors) {
   const auto unknown = error_of<InputError>([] { open_dataset("mnist:train"); });
   EXPECT_NE(unknown.find("unknown data set 'mnist:train'"), std::string::npos) << unknown;
   EXPECT_NE(
-      unknown.find("fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR or celeba:DIR"),
+      unknown.find("fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR or "
+                   "faces:seed=S,count=N"),
       std::string::npos);
   EXPECT_NE(error_of<InputError>([] { open_dataset(""); }).find("no data set given"),
             std::string::npos);

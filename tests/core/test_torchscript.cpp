@@ -19,71 +19,18 @@
 #include "core/model/model_file.h"
 #include "core/model/script_model.h"
 #include "tests/core/temp_dir.h"
+#include "tests/core/torchscript_fixtures.h"
 
 using namespace latentlab;
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr double kTolerance = 1e-5;  // max abs difference to PyTorch's outputs
-
-std::string fixture_dir() {
-  if (const char* dir = std::getenv("LATENTLAB_TORCHSCRIPT_FIXTURES")) return dir;
-  return LATENTLAB_BINARY_DIR "/torchscript-fixtures";
-}
-
-std::string fixture(const std::string& name) { return fixture_dir() + "/" + name; }
-
-const nlohmann::json& index() {
-  static const nlohmann::json j = [] {
-    std::ifstream in(fixture("index.json"));
-    if (!in)
-      throw std::runtime_error(
-          "no " + fixture("index.json") +
-          ": run `ctest -R torchscript_fixtures` (or make_torchscript.py) first");
-    return nlohmann::json::parse(in);
-  }();
-  return j;
-}
-
-// A reference tensor written by make_torchscript.py: raw little-endian float32, C order.
-torch::Tensor reference(const std::string& name) {
-  const auto& entry = index().at("tensors").at(name);
-  const auto shape = entry.at("shape").get<std::vector<int64_t>>();
-  std::ifstream in(fixture(entry.at("file").get<std::string>()), std::ios::binary);
-  auto t = torch::empty(shape, torch::kFloat32);
-  in.read(reinterpret_cast<char*>(t.data_ptr<float>()), std::streamsize(t.numel() * sizeof(float)));
-  EXPECT_EQ(in.gcount(), std::streamsize(t.numel() * sizeof(float))) << name;
-  return t;
-}
-
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
-  EXPECT_EQ(a.sizes(), b.sizes());
-  return (a - b).abs().max().item<double>();
-}
-
-void expect_parity(const std::string& what, const torch::Tensor& got, const torch::Tensor& want) {
-  ASSERT_EQ(got.sizes(), want.sizes()) << what;
-  const double diff = max_abs_diff(got, want);
-  std::printf("[ parity   ] %-32s max |C++ - PyTorch| = %.3g\n", what.c_str(), diff);
-  EXPECT_LE(diff, kTolerance) << what;
-}
-
-std::string load_error(const std::string& path) {
-  try {
-    load_model(path);
-  } catch (const CheckpointError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << path << " loaded without a CheckpointError";
-  return "";
-}
-
 class TorchScriptTest : public ::testing::Test {
  protected:
   void SetUp() override {
     torch::manual_seed(0);
-    ASSERT_NO_THROW(index()) << "fixtures missing in " << fixture_dir();
+    ASSERT_NO_THROW(fixture_index()) << "fixtures missing in " << fixture_dir();
   }
 };
 
@@ -137,7 +84,7 @@ TEST_F(TorchScriptTest, VaeReproducesPyTorch) {
   for (int64_t i = 0; i < z.size(0); ++i)
     EXPECT_LE(max_abs_diff(model.decode(z.slice(0, i, i + 1)),
                            reference("vae_decoded").slice(0, i, i + 1)),
-              kTolerance);
+              kParityTolerance);
 }
 
 TEST_F(TorchScriptTest, GanInfoFollowsLatentlabJson) {
@@ -208,7 +155,7 @@ TEST_F(TorchScriptTest, ConcurrentCallsReproducePyTorch) {
   for (auto& thread : threads) thread.join();
   for (int t = 0; t < kThreads; ++t) {
     EXPECT_EQ(errors[size_t(t)], "") << "thread " << t;
-    EXPECT_LE(worst[size_t(t)], kTolerance) << "thread " << t;
+    EXPECT_LE(worst[size_t(t)], kParityTolerance) << "thread " << t;
   }
 }
 
@@ -304,13 +251,13 @@ TEST_F(TorchScriptTest, TruncatedModule) {
 // LibTorch itself loads these without complaint (damaged weights would simply draw garbage);
 // the loader must name the record that Python's zipfile.testzip() names.
 TEST_F(TorchScriptTest, DamagedWeightsAreDetected) {
-  const auto& b = index().at("breakers").at("corrupt_weights.pt");
+  const auto& b = fixture_index().at("breakers").at("corrupt_weights.pt");
   expect_load_error("corrupt_weights.pt", {"zip record '" + b.at("bad_record").get<std::string>() +
                                            "' is corrupt (CRC-32 mismatch)"});
 }
 
 TEST_F(TorchScriptTest, DamagedCodeIsDetected) {
-  const auto& b = index().at("breakers").at("corrupt_code.pt");
+  const auto& b = fixture_index().at("breakers").at("corrupt_code.pt");
   expect_load_error("corrupt_code.pt", {"zip record '" + b.at("bad_record").get<std::string>() +
                                         "' is corrupt (CRC-32 mismatch)"});
 }

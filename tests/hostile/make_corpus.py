@@ -9,11 +9,13 @@ cut from), then damaged checkpoints, TorchScript archives that break the contrac
 files, images, IDX files, gzip streams, CelebA folders and GUI session files. OUT_DIR/manifest.json
 lists every entry:
 
-  {"id": a name unique in its category, "category": model | latent | image | idx | celeba | session,
+  {"id": a name unique in its category,
+   "category": model | latent | image | idx | celeba | session | store (corpus_stores.py),
    "path": the hostile file, "spec": the --data spec (idx, celeba),
-   "outcome": "error" (must be refused) or "ok" (odd but valid: must load),
-   "expect": substrings of which the refusal must hold one (every "error" entry lists some),
-   "what": what is hostile about it,
+   "outcome": "error" (must be refused), "ok" (odd but valid: must load) or "warning" (a bad
+              analysis store: the model loads, the store is named in a warning),
+   "expect": substrings of which the message must hold one (every "error" and "warning" entry
+             lists some), "what": what is hostile about it,
    "names": the path the message must name when it is not "path" ("" for none)}
 
 Needs Debian's python3-torch (TorchScript entries) and python3-numpy (.npy entries).
@@ -35,7 +37,9 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_torchscript as ts  # noqa: E402  (the TorchScript fixtures' modules and savers)
+import corpus_stores  # noqa: E402  (hostile analysis stores)
 
 LATENT = 3
 SIDE = 16  # the base model's images are 1x16x16
@@ -55,8 +59,8 @@ class Corpus:
 
     def add(self, id, category, path, outcome, expect=(), what="", spec=None):
         assert (category, id) not in self.ids, id
-        assert outcome in ("error", "ok")
-        assert (outcome == "error") == bool(expect), id + ": an error entry needs expected words"
+        assert outcome in ("error", "ok", "warning")
+        assert (outcome != "ok") == bool(expect), id + ": an error or warning entry needs expected words"
         self.ids.add((category, id))
         entry = {"id": id, "category": category, "path": path, "outcome": outcome,
                  "expect": list(expect), "what": what}
@@ -392,8 +396,8 @@ def torchscripts(c):
     save("ts_decode_inf_large_z", VaeInfForLargeZ(), good_json, "error", ["NaN or Inf"],
          "decode() returns Inf once |z| reaches 1")
     save("ts_decode_raises", VaeRaises(), good_json, "error", ["always fails"], "decode() raises")
-    save("ts_encode_not_tuple", VaeEncodeNotTuple(), good_json, "error", ["expected a tuple"],
-         "encode() returns a tensor, not (mu, logvar)")
+    save("ts_encode_not_tuple", VaeEncodeNotTuple(), good_json, "error", ["mu and logvar"],
+         "encode() returns mu alone, neither (mu, logvar) nor one [N, 2D] tensor")
     save("ts_decode_list", VaeDecodeReturnsList(), good_json, "error", ["expected a tensor"],
          "decode() returns a list")
     save("ts_json_latent_lie", ts.ConvVae(),
@@ -810,6 +814,7 @@ def main():
     idx_files(c, base)
     celeba(c)
     sessions(c)
+    corpus_stores.stores(c, ts)
     manifest = {"base": base, "latent_dim": LATENT, "image_shape": [1, SIDE, SIDE],
                 "entries": c.entries}
     with open(os.path.join(args.out, "manifest.json"), "w") as f:

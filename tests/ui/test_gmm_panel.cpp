@@ -1,7 +1,8 @@
 // The GMM dock driven through its real widgets on a tiny VAE and a folder data set made here:
 // a fit shows K thumbnails whose pixels are core's decode of core's fitted means, the map then
 // draws that mixture, the typicality meter agrees with core's log-likelihoods, sampling from a
-// component gives core's sample, and "store in checkpoint" writes the mixture into the file.
+// component gives core's sample, "store with model" writes the mixture into the file, and
+// Model > Analyse with a Data Set stores core's class attributes and a GMM and shows them.
 #include <QComboBox>
 #include <QFile>
 #include <QProgressBar>
@@ -9,10 +10,13 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 
+#include "core/fitting/analyse.h"
 #include "core/fitting/gmm.h"
 #include "tests/ui/analysis_test_support.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/analysis/latent_analysis_data.h"
+#include "ui/analysis/model_store.h"
+#include "ui/attributes/attribute_panel.h"
 #include "ui/gmm/gmm_panel.h"
 #include "ui/latent/latent_panel.h"
 #include "ui/latent_map/latent_scatter_view.h"
@@ -39,6 +43,7 @@ class TestGmmPanel : public QObject {
   void typicalityMeterIsCorePercentile();
   void sampleFromComponentIsCoreSample();
   void storeWritesTheMixtureIntoTheCheckpoint();
+  void analyseStoresClassAttributesAndAGmm();
 
  private:
   GmmPanel* panel() const { return m_window->analysisDocks()->gmm(); }
@@ -169,6 +174,33 @@ void TestGmmPanel::storeWritesTheMixtureIntoTheCheckpoint() {
   QVERIFY(m_window->analysisDocks()->analysis()->data().gmm->stored);
   QCOMPARE(panel()->components()->count(), 2);
   QVERIFY(!store->isEnabled());  // already there
+}
+
+void TestGmmPanel::analyseStoresClassAttributesAndAGmm() {
+  const QString copy = m_dir.filePath("analysed.llckpt");
+  QFile::remove(copy);
+  QVERIFY(QFile::copy(m_scene.path, copy));
+  QSignalSpy changed(m_window.get(), &MainWindow::modelChanged);
+  m_window->openCheckpoint(copy);
+  QVERIFY(changed.wait(20000));
+  QSignalSpy analysed(m_window->analyser(), &ModelAnalyser::analysed);
+  QVERIFY(m_window->startAnalysis(m_scene.spec));
+  QVERIFY(analysed.wait(60000));
+  QVERIFY(changed.wait(20000));  // opened again to show what was stored
+  QVERIFY2(m_messages.join("\n").contains("Stored in " + copy), qPrintable(m_messages.join("\n")));
+
+  // One attribute per class folder, as core computes them from the same latents.
+  AttributeOptions options;
+  options.source = m_scene.spec.toStdString();
+  const auto expected = labelled_attributes(m_scene.reference, {}, options);
+  QCOMPARE(int(expected.size()), kClasses);
+  QCOMPARE(m_window->attributePanel()->attributes().size(), kClasses);
+  const LoadedModel reread = load_model(copy.toStdString());
+  for (const auto& r : expected)
+    QVERIFY(closeVectors(reread.info.attributes.at(r.name).direction, r.vector.direction, 1e-5f));
+  QVERIFY(reread.info.gmm.has_value());
+  QCOMPARE(QString::fromStdString(reread.info.datasets.front()), m_scene.spec);
+  QVERIFY(m_window->analysisDocks()->analysis()->data().gmm->stored);
 }
 
 QTEST_MAIN(TestGmmPanel)

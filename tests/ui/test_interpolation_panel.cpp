@@ -82,6 +82,7 @@ class TestInterpolationPanel : public QObject {
   void init();
   void cleanup();
   void seedEndpointsRenderTheStripInOneBatch();
+  void renderBeforeAnySeedUsesTheShownSeeds();
   void clickingAFrameLoadsItIntoTheMainView();
   void endpointsFromTheCurrentLatentAndAnotherPanel();
   void droppedImageIsEncodedToItsPosteriorMean();
@@ -176,6 +177,15 @@ void TestInterpolationPanel::seedEndpointsRenderTheStripInOneBatch() {
     QCOMPARE(panel()->stripLatents()[size_t(i)], toVector(expected[i]));
     QVERIFY(samePixels(panel()->stripView()->frame(i), frames[size_t(i)]));
   }
+}
+
+void TestInterpolationPanel::renderBeforeAnySeedUsesTheShownSeeds() {
+  QVERIFY(!panel()->endpoint(InterpolationPanel::A) && !panel()->endpoint(InterpolationPanel::B));
+  QTest::mouseClick(child<QPushButton>("render"), Qt::LeftButton);  // seeds 0 and 1 are shown
+  QVERIFY(waitForPanel());
+  QCOMPARE(*panel()->endpoint(InterpolationPanel::A), toVector(latents_from_seed(0, 1, kDim)[0]));
+  QCOMPARE(*panel()->endpoint(InterpolationPanel::B), toVector(latents_from_seed(1, 1, kDim)[0]));
+  QCOMPARE(panel()->stripView()->count(), 10);
 }
 
 void TestInterpolationPanel::clickingAFrameLoadsItIntoTheMainView() {

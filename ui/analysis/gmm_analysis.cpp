@@ -2,11 +2,11 @@
 
 #include <torch/torch.h>
 
-#include "core/model/model_file.h"
 #include "core/model/model_info.h"
 #include "ui/analysis/background_job.h"
 #include "ui/analysis/latent_analysis.h"
 #include "ui/analysis/latent_analysis_data.h"
+#include "ui/analysis/model_store.h"
 
 namespace latentlab::ui {
 
@@ -57,7 +57,7 @@ GmmSummary GmmAnalysis::summary() const {
   out.components = int(gmm->model.components());
   out.covariance = QString::fromStdString(to_string(gmm->model.covariance_type()));
   out.source = gmm->source;
-  out.storable = !gmm->stored && model.info && model.info->format == "latentlab";
+  out.storable = !gmm->stored && model.file;
   for (int64_t k = 0; k < gmm->model.components(); ++k) {
     out.weights.push_back(gmm->model.weights()[k].item<double>());
     out.means.push_back(toVector(gmm->model.means()[k]));
@@ -71,14 +71,11 @@ std::vector<float> GmmAnalysis::sample(int component, quint64 seed) const {
   return toVector(gmm->model.sample(1, seed, component)[0]);
 }
 
-bool GmmAnalysis::store() const {
+std::optional<StoredAnalysis> GmmAnalysis::store() const {
   const auto& gmm = m_analysis->data().gmm;
-  const ModelSummary& model = m_analysis->model();
-  if (!gmm || !model.info) return false;
-  ModelInfo info = *model.info;
-  info.gmm = gmm->model.to_info();
-  update_checkpoint_info(model.path.toStdString(), info);
-  return true;
+  if (!gmm) return std::nullopt;
+  const GaussianMixture mixture = gmm->model.to_info();
+  return storeAnalysis(m_analysis->model(), [&mixture](ModelInfo& info) { info.gmm = mixture; });
 }
 
 }  // namespace latentlab::ui

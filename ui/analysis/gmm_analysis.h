@@ -1,12 +1,15 @@
 #pragma once
 // The GMM panel's work on the analysis' mixture: fitting one with EM to the encoded points (core's
 // cv::ml::EM wrapper, in a BackgroundJob), describing the active one in plain values, drawing a
-// latent from a component, and storing the mixture in the model's checkpoint. LibTorch stays in
-// the .cpp.
+// latent from a component, and storing the mixture with the model's analysis (model_store.h).
+// LibTorch stays in the .cpp.
 #include <QObject>
 #include <QString>
 #include <memory>
+#include <optional>
 #include <vector>
+
+#include "ui/analysis/model_store.h"
 
 namespace latentlab::ui {
 
@@ -20,7 +23,7 @@ struct GmmSummary {
   int components = 0;
   QString covariance;     // "full", "diag" or "spherical"
   QString source;         // where it came from
-  bool storable = false;  // fitted in this session, and the model is a LatentLab checkpoint
+  bool storable = false;  // fitted in this session (any model can store it)
   std::vector<double> weights;
   std::vector<std::vector<float>> means;  // one latent per component
 
@@ -43,9 +46,9 @@ class GmmAnalysis : public QObject {
   // A draw from component k of the active mixture (core's Gmm::sample with this seed); empty
   // without a mixture or for a component it does not have.
   std::vector<float> sample(int component, quint64 seed) const;
-  // Writes the active mixture into the model's checkpoint (atomically, by core); false when there
+  // Stores the active mixture with the model's analysis (atomically, by core); nothing when there
   // is none to store. Throws core's error, naming the file, when it cannot write.
-  bool store() const;
+  std::optional<StoredAnalysis> store() const;
 
  private:
   LatentAnalysis* m_analysis;

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <QFileInfo>
 #include <QSettings>
 #include <algorithm>
 
@@ -10,6 +11,7 @@
 #include "core/model/model_info.h"
 #include "ui/analysis/background_job.h"
 #include "ui/analysis/latent_analysis_data.h"
+#include "ui/analysis/model_store.h"
 
 namespace latentlab::ui {
 
@@ -49,7 +51,11 @@ void LatentAnalysis::setModel(const ModelSummary& model) {
   if (model.info && model.info->gmm) {
     try {
       data->gmm =
-          makeAnalysisGmm(Gmm::from_info(*model.info->gmm), tr("stored in the checkpoint"), true);
+          makeAnalysisGmm(Gmm::from_info(*model.info->gmm),
+                          model.analysisPath.isEmpty()
+                              ? tr("stored in the checkpoint")
+                              : tr("stored in %1").arg(QFileInfo(model.analysisPath).fileName()),
+                          true);
     } catch (const std::exception&) {
       // A checkpoint whose mixture is unusable opens anyway: the panels simply show no GMM.
     }
@@ -60,6 +66,8 @@ void LatentAnalysis::setModel(const ModelSummary& model) {
 }
 
 QString LatentAnalysis::defaultSpec() const {
+  const QStringList bound = boundDatasets(m_model);
+  if (!bound.isEmpty()) return bound.front();
   const QVariantMap remembered = QSettings().value(kDatasetsKey).toMap();
   if (remembered.contains(m_model.path)) return remembered.value(m_model.path).toString();
   if (m_model.info && !m_model.info->provenance.data.empty())
@@ -81,17 +89,20 @@ bool LatentAnalysis::encode(const QString& spec, QString* why) {
             .arg(m_model.name));
   if (spec.trimmed().isEmpty())
     return refuse(
-        tr("Type a data set: fashion-mnist:train, idx:IMAGES[:LABELS], folder:DIR or celeba:DIR."));
+        tr("Type a data set: fashion-mnist:train, idx:IMAGES[:LABELS], folder:DIR, celeba:DIR or "
+           "faces:seed=S,count=N."));
   if (m_encodeJob->isRunning()) return refuse(tr("An encoding is still running."));
 
   auto result = std::make_shared<LatentAnalysisData>();
   m_pending = result;
   const std::shared_ptr<Model> model = m_model.model;
-  const EmbeddingKey key{m_model.path.toStdString(), spec.trimmed().toStdString(),
-                         dataset_options_for(*model)};
-  m_encodeJob->setProperty("spec", spec.trimmed());
+  const QString absolute = absoluteSpec(spec);
+  EmbeddingKey key{m_model.path.toStdString(), absolute.toStdString(), dataset_options_for(*model)};
+  m_encodeJob->setProperty("spec", absolute);
   m_encodeJob->setProperty("generation", m_model.generation);
-  m_encodeJob->start([result, model, key](BackgroundJob& job) {
+  m_encodeJob->start([result, model, key, absolute](BackgroundJob& job) mutable {
+    // A generated data set (faces:...) is rendered into the cache on its first use.
+    key.data_options.on_progress = preparingProgress(job, absolute);
     const auto open = [&result, &key] {
       result->dataset = open_dataset(key.data_spec, key.data_options);
       return result->dataset;
@@ -121,10 +132,23 @@ void LatentAnalysis::onEncoded() {
   QVariantMap remembered = settings.value(kDatasetsKey).toMap();
   remembered.insert(m_model.path, m_spec);
   settings.setValue(kDatasetsKey, remembered);
+  bindEncodedDataset();
   m_detailsPending = true;
   emit embeddingChanged();
   emit gmmChanged();
   startDetails();
+}
+
+void LatentAnalysis::bindEncodedDataset() {
+  // The map's data set becomes the model's default (here and for the CLI's --data), stored with
+  // its analysis; a model whose analysis cannot be stored still shows its map.
+  try {
+    StoredAnalysis stored;
+    if (bindDataset(m_model, m_spec, &stored) && !stored.notes.isEmpty())
+      emit noticeRequested(stored.notes.join(QLatin1Char('\n')));
+  } catch (const std::exception& e) {
+    emit noticeRequested(tr("The data set was not bound to the model: %1").arg(e.what()));
+  }
 }
 
 void LatentAnalysis::startDetails() {

@@ -36,11 +36,13 @@ class LatentAnalysis : public QObject {
   void setModel(const ModelSummary& model);
   const ModelSummary& model() const { return m_model; }
 
-  // The data set to encode for this model: the one last used with it (remembered in QSettings),
-  // else the one it was trained on, else fashion-mnist:train for 28x28 grey images.
+  // The data set to encode for this model: the one bound to it (stored with its analysis), else
+  // the one last used with it (remembered in QSettings), else the one it was trained on, else
+  // fashion-mnist:train for 28x28 grey images.
   QString defaultSpec() const;
-  // Encodes the data set spec in the background, reading the cache when it is valid; emits
-  // embeddingChanged, then detailsReady. Progress, cancel and failure go through encodeJob().
+  // Encodes the data set spec (relative paths made absolute) in the background, reading the
+  // cache when it is valid; emits embeddingChanged, then detailsReady, and binds the data set to
+  // the model (model_store.h). Progress, cancel and failure go through encodeJob().
   // False when an encoding is already running or the model cannot encode (message in *why).
   bool encode(const QString& spec, QString* why = nullptr);
   BackgroundJob* encodeJob() const { return m_encodeJob; }
@@ -79,9 +81,12 @@ class LatentAnalysis : public QObject {
   void detailsReady();
   void detailsFailed(const QString& message);  // the data set would not open for thumbnails
   void gmmChanged();
+  // Something the user should read in the status bar (where the bound data set went, or why not).
+  void noticeRequested(const QString& text);
 
  private:
   void onEncoded();
+  void bindEncodedDataset();
   void startDetails();
 
   ModelSummary m_model;

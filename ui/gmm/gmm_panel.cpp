@@ -1,7 +1,6 @@
 #include "ui/gmm/gmm_panel.h"
 
 #include <QComboBox>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -39,11 +38,11 @@ GmmPanel::GmmPanel(LatentAnalysis* analysis, QWidget* parent)
   m_sample = new QPushButton(tr("Sample from component"), this);
   m_sample->setObjectName(QStringLiteral("sample"));
   m_sample->setToolTip(tr("Draw a latent from the selected component and show it"));
-  m_store = new QPushButton(tr("Store in checkpoint"), this);
+  m_store = new QPushButton(tr("Store with model"), this);
   m_store->setObjectName(QStringLiteral("store"));
   m_store->setToolTip(
-      tr("Save this mixture into the model file (the encoding cache is rebuilt next time, "
-         "since the file changes)"));
+      tr("Keep this mixture with the model's analysis: inside a LatentLab checkpoint, beside any "
+         "other model file (MODEL.latentlab; the model's bytes never change)"));
   m_meter = new TypicalityMeter(this);
 
   auto* actions = new QHBoxLayout;
@@ -59,7 +58,7 @@ GmmPanel::GmmPanel(LatentAnalysis* analysis, QWidget* parent)
   layout->addWidget(m_meter);
 
   connect(m_sample, &QPushButton::clicked, this, &GmmPanel::sampleFromComponent);
-  connect(m_store, &QPushButton::clicked, this, &GmmPanel::storeInCheckpoint);
+  connect(m_store, &QPushButton::clicked, this, &GmmPanel::storeWithModel);
   connect(m_components, &ThumbnailList::thumbnailActivated, this, &GmmPanel::loadMean);
   connect(m_probe, &TypicalityProbe::evaluated, this, [this](const Typicality& typicality) {
     m_meter->setTypicality(typicality, m_analysis->detailsPending());
@@ -216,16 +215,18 @@ void GmmPanel::loadMean(int component) {
                        tr("Load GMM component %1's mean").arg(component), QImage());
 }
 
-void GmmPanel::storeInCheckpoint() {
+void GmmPanel::storeWithModel() {
+  std::optional<StoredAnalysis> stored;
   try {
-    if (!m_gmm->store()) return;
+    stored = m_gmm->store();
   } catch (const std::exception& e) {
     emit messageRequested(tr("Could not store the GMM"), QString::fromStdString(e.what()));
     return;
   }
+  if (!stored) return;
   m_store->setEnabled(false);
-  m_source->setText(m_source->text() +
-                    tr(" — stored in %1").arg(QFileInfo(m_analysis->model().path).fileName()));
+  m_source->setText(m_source->text() + tr(" — stored in %1").arg(stored->path));
+  if (!stored->notes.isEmpty()) emit messageRequested(tr("GMM stored"), stored->notes.join("\n"));
 }
 
 }  // namespace latentlab::ui

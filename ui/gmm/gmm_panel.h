@@ -56,7 +56,7 @@ class GmmPanel : public QWidget {
   void decodeMeans(const std::vector<std::vector<float>>& means,
                    const std::vector<double>& weights);
   void loadMean(int component);
-  void storeInCheckpoint();
+  void storeWithModel();
 
   LatentAnalysis* m_analysis;
   GmmAnalysis* m_gmm;

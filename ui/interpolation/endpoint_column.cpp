@@ -99,6 +99,8 @@ void EndpointColumn::setFromSeed(quint64 seed) {
   set(latentFromSeed(seed, m_model.latentDim), {}, tr("seed %1").arg(seed));
 }
 
+void EndpointColumn::setFromShownSeed() { setFromSeed(quint64(m_seed->value())); }
+
 void EndpointColumn::startJob(std::function<void(BackgroundJob&)> work, std::function<void()> apply,
                               const QString& failureTitle) {
   cancel();

@@ -39,6 +39,8 @@ class EndpointColumn : public QWidget {
   bool set(Latent latent, const QImage& thumbnail, const QString& source);
   void clear();
   void setFromSeed(quint64 seed);
+  // The endpoint the column shows before any is set: the prior sample of its seed box.
+  void setFromShownSeed();
   // Encodes the file in the background; a file that is not an image gives errorOccurred and
   // keeps the endpoint.
   void setFromImage(const QString& path);

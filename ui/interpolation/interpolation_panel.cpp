@@ -53,8 +53,17 @@ InterpolationPanel::InterpolationPanel(QWidget* parent)
           &InterpolationPanel::restartRender);
   connect(m_controls, &InterpolationControls::framesPerSecondChanged, m_animator,
           &StripAnimator::setFramesPerSecond);
-  connect(m_controls, &InterpolationControls::renderRequested, this,
-          &InterpolationPanel::renderStrip);
+  connect(m_controls, &InterpolationControls::renderRequested, this, [this] {
+    // Render before both endpoints are set uses the seeds the columns show (0 and 1 at first);
+    // setting them restarts the render timer, which then renders with both.
+    bool filled = false;
+    for (int which : {A, B})
+      if (!endpoint(which) && m_model.isValid()) {
+        column(which)->setFromShownSeed();
+        filled = true;
+      }
+    if (!filled) renderStrip();
+  });
   connect(m_controls, &InterpolationControls::animateToggled, this,
           &InterpolationPanel::setAnimating);
   connect(m_controls, &InterpolationControls::exportRequested, this,

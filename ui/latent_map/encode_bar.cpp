@@ -1,16 +1,30 @@
 #include "ui/latent_map/encode_bar.h"
 
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QToolButton>
 
 #include "ui/analysis/background_job.h"
 #include "ui/analysis/latent_analysis.h"
+#include "ui/analysis/model_store.h"
 
 namespace latentlab::ui {
+
+namespace {
+
+// Offered in the box beside the data sets bound to the model: the ones every machine has or can
+// make (the bundled faces models were trained on the first 20,000 faces of seed 1).
+const char* const kKnownSpecs[] = {"fashion-mnist:train", "fashion-mnist:test",
+                                   "faces:seed=1,count=20000"};
+
+}  // namespace
 
 EncodeBar::EncodeBar(LatentAnalysis* analysis, QWidget* parent)
     : QWidget(parent), m_analysis(analysis) {
@@ -21,11 +35,23 @@ EncodeBar::EncodeBar(LatentAnalysis* analysis, QWidget* parent)
   m_dataset->setInsertPolicy(QComboBox::InsertAtTop);
   m_dataset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   m_dataset->setMinimumContentsLength(16);
-  m_dataset->addItems(
-      {QStringLiteral("fashion-mnist:train"), QStringLiteral("fashion-mnist:test")});
+  for (const char* spec : kKnownSpecs) m_dataset->addItem(QString::fromLatin1(spec));
   m_dataset->setToolTip(
       tr("The data set to place in the latent space: fashion-mnist[:train|:test], "
-         "idx:IMAGES[:LABELS], folder:DIR (labels from sub-folders) or celeba:DIR"));
+         "idx:IMAGES[:LABELS], folder:DIR (labels from sub-folders), celeba:DIR or "
+         "faces:seed=S,count=N (synthetic faces, rendered once into the cache). Once encoded it "
+         "is bound to the model and offered first next time."));
+  auto* browse = new QToolButton(this);
+  browse->setObjectName(QStringLiteral("browseDataset"));
+  browse->setText(tr("…"));
+  browse->setToolTip(tr("Choose a folder of images, a CelebA folder or IDX files"));
+  browse->setPopupMode(QToolButton::InstantPopup);
+  auto* menu = new QMenu(browse);
+  menu->addAction(tr("Image Folder (classes from sub-folders)…"), this,
+                  [this] { chooseFolder(QStringLiteral("folder")); });
+  menu->addAction(tr("CelebA Folder…"), this, [this] { chooseFolder(QStringLiteral("celeba")); });
+  menu->addAction(tr("IDX Files…"), this, &EncodeBar::chooseIdxFiles);
+  browse->setMenu(menu);
   m_encode = new QPushButton(tr("Encode"), this);
   m_encode->setObjectName(QStringLiteral("encode"));
   m_encode->setToolTip(
@@ -44,6 +70,7 @@ EncodeBar::EncodeBar(LatentAnalysis* analysis, QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(new QLabel(tr("Data set:"), this));
   layout->addWidget(m_dataset, 1);
+  layout->addWidget(browse);
   layout->addWidget(m_encode);
   layout->addWidget(m_progress, 1);
   layout->addWidget(m_cancel);
@@ -98,13 +125,32 @@ void EncodeBar::encode() {
   m_status->setToolTip(QString());
 }
 
+void EncodeBar::chooseFolder(const QString& kind) {
+  const QString dir = QFileDialog::getExistingDirectory(
+      this, kind == QLatin1String("celeba") ? tr("CelebA Folder") : tr("Image Folder"));
+  if (!dir.isEmpty()) setSpec(kind + QLatin1Char(':') + dir);
+}
+
+void EncodeBar::chooseIdxFiles() {
+  const QString filter = tr("IDX files (*-ubyte *-ubyte.gz *.idx *.idx.gz);;All files (*)");
+  const QString images = QFileDialog::getOpenFileName(this, tr("IDX Images"), {}, filter);
+  if (images.isEmpty()) return;
+  const QString labels = QFileDialog::getOpenFileName(this, tr("IDX Labels (Cancel for none)"),
+                                                      QFileInfo(images).path(), filter);
+  setSpec(QStringLiteral("idx:") + images + (labels.isEmpty() ? QString() : ":" + labels));
+}
+
+void EncodeBar::setSpec(const QString& spec) {
+  if (m_dataset->findText(spec) < 0) m_dataset->insertItem(0, spec);
+  m_dataset->setCurrentText(spec);
+}
+
 void EncodeBar::onEmbeddingChanged() {
+  for (const QString& spec : boundDatasets(m_analysis->model()))
+    if (m_dataset->findText(spec) < 0) m_dataset->addItem(spec);
   const bool has = m_analysis->hasEmbedding();
   const QString spec = has ? m_analysis->spec() : m_analysis->defaultSpec();
-  if (!spec.isEmpty()) {
-    if (m_dataset->findText(spec) < 0) m_dataset->insertItem(0, spec);
-    m_dataset->setCurrentText(spec);
-  }
+  if (!spec.isEmpty()) setSpec(spec);
   const ModelSummary& model = m_analysis->model();
   m_encode->setEnabled(model.canEncode && !m_analysis->encodeJob()->isRunning());
   const double seconds = double(m_clock.elapsed()) / 1000.0;

@@ -1,5 +1,6 @@
 #pragma once
-// The Latent map's first row: the data set to place in the latent space, Encode (read from the
+// The Latent map's first row: the data set to place in the latent space (the model's bound data
+// sets, the known specs, or files chosen with the … button), Encode (read from the
 // cache when it was encoded before), the encoding's progress and Cancel, and a status saying what
 // the map shows ("60,000 points, from the cache (0.21 s)").
 #include <QElapsedTimer>
@@ -27,6 +28,9 @@ class EncodeBar : public QWidget {
   void messageRequested(const QString& title, const QString& text);
 
  private:
+  void chooseFolder(const QString& kind);  // "folder" or "celeba"
+  void chooseIdxFiles();
+  void setSpec(const QString& spec);  // shown in the box (added to it when new)
   void onEmbeddingChanged();
   void updateStatus();
 

@@ -144,6 +144,10 @@ ModelSummary summarize(const LoadedModel& loaded, quint64 generation) {
   }
   s.info = std::make_shared<const ModelInfo>(info);
   s.model = loaded.model;
+  s.file = std::make_shared<LoadedModel>(loaded);
+  s.analysisPath = QString::fromStdString(loaded.analysis_path);
+  for (const auto& warning : loaded.warnings) s.warnings << QString::fromStdString(warning);
+  for (const auto& line : info.adapted) s.adapted << QString::fromStdString(line);
   return s;
 }
 

@@ -31,6 +31,8 @@ AnalysisDocks::AnalysisDocks(LatentHost& host, QWidget* window)
   connect(m_gmm, &GmmPanel::latentRequested, this, load);
   connect(m_map, &LatentMapPanel::messageRequested, this, message);
   connect(m_gmm, &GmmPanel::messageRequested, this, message);
+  connect(m_analysis, &LatentAnalysis::noticeRequested, this,
+          [&host](const QString& text) { host.showStatus(text, 15000); });
 }
 
 void AnalysisDocks::setModel(const ModelSummary& model) { m_analysis->setModel(model); }

@@ -198,6 +198,10 @@ void MainWindow::onModelLoaded(const ModelSummary& summary) {
   addRecentFile(summary.path);
   requestRender();
   emit modelChanged(m_model);
+  // A store found but not applied (damaged, made for other bytes): the model works without it,
+  // and the user must know why the analysis is missing.
+  if (!summary.warnings.isEmpty())
+    m_showMessage(tr("Stored analysis not applied"), summary.warnings.join(QLatin1Char('\n')));
 }
 
 void MainWindow::onLoadFailed(const QString& path, const QString& message) {

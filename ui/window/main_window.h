@@ -32,6 +32,7 @@ class ImageFileActions;
 class ImageView;
 class InterpolationDock;
 class LatentPanel;
+class ModelAnalyser;
 class RealismMeter;
 class RenderWorker;
 class SessionKeeper;
@@ -79,6 +80,11 @@ class MainWindow : public QMainWindow, public LatentHost {
   LatentPanel* latentPanel() const { return m_latent; }
   AttributePanel* attributePanel() const { return m_attributes; }
   AnalysisDocks* analysisDocks() const { return m_analysisDocks; }  // Latent map and GMM
+  // Model > Analyse with a Data Set: runs the analysis of the open model with spec (progress
+  // dialog with Cancel), stores it and opens the model again to show it. False when it cannot
+  // start (the reason went to the message handler).
+  bool startAnalysis(const QString& spec);
+  ModelAnalyser* analyser() const { return m_analyser; }
   QUndoStack* undoStack() const { return m_undo; }
   InterpolationDock* interpolationDock() const { return m_interpolationDock; }
   ImageFileActions* imageFiles() const { return m_imageFiles; }  // Open Image, Export Image
@@ -123,6 +129,7 @@ class MainWindow : public QMainWindow, public LatentHost {
   void updateModelMenu();
   void showModelInfo();
   void switchDevice(const QString& device);
+  void analyseWithDataset();  // asks for the data set, then startAnalysis
 
   QString m_device;
   ModelSummary m_model;
@@ -156,6 +163,8 @@ class MainWindow : public QMainWindow, public LatentHost {
 
   QAction* m_infoAction = nullptr;
   QAction* m_projectAction = nullptr;
+  QAction* m_analyseAction = nullptr;
+  ModelAnalyser* m_analyser = nullptr;
   QMenu* m_deviceMenu = nullptr;
   RealismMeter* m_realism = nullptr;
   quint64 m_scoredId = 0;                    // the render request the realism meter shows

@@ -3,14 +3,20 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QMenu>
 #include <QMenuBar>
+#include <QProgressDialog>
 #include <QStandardPaths>
 #include <QStatusBar>
 
+#include "ui/analysis/background_job.h"
+#include "ui/analysis/latent_analysis.h"
+#include "ui/analysis/model_store.h"
 #include "ui/latent/realism_meter.h"
 #include "ui/render/device_choice.h"
 #include "ui/render/render_worker.h"
+#include "ui/window/analysis_docks.h"
 #include "ui/window/image_file_actions.h"
 #include "ui/window/main_window.h"
 #include "ui/window/model_info_dialog.h"
@@ -51,6 +57,23 @@ void MainWindow::createModelMenu() {
   m_projectAction->setStatusTip(
       tr("Find the latent whose image best matches a picture (GAN inversion), with progress"));
 
+  m_analyser = new ModelAnalyser(this);
+  m_analyseAction =
+      menu->addAction(tr("&Analyse with a Data Set…"), this, &MainWindow::analyseWithDataset);
+  m_analyseAction->setStatusTip(
+      tr("Encode a data set, compute attribute vectors from its labels and a GMM (K by BIC), and "
+         "store them with the model (beside a TorchScript file, which is never changed)"));
+  connect(m_analyser, &ModelAnalyser::analysed, this,
+          [this](const StoredAnalysis& stored, const QString& report) {
+            openCheckpoint(m_model.path);  // shows the new attribute sliders and GMM
+            QString text = tr("Stored in %1.\n\n%2").arg(stored.path, report);
+            if (!stored.notes.isEmpty()) text += "\n" + stored.notes.join(QLatin1Char('\n'));
+            m_showMessage(tr("Analysis stored"), text);
+          });
+  connect(m_analyser, &ModelAnalyser::failed, this, [this](const QString& message) {
+    m_showMessage(tr("Could not analyse the model"), message);
+  });
+
   // Scored on the render thread after each frame when no newer request waits (render_worker.h).
   m_realism = new RealismMeter;
   statusBar()->addPermanentWidget(m_realism);
@@ -85,6 +108,7 @@ void MainWindow::updateModelMenu() {
     action->setChecked(action->data().toString() == device);
   // A GAN has no encoder: its images enter the latent space by inversion.
   m_projectAction->setVisible(gan);
+  m_analyseAction->setEnabled(m_model.canEncode);
   m_realism->setVisible(m_model.canDiscriminate);
   m_realism->clear();
   m_scoredId = 0;
@@ -95,6 +119,45 @@ void MainWindow::showModelInfo() {
   auto* dialog = new ModelInfoDialog(m_model, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();
+}
+
+void MainWindow::analyseWithDataset() {
+  if (!m_model.isValid()) return;
+  QStringList specs = boundDatasets(m_model);
+  const QString preferred = m_analysisDocks->analysis()->defaultSpec();
+  if (!preferred.isEmpty() && !specs.contains(preferred)) specs.prepend(preferred);
+  for (const char* known :
+       {"fashion-mnist:train", "fashion-mnist:test", "faces:seed=1,count=20000"})
+    if (!specs.contains(QLatin1String(known))) specs << QLatin1String(known);
+  bool ok = false;
+  const QString spec = QInputDialog::getItem(
+      this, tr("Analyse with a Data Set"),
+      tr("Data set: one of these, folder:DIR, celeba:DIR or idx:IMAGES[:LABELS]"), specs, 0,
+      /*editable=*/true, &ok);
+  if (ok) startAnalysis(spec);
+}
+
+bool MainWindow::startAnalysis(const QString& spec) {
+  QString why;
+  if (!m_analyser->start(m_model, spec, &why)) {
+    m_showMessage(tr("Cannot analyse the model"), why);
+    return false;
+  }
+  auto* dialog = new QProgressDialog(tr("Analysing %1 with %2…").arg(m_model.name, spec),
+                                     tr("Cancel"), 0, 1000, this);
+  dialog->setWindowTitle(tr("Analyse with a Data Set"));
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->setMinimumDuration(500);
+  BackgroundJob* job = m_analyser->job();
+  connect(job, &BackgroundJob::progress, dialog, [dialog](double fraction, const QString& text) {
+    dialog->setValue(int(fraction * 1000));
+    if (!text.isEmpty()) dialog->setLabelText(text);
+  });
+  connect(dialog, &QProgressDialog::canceled, job, &BackgroundJob::cancel);
+  for (auto done : {&BackgroundJob::succeeded, &BackgroundJob::cancelled})
+    connect(job, done, dialog, &QProgressDialog::close);
+  connect(job, &BackgroundJob::failed, dialog, &QProgressDialog::close);
+  return true;
 }
 
 void MainWindow::switchDevice(const QString& device) {

@@ -52,6 +52,17 @@ QString overview(const ModelSummary& model, const ModelInfo& info) {
       row(ModelInfoDialog::tr("File"),
           QStringLiteral("%1 (%2)").arg(model.path.toHtmlEscaped(),
                                         QLocale().formattedDataSize(QFileInfo(model.path).size())));
+  if (!model.adapted.isEmpty())
+    s += row(ModelInfoDialog::tr("Adapted"),
+             model.adapted.join(QStringLiteral("\n")).toHtmlEscaped().replace('\n', "<br>"));
+  s += row(ModelInfoDialog::tr("Analysis store"), model.analysisPath.isEmpty()
+                                                      ? ModelInfoDialog::tr("none")
+                                                      : model.analysisPath.toHtmlEscaped());
+  if (!info.datasets.empty()) {
+    QStringList specs;
+    for (const auto& spec : info.datasets) specs << html(spec);
+    s += row(ModelInfoDialog::tr("Bound data sets"), specs.join(QStringLiteral("<br>")));
+  }
   s += row(ModelInfoDialog::tr("Device"), model.device.toHtmlEscaped());
   s += row(ModelInfoDialog::tr("Can encode"),
            model.canEncode ? ModelInfoDialog::tr("yes") : ModelInfoDialog::tr("no"));

@@ -10,6 +10,7 @@
 namespace latentlab {
 class Model;
 struct ModelInfo;
+struct LoadedModel;
 }  // namespace latentlab
 
 namespace latentlab::ui {
@@ -38,6 +39,13 @@ struct ModelSummary {
   // the render worker: inference is thread-safe (core/model/model.h). Include core/model/model.h to
   // use it.
   std::shared_ptr<Model> model;
+  // The file as core opened it (core/model/model_file.h): where its analysis lives, its hash and
+  // stamp. Shared by every copy of the summary and changed only on the UI thread, by
+  // storeAnalysis (ui/analysis/model_store.h), so analysis stored twice accumulates.
+  std::shared_ptr<LoadedModel> file;
+  QString analysisPath;  // the analysis store laid over the model's own metadata ("" when none)
+  QStringList warnings;  // stores found but not applied (unreadable, made for other bytes)
+  QStringList adapted;   // how a TorchScript module was fitted to the contract
 
   bool isValid() const { return generation != 0; }
 };

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <QCoreApplication>
+#include <QDockWidget>
 #include <QPixmap>
 #include <QSaveFile>
 #include <QStringList>
@@ -68,6 +69,10 @@ void ScreenshotHook::frameShown() {
   if (m_frameSeen) return;
   m_frameSeen = true;
   qInfo("latentlab: first image shown %.0f ms after the process started", msSinceProcessStart());
+  // Screenshots of a dock that shares its place with others (e.g. GmmDock beside the map).
+  const QString raise = qEnvironmentVariable("LATENTLAB_SCREENSHOT_RAISE");
+  if (auto* dock = raise.isEmpty() ? nullptr : m_window.findChild<QDockWidget*>(raise))
+    dock->raise();
   QTimer::singleShot(kSettleMs, this, [this] {
     const bool saved = save();
     if (!saved) qWarning("latentlab: could not write the screenshot %s", qPrintable(m_path));

@@ -4,6 +4,7 @@
 // screen, then quits with code 0 (1 if the PNG could not be written). The PNG's text entry
 // "latentlab.imageRect" ("x,y,w,h") says where the decoded image lies in it, "latentlab.latent"
 // (comma-separated floats) which latent it shows. With
+// LATENTLAB_SCREENSHOT_RAISE=OBJECTNAME a dock (e.g. GmmDock) is raised first. With
 // LATENTLAB_QUIT_AFTER_MS=N the app quits with code 1 when no image was shown within N ms. It
 // also prints how long after the process started the window was built, the model loaded and the
 // first image shown (docs/performance.md).

@@ -1,0 +1,211 @@
+#include "core/model/analysis_store.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+#include "core/common/error.h"
+#include "core/data/dataset_spec_paths.h"
+#include "core/io/atomic_file.h"
+#include "core/io/checkpoint_file.h"
+
+namespace latentlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFormat = "latentlab-analysis";
+constexpr int kFormatVersion = 1;
+constexpr const char* kAttributePrefix = "attribute/";
+constexpr const char* kGmmWeights = "gmm/weights";
+constexpr const char* kGmmMeans = "gmm/means";
+constexpr const char* kGmmCovariances = "gmm/covariances";
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw CheckpointError(path + ": " + what);
+}
+
+std::string folder_of(const std::string& path) {
+  const auto parent = fs::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+torch::Tensor tensor_of(const std::vector<float>& values, std::vector<int64_t> shape) {
+  return torch::tensor(values, torch::kFloat32).reshape(shape);
+}
+
+// The float32 values of a stored tensor after checking its exact shape.
+std::vector<float> values_of(const CheckpointFile& file, const std::string& name,
+                             const std::vector<int64_t>& shape, const std::string& path) {
+  const auto it = file.tensors.find(name);
+  if (it == file.tensors.end()) fail(path, "tensor '" + name + "' is missing");
+  const auto& t = it->second;
+  if (t.scalar_type() != torch::kFloat32 || t.sizes() != torch::IntArrayRef(shape))
+    fail(path, "tensor '" + name + "' has shape " + c10::str(t.sizes()) + " (" +
+                   std::string(c10::toString(t.scalar_type())) + "), expected " +
+                   c10::str(torch::IntArrayRef(shape)) + " float32");
+  const auto c = t.contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+bool is_sha256(const std::string& text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+void read_model_reference(const nlohmann::json& model, AnalysisStore& store,
+                          const std::string& path) {
+  store.model_file = model.at("file").get<std::string>();
+  store.model_sha256 = model.at("sha256").get<std::string>();
+  store.model_bytes = model.at("bytes").get<uint64_t>();
+  if (!is_sha256(store.model_sha256))
+    fail(path, "the model's sha256 is not 64 lowercase hex digits");
+}
+
+void read_attributes(const nlohmann::json& meta, const CheckpointFile& file, int64_t latent_dim,
+                     ModelAnalysis& analysis, const std::string& path) {
+  // Kept in a variable: items() refers to it and would dangle on a temporary.
+  const auto attributes = meta.value("attributes", nlohmann::json::object());
+  for (const auto& [name, a] : attributes.items()) {
+    AttributeVector v;
+    v.method = a.value("method", "");
+    v.source = a.value("source", "");
+    if (a.contains("accuracy")) v.accuracy = a.at("accuracy").get<double>();
+    v.direction = values_of(file, kAttributePrefix + name, {latent_dim}, path);
+    check_attribute(name, v, latent_dim);
+    analysis.attributes[name] = std::move(v);
+  }
+}
+
+void read_gmm(const nlohmann::json& meta, const CheckpointFile& file, int64_t latent_dim,
+              ModelAnalysis& analysis, const std::string& path) {
+  if (!meta.contains("gmm")) return;
+  const auto& g = meta.at("gmm");
+  GaussianMixture m;
+  m.covariance_type = g.at("covariance_type").get<std::string>();
+  if (m.covariance_type != "full" && m.covariance_type != "diag" &&
+      m.covariance_type != "spherical")
+    fail(path, "unknown GMM covariance type '" + m.covariance_type + "'");
+  m.components = g.at("components").get<int64_t>();
+  m.dim = latent_dim;
+  if (m.components < 1 || m.components > 1000)
+    fail(path, "GMM component count " + std::to_string(m.components) + " is out of range");
+  const int64_t k = m.components, d = latent_dim;
+  m.weights = values_of(file, kGmmWeights, {k}, path);
+  m.means = values_of(file, kGmmMeans, {k, d}, path);
+  m.covariances = values_of(file, kGmmCovariances, {k, d, d}, path);
+  check_gmm(m, latent_dim);
+  analysis.gmm = std::move(m);
+}
+
+// Every tensor must belong to an attribute or the GMM the metadata names: anything else means the
+// header and the data disagree.
+void check_no_stray_tensors(const CheckpointFile& file, const ModelAnalysis& analysis,
+                            const std::string& path) {
+  for (const auto& [name, tensor] : file.tensors) {
+    const bool attribute = name.rfind(kAttributePrefix, 0) == 0 &&
+                           analysis.attributes.count(name.substr(std::strlen(kAttributePrefix)));
+    const bool gmm =
+        analysis.gmm && (name == kGmmWeights || name == kGmmMeans || name == kGmmCovariances);
+    if (!attribute && !gmm) fail(path, "tensor '" + name + "' is not named in the metadata");
+  }
+}
+
+}  // namespace
+
+ModelAnalysis analysis_of(const ModelInfo& info) {
+  return {info.attributes, info.gmm, info.datasets};
+}
+
+void apply_analysis(ModelInfo& info, const ModelAnalysis& analysis) {
+  for (const auto& [name, a] : analysis.attributes) info.attributes[name] = a;
+  if (analysis.gmm) info.gmm = analysis.gmm;
+  std::vector<std::string> datasets = analysis.datasets;
+  for (const auto& spec : info.datasets)
+    if (std::find(datasets.begin(), datasets.end(), spec) == datasets.end())
+      datasets.push_back(spec);
+  if (datasets.size() > kMaxDatasets) datasets.resize(kMaxDatasets);
+  info.datasets = std::move(datasets);
+}
+
+std::string serialize_analysis_store(const AnalysisStore& store, const std::string& store_dir) {
+  CheckpointFile file;
+  const auto& a = store.analysis;
+  nlohmann::json attributes = nlohmann::json::object();
+  for (const auto& [name, v] : a.attributes) {
+    attributes[name] = {{"method", v.method}, {"source", v.source}};
+    if (v.accuracy) attributes[name]["accuracy"] = *v.accuracy;
+    file.tensors[kAttributePrefix + name] =
+        tensor_of(v.direction, {static_cast<int64_t>(v.direction.size())});
+  }
+  nlohmann::json datasets = nlohmann::json::array();
+  for (const auto& spec : a.datasets) datasets.push_back(relative_dataset_spec(spec, store_dir));
+  file.meta = {
+      {"format", kFormat},
+      {"version", kFormatVersion},
+      {"model",
+       {{"file", store.model_file}, {"sha256", store.model_sha256}, {"bytes", store.model_bytes}}},
+      {"attributes", attributes},
+      {"datasets", datasets}};
+  if (const auto& g = a.gmm) {
+    file.meta["gmm"] = {{"covariance_type", g->covariance_type}, {"components", g->components}};
+    file.tensors[kGmmWeights] = tensor_of(g->weights, {g->components});
+    file.tensors[kGmmMeans] = tensor_of(g->means, {g->components, g->dim});
+    file.tensors[kGmmCovariances] = tensor_of(g->covariances, {g->components, g->dim, g->dim});
+  }
+  return serialize_checkpoint(file);
+}
+
+AnalysisStore parse_analysis_store(const std::string& bytes, const std::string& path,
+                                   int64_t latent_dim) {
+  const CheckpointFile file = parse_checkpoint(bytes, path);
+  AnalysisStore store;
+  try {
+    const auto& meta = file.meta;
+    if (meta.value("format", "") != kFormat)
+      fail(path,
+           "not a LatentLab analysis store (its format is not \"" + std::string(kFormat) + "\")");
+    const int version = meta.at("version").get<int>();
+    if (version > kFormatVersion)
+      fail(path,
+           "written by a newer LatentLab (analysis store version " + std::to_string(version) + ")");
+    read_model_reference(meta.at("model"), store, path);
+    read_attributes(meta, file, latent_dim, store.analysis, path);
+    read_gmm(meta, file, latent_dim, store.analysis, path);
+    check_no_stray_tensors(file, store.analysis, path);
+    const auto specs = meta.value("datasets", std::vector<std::string>{});
+    check_datasets(specs);
+    for (const auto& spec : specs)
+      store.analysis.datasets.push_back(resolve_dataset_spec(spec, folder_of(path)));
+  } catch (const nlohmann::json::exception& e) {
+    fail(path, std::string("bad metadata: ") + e.what());
+  } catch (const InputError& e) {
+    fail(path, e.what());
+  }
+  return store;
+}
+
+AnalysisStore read_analysis_store(const std::string& path, int64_t latent_dim) {
+  std::error_code ec;
+  // Named like every other refusal of a store ("PATH: what"), not as read_file quotes paths.
+  if (fs::is_directory(path, ec)) fail(path, "is a folder, not a file");
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxAnalysisStoreBytes)
+    fail(path, "too large for an analysis store (" + std::to_string(size) + " bytes)");
+  std::string bytes;
+  try {
+    bytes = read_file(path);
+  } catch (const Error& e) {
+    throw CheckpointError(e.what());
+  }
+  return parse_analysis_store(bytes, path, latent_dim);
+}
+
+void write_analysis_store(const std::string& path, const AnalysisStore& store) {
+  write_file_atomically(path, serialize_analysis_store(store, folder_of(path)));
+}
+
+}  // namespace latentlab
