@@ -92,7 +92,7 @@ void TestAttributePanel::holdToggleAppliesCoreConditionedDirection() {
   m_window->latentPanel()->row(1)->spinBox()->setValue(0.5);
   panel->row(2)->spinBox()->setValue(1.5);  // Smiling
   QVERIFY(waitForImage());
-  std::vector<float> plain{0.0f, 0.5f, 0.0f, 0.0f, 0.0f};
+  std::vector<float> plain = openingLatentWith(5, {{1, 0.5f}});
   for (size_t i = 0; i < plain.size(); ++i) plain[i] += 1.5f * m_vectors[2][i];
   QVERIFY(close(m_window->currentLatent(), plain));
   QVERIFY(samePixels(m_window->imageView()->image(),
@@ -104,7 +104,7 @@ void TestAttributePanel::holdToggleAppliesCoreConditionedDirection() {
       torch::tensor(m_vectors[2]), {torch::tensor(m_vectors[0]), torch::tensor(m_vectors[1])}));
   QVERIFY(close(panel->appliedDirection(2), conditioned));
   QVERIFY(!close(conditioned, m_vectors[2]));  // the toggle really changes something here
-  std::vector<float> held{0.0f, 0.5f, 0.0f, 0.0f, 0.0f};
+  std::vector<float> held = openingLatentWith(5, {{1, 0.5f}});
   for (size_t i = 0; i < held.size(); ++i) held[i] += 1.5f * conditioned[i];
   QVERIFY(close(m_window->currentLatent(), held));
   QVERIFY(waitForImage());
@@ -148,8 +148,11 @@ void TestAttributePanel::userAttributeAddsARow() {
   QApplication::processEvents();
   QVERIFY(panel->row(0)->slider()->x() > 0);  // laid out: the label comes first
   for (int i = 1; i < 5; ++i) QCOMPARE(panel->row(i)->slider()->x(), panel->row(0)->slider()->x());
+  const std::vector<float> before = m_window->currentLatent();
   panel->row(3)->spinBox()->setValue(-1.0);
-  QVERIFY(close(m_window->currentLatent(), {0.0f, 0.0f, 0.0f, -1.0f, 0.0f}));
+  std::vector<float> expected = before;
+  expected[3] -= 1.0f;
+  QVERIFY(close(m_window->currentLatent(), expected));
   QVERIFY(waitForImage());
   QVERIFY(samePixels(m_window->imageView()->image(),
                      referenceImage(m_path, m_window->currentLatent())));

@@ -205,7 +205,7 @@ void TestInterpolationPanel::clickingAFrameLoadsItIntoTheMainView() {
   QCOMPARE(m_window->undoStack()->count(), undoSteps + 1);
   m_window->undoStack()->undo();
   QVERIFY(waitForImage());
-  QCOMPARE(m_window->currentLatent(), std::vector<float>(kDim, 0.0f));
+  QCOMPARE(m_window->currentLatent(), openingLatent(kDim));
   // A click between frames loads nothing.
   QTest::mouseClick(strip, Qt::LeftButton, Qt::NoModifier, QPoint(1, 1));
   QCOMPARE(m_window->undoStack()->index(), undoSteps);

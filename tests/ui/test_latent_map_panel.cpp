@@ -324,6 +324,16 @@ void TestLatentMapPanel::selectionsBecomeAnAttributeAndEndpoints() {
   std::vector<float> moved = m_window->latentPanel()->values();
   for (size_t d = 0; d < moved.size(); ++d) moved[d] += expected.direction[d];
   QVERIFY(closeVectors(m_window->currentLatent(), moved));
+
+  // It is stored with the model's analysis, so the next start shows its slider again; the
+  // fixture's checkpoint is then put back for the other tests.
+  ModelInfo info = load_model(m_scene.path.toStdString()).info;
+  QVERIFY(info.attributes.count("Left") == 1);
+  QCOMPARE(info.attributes.at("Left").source, std::string("latent map selection"));
+  QVERIFY(closeVectors(info.attributes.at("Left").direction, expected.direction));
+  QVERIFY2(m_messages.isEmpty(), qPrintable(m_messages.join('\n')));
+  info.attributes.erase("Left");
+  update_checkpoint_info(m_scene.path.toStdString(), info);
 }
 
 void TestLatentMapPanel::exportsPngAndPdf() {

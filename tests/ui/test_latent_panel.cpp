@@ -159,8 +159,7 @@ void TestLatentPanel::largeLatentShowsTheMostSensitiveDimensionsFirst() {
   const int top = panel()->rowOrder().front();
   drag(panel()->row(top)->slider(), 150);
   QVERIFY(waitForImage());
-  std::vector<float> expected(20, 0.0f);
-  expected[size_t(top)] = 1.5f;
+  const std::vector<float> expected = openingLatentWith(20, {{top, 1.5f}});
   QCOMPARE(m_window->currentLatent(), expected);
   QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_wide, expected)));
   // Back to index order through the combo box; the latent stays.
@@ -280,7 +279,7 @@ void TestLatentPanel::randomiseStaysWithinTheTruncation() {
     QTest::mouseClick(randomise, Qt::LeftButton);
     QVERIFY(waitForImage());
     const std::vector<float> z = m_window->currentLatent();
-    QVERIFY(z != std::vector<float>(20, 0.0f));
+    QVERIFY(z != openingLatent(20));
     for (float v : z) QVERIFY2(std::abs(v) <= 0.4f, qPrintable(QString::number(v)));
     QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_wide, z)));
   }
@@ -298,7 +297,7 @@ void TestLatentPanel::resetAndPerSliderReset() {
   QVERIFY(samePixels(m_window->imageView()->image(), referenceImage(m_wide, expected)));
   QTest::mouseClick(button(panel(), "Reset"), Qt::LeftButton);
   QVERIFY(waitForImage());
-  QCOMPARE(m_window->currentLatent(), std::vector<float>(20, 0.0f));
+  QCOMPARE(m_window->currentLatent(), openingLatent(20));
 }
 
 QTEST_MAIN(TestLatentPanel)

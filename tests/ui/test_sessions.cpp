@@ -135,7 +135,7 @@ void TestSessions::saveAndOpenRoundTripEverything() {
   QCOMPARE(m_window->undoStack()->count(), 1);  // opening is one undoable edit
   m_window->undoStack()->undo();
   QVERIFY(settle(m_window.get()));
-  QCOMPARE(m_window->currentLatent(), std::vector<float>(5, 0.0f));
+  QCOMPARE(m_window->currentLatent(), openingLatent(5));
 }
 
 void TestSessions::aSessionOpensItsOwnModel() {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/sampling.h"
 #include "core/model/model_file.h"
 #include "core/model/vae_model.h"
 
@@ -40,6 +41,19 @@ inline void saveTinyVae(const QString& path, ImageShape shape, int64_t latentDim
     info.attributes[name] = a;
   }
   save_checkpoint(path.toStdString(), model, info);
+}
+
+// Where a model without a stored GMM opens and Reset returns to: the prior sample of seed 0.
+inline std::vector<float> openingLatent(int64_t dim) {
+  const auto z = latents_from_seed(0, 1, dim).to(torch::kFloat32).contiguous();
+  return std::vector<float>(z.data_ptr<float>(), z.data_ptr<float>() + dim);
+}
+
+// The opening latent with some values replaced: {{index, value}, ...}.
+inline std::vector<float> openingLatentWith(int64_t dim, const std::map<int, float>& values) {
+  std::vector<float> z = openingLatent(dim);
+  for (const auto& [i, v] : values) z[size_t(i)] = v;
+  return z;
 }
 
 // A model image [C, H, W] mapped to 8-bit pixels with pixel = round((x - lo) * (255 / (hi - lo)))

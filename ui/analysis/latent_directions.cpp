@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/analysis/projection.h"
+#include "core/analysis/sampling.h"
 #include "core/fitting/latent_axes.h"
 #include "core/model/model_info.h"
 
@@ -15,6 +16,9 @@ namespace {
 
 // Axes shorter than this (a direction the data never moves along) get coordinate 0.
 constexpr double kMinAxisVariance = 1e-12;
+
+// The prior sample a model without a stored mean opens on (see homeLatent).
+constexpr uint64_t kHomeSeed = 0;
 
 double dot(const std::vector<float>& a, const std::vector<float>& b) {
   double sum = 0.0;
@@ -51,8 +55,11 @@ std::vector<float> LatentDirections::fromAxisCoordinates(const std::vector<doubl
 }
 
 std::vector<float> homeLatent(const ModelInfo* info, int dimensions) {
+  if (!info || !info->gmm || info->gmm->dim != dimensions) {
+    if (dimensions <= 0) return {};
+    return toVector<float>(latents_from_seed(kHomeSeed, 1, dimensions).to(torch::kFloat32));
+  }
   std::vector<float> home(size_t(dimensions), 0.0f);
-  if (!info || !info->gmm || info->gmm->dim != dimensions) return home;
   const GaussianMixture& g = *info->gmm;
   double total = 0.0;
   for (int64_t k = 0; k < g.components; ++k) total += g.weights[size_t(k)];

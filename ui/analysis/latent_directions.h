@@ -30,8 +30,9 @@ struct LatentDirections {
 };
 
 // Where a model's sliders start and Reset returns to: the mean of the GMM stored with the model
-// (the data's mean in latent space) when it has one, else 0, the prior's mean. A VAE with a
-// large latent can decode 0 to no face at all, since the data rarely lies near the origin.
+// (the data's mean in latent space) when it has one, else the prior sample of seed 0 (the
+// interpolation dock's first seed). Not 0, the prior's mean: the data rarely lies near the
+// origin, and a GAN decodes z = 0 to a flat, noisy square.
 std::vector<float> homeLatent(const ModelInfo* info, int dimensions);
 
 // How far each dimension's slider reaches, symmetric about 0: at least `least`, and far enough

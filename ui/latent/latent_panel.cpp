@@ -45,7 +45,8 @@ LatentPanel::LatentPanel(QWidget* parent)
   m_randomise->setToolTip(tr("Draw a new latent from the prior N(0, I)"));
   m_reset = new QPushButton(tr("Reset"), this);
   m_reset->setToolTip(
-      tr("Back to the data's mean (the stored GMM's) or, without a GMM, to 0, the prior's mean"));
+      tr("Back to the data's mean (the stored GMM's) or, without a GMM, to the prior sample "
+         "of seed 0 the model opened on"));
   m_truncation = new QDoubleSpinBox(this);
   m_truncation->setRange(0.1, kRange);
   m_truncation->setSingleStep(0.1);

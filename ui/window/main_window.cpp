@@ -127,8 +127,8 @@ void MainWindow::createHelpers() {
   connect(this, &MainWindow::latentChanged, m_sessions, &SessionKeeper::scheduleAutosave);
   connect(m_undo, &QUndoStack::indexChanged, m_sessions, &SessionKeeper::scheduleAutosave);
   // The latent map's selections become attributes and interpolation endpoints.
-  connect(m_analysisDocks->map(), &LatentMapPanel::attributeCreated, m_attributes,
-          &AttributePanel::addAttribute);
+  connect(m_analysisDocks->map(), &LatentMapPanel::attributeCreated, this,
+          &MainWindow::addSelectionAttribute);
   connect(m_analysisDocks->map(), &LatentMapPanel::endpointRequested, interpolation,
           [interpolation](int endpoint, const std::vector<float>& latent, const QString& source) {
             interpolation->setEndpoint(endpoint, latent, QImage(), source);

@@ -130,6 +130,8 @@ class MainWindow : public QMainWindow, public LatentHost {
   void showModelInfo();
   void switchDevice(const QString& device);
   void analyseWithDataset();  // asks for the data set, then startAnalysis
+  // A latent map selection's attribute: a new slider, and stored with the model's analysis.
+  void addSelectionAttribute(const QString& name, const std::vector<float>& direction);
 
   QString m_device;
   ModelSummary m_model;

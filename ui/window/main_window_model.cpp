@@ -10,9 +10,11 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
+#include "core/model/model_info.h"
 #include "ui/analysis/background_job.h"
 #include "ui/analysis/latent_analysis.h"
 #include "ui/analysis/model_store.h"
+#include "ui/attributes/attribute_panel.h"
 #include "ui/latent/realism_meter.h"
 #include "ui/render/device_choice.h"
 #include "ui/render/render_worker.h"
@@ -169,6 +171,25 @@ void MainWindow::switchDevice(const QString& device) {
   m_reloadPath = m_model.path;
   statusBar()->showMessage(tr("Loading the model on %1…").arg(device));
   m_worker->requestLoad(m_model.path, device);
+}
+
+void MainWindow::addSelectionAttribute(const QString& name, const std::vector<float>& direction) {
+  m_attributes->addAttribute(name, direction);
+  try {
+    const StoredAnalysis stored = storeAnalysis(m_model, [&](ModelInfo& info) {
+      AttributeVector attribute;
+      attribute.direction = direction;
+      attribute.method = "user";
+      attribute.source = "latent map selection";
+      info.attributes[name.toStdString()] = attribute;
+    });
+    statusBar()->showMessage(tr("Attribute %1 stored in %2").arg(name, stored.path), 5000);
+    if (!stored.notes.isEmpty())
+      m_showMessage(tr("Attribute stored"), stored.notes.join(QLatin1Char('\n')));
+  } catch (const std::exception& e) {
+    // The slider stays for this session; the user learns why it will not come back.
+    m_showMessage(tr("Could not store the attribute"), QString::fromStdString(e.what()));
+  }
 }
 
 }  // namespace latentlab::ui
