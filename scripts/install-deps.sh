@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   # GUI
   qt6-base-dev qt6-base-dev-tools libgl-dev libqcustomplot-dev libqcustomplot2.1-qt6
-  libqt6svg6  # the SVG application icon
+  libqt6svg6 qt6-svg-dev  # the SVG application icon; the latent map's SVG export (QSvgGenerator)
   # tensors and models; OpenMP OpenBLAS (the pthread build fights LibTorch's OpenMP threads)
   libtorch-dev libopenblas0-openmp
   libgloo-dev  # headers of the Gloo backend of c10d (data-parallel training; symbols in libtorch_cpu)

@@ -3,11 +3,13 @@
 #include <qcustomplot.h>
 
 #include <QFileInfo>
+#include <QSvgGenerator>
 #include <QVBoxLayout>
 #include <algorithm>
 
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
+#include "ui/latent_map/point_raster.h"
 
 namespace latentlab::ui {
 
@@ -17,6 +19,9 @@ constexpr double kPointSize = 3.0;  // pixels: visible, yet 70,000 of them do no
 constexpr int kPointAlpha = 150;  // dense regions look denser; a lone point still shows its colour
 constexpr size_t kLayers = 4;     // interleaved draw order of the groups (see setGroups)
 constexpr int kClickSlop = 4;     // pixels the mouse may move and still make a click
+// Beyond this many points the map is drawn as an image per repaint (point_raster.h): QCustomPlot's
+// scatters take ~45 ms per replot at 70,000 points and grow linearly.
+constexpr int kRasterAbove = 50000;
 const QColor kMarkerColour(220, 20, 60);
 
 QCPGraph* addScatterGraph(QCustomPlot* plot, QCPLayer* layer, const QCPScatterStyle& style) {
@@ -67,6 +72,7 @@ LatentScatterView::LatentScatterView(QWidget* parent)
                                       QColor(255, 255, 255, 160), 16));
   m_markerGraph->setAntialiasedScatters(true);
   m_markerGraph->removeFromLegend();
+  m_raster = new PointRaster(m_plot, m_plot->layer(QStringLiteral("main")));
 
   m_plot->installEventFilter(this);
   connect(m_plot, &QCustomPlot::mousePress, this, &LatentScatterView::onMousePress);
@@ -85,6 +91,7 @@ void LatentScatterView::setPoints(std::vector<double> x, std::vector<double> y,
   m_plot->yAxis->setLabel(yLabel);
   m_hovered = -1;
   clearGraphs(m_groupGraphs);  // drawn again by setGroups, which the caller calls next
+  m_raster->clear();
   m_group.assign(size_t(m_points.size()), -1);
   m_groups.clear();
   rescale();
@@ -100,34 +107,60 @@ void LatentScatterView::setGroups(const std::vector<int>& group, const QVector<G
   m_group = group;
   m_group.resize(size_t(m_points.size()), -1);
   m_groups = groups;
+  if (m_points.size() > kRasterAbove) {
+    drawAsRaster();
+  } else {
+    m_raster->clear();
+    drawAsGraphs();
+  }
+  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LatentScatterView::drawAsGraphs() {
   // Each group is split into kLayers graphs by point index, drawn layer by layer (every group's
   // first part, then every group's second, ...), so no class is buried under the classes drawn
   // after it and overlaps look mixed, as in a plot of shuffled points.
-  const size_t parts = size_t(groups.size()) * kLayers;
+  const size_t parts = size_t(m_groups.size()) * kLayers;
   std::vector<QVector<QCPGraphData>> data(parts);
   for (size_t i = 0; i < m_group.size(); ++i)
-    if (m_group[i] >= 0 && m_group[i] < groups.size()) {
+    if (m_group[i] >= 0 && m_group[i] < m_groups.size()) {
       const QPointF p = m_points.at(int(i));
-      data[(i % kLayers) * size_t(groups.size()) + size_t(m_group[i])].append({p.x(), p.y()});
+      data[(i % kLayers) * size_t(m_groups.size()) + size_t(m_group[i])].append({p.x(), p.y()});
     }
   for (size_t part = 0; part < parts; ++part) {
-    const int g = int(part % size_t(groups.size()));
-    QColor colour = groups[g].colour;
-    colour.setAlpha(kPointAlpha);
-    QCPGraph* graph =
-        addScatterGraph(m_plot, m_plot->layer(QStringLiteral("main")),
-                        QCPScatterStyle(QCPScatterStyle::ssSquare, colour, colour, kPointSize));
-    graph->setName(groups[g].name);
+    const int g = int(part % size_t(m_groups.size()));
+    QCPGraph* graph = addGroupGraph(g, part < size_t(m_groups.size()));
     graph->data()->set(data[part], /*alreadySorted=*/false);
-    if (part < size_t(groups.size())) {
-      if (auto* item = m_plot->legend->itemWithPlottable(graph))
-        item->setTextColor(groups[g].colour.darker(130));
-    } else {
-      graph->removeFromLegend();
-    }
-    m_groupGraphs.push_back(graph);
   }
-  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LatentScatterView::drawAsRaster() {
+  std::vector<float> x(size_t(m_points.size())), y(x.size());
+  for (int i = 0; i < m_points.size(); ++i) {
+    const QPointF p = m_points.at(i);
+    x[size_t(i)] = float(p.x());
+    y[size_t(i)] = float(p.y());
+  }
+  QVector<QColor> colours;
+  for (const Group& g : m_groups) colours << g.colour;
+  m_raster->setPoints(std::move(x), std::move(y), m_group, colours);
+  // Empty graphs: the legend's entries, one per group.
+  for (int g = 0; g < m_groups.size(); ++g) addGroupGraph(g, true);
+}
+
+QCPGraph* LatentScatterView::addGroupGraph(int group, bool inLegend) {
+  QColor colour = m_groups[group].colour;
+  colour.setAlpha(kPointAlpha);
+  QCPGraph* graph =
+      addScatterGraph(m_plot, m_plot->layer(QStringLiteral("main")),
+                      QCPScatterStyle(QCPScatterStyle::ssSquare, colour, colour, kPointSize));
+  graph->setName(m_groups[group].name);
+  if (!inLegend)
+    graph->removeFromLegend();
+  else if (auto* item = m_plot->legend->itemWithPlottable(graph))
+    item->setTextColor(m_groups[group].colour.darker(130));
+  m_groupGraphs.push_back(graph);
+  return graph;
 }
 
 void LatentScatterView::setEllipses(const std::vector<std::vector<QPointF>>& outlines,
@@ -261,16 +294,22 @@ void LatentScatterView::onRectangle(const QRect& rect) {
 
 bool LatentScatterView::exportTo(const QString& path, QString* error) {
   const QString suffix = QFileInfo(path).suffix().toLower();
-  if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf")) {
-    if (error) *error = tr("%1: choose a .png or .pdf file name").arg(path);
+  if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf") &&
+      suffix != QLatin1String("svg")) {
+    if (error) *error = tr("%1: choose a .png, .pdf or .svg file name").arg(path);
     return false;
   }
   try {
     write_via_temporary(path.toStdString(), [&](const std::string& temporary) {
       const QString file = QString::fromStdString(temporary);
-      const bool ok =
-          suffix == QLatin1String("png") ? m_plot->savePng(file, 0, 0, 2.0) : m_plot->savePdf(file);
-      if (!ok) throw WriteError(temporary + ": QCustomPlot could not write the plot");
+      bool ok = false;
+      if (suffix == QLatin1String("png"))
+        ok = m_plot->savePng(file, 0, 0, 2.0);
+      else if (suffix == QLatin1String("pdf"))
+        ok = m_plot->savePdf(file);
+      else
+        ok = saveSvg(file);
+      if (!ok) throw WriteError(temporary + ": the plot could not be written");
     });
   } catch (const std::exception& e) {
     if (error) *error = QString::fromStdString(e.what());
@@ -278,6 +317,21 @@ bool LatentScatterView::exportTo(const QString& path, QString* error) {
   }
   return true;
 }
+
+bool LatentScatterView::saveSvg(const QString& file) {
+  // QCustomPlot has no SVG export; its painter draws into Qt's SVG generator like into a PDF.
+  QSvgGenerator svg;
+  svg.setFileName(file);
+  svg.setSize(m_plot->size());
+  svg.setViewBox(QRect(QPoint(0, 0), m_plot->size()));
+  svg.setTitle(tr("Latent map"));
+  QCPPainter painter;
+  if (!painter.begin(&svg)) return false;
+  m_plot->toPainter(&painter, m_plot->width(), m_plot->height());
+  return painter.end() && QFileInfo(file).size() > 0;
+}
+
+bool LatentScatterView::rasterised() const { return !m_raster->isEmpty(); }
 
 double LatentScatterView::timedReplot() {
   m_plot->replot(QCustomPlot::rpImmediateRefresh);

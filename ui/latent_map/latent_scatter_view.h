@@ -1,9 +1,12 @@
 #pragma once
-// The 2D latent scatter: our facade over QCustomPlot, so nothing else includes qcustomplot.h
+// The 2D latent scatter: our facade over QCustomPlot, so nothing else includes qcustomplot.h (but
+// point_raster.h, its part)
 // (SciQLopPlots' SciQLopPlot). Data comes in as plain coordinates and group numbers.
 //
 // Speed with 70,000 points: one QCPGraph per colour group, no lines, small squares, no
-// antialiasing, adaptive sampling (points that land on the same pixels are drawn once). The
+// antialiasing, adaptive sampling (points that land on the same pixels are drawn once). Above
+// 50,000 points (up to CelebA's 200,000) the points are one image rasterised per repaint instead
+// (point_raster.h), and the graphs only hold the legend. The
 // current-latent marker lives on its own buffered layer, so moving it repaints that layer alone
 // instead of every point (QCustomPlot's "Plot Performance Improvement" page). Hit testing
 // (hover, click, rectangle) runs over our own copy of the coordinates (scatter_points.h), so
@@ -23,6 +26,8 @@ class QCustomPlot;
 class QMouseEvent;
 
 namespace latentlab::ui {
+
+class PointRaster;
 
 class LatentScatterView : public QWidget {
   Q_OBJECT
@@ -53,6 +58,7 @@ class LatentScatterView : public QWidget {
   void rescale();  // zoom to fit all points
 
   int pointCount() const { return m_points.size(); }
+  bool rasterised() const;  // drawn as one image (many points) rather than as scatter graphs
   QString xLabel() const;
   QString yLabel() const;
   QPointF point(int index) const { return m_points.at(index); }
@@ -66,8 +72,8 @@ class LatentScatterView : public QWidget {
   int pointAt(QPoint pixel, int radius = 5) const;
   std::vector<int> pointsIn(const QRect& pixels) const;
 
-  // Writes the plot as .png (twice the on-screen resolution) or .pdf, atomically. False with a
-  // message in error on failure.
+  // Writes the plot as .png (twice the on-screen resolution), .pdf or .svg, atomically. False with
+  // a message in error on failure.
   bool exportTo(const QString& path, QString* error = nullptr);
   // One full repaint of every layer, timed by QCustomPlot (ms): for the 70,000-point measurement.
   double timedReplot();
@@ -86,6 +92,10 @@ class LatentScatterView : public QWidget {
   void onMouseRelease(QMouseEvent* event);
   void onRectangle(const QRect& rect);
   void clearGraphs(std::vector<QCPGraph*>& graphs);
+  bool saveSvg(const QString& file);
+  void drawAsGraphs();
+  void drawAsRaster();
+  QCPGraph* addGroupGraph(int group, bool inLegend);  // in m_groups[group]'s colour
   ScatterPoints::PixelTransform pixelTransform() const;
 
   QCustomPlot* m_plot;
@@ -94,6 +104,7 @@ class LatentScatterView : public QWidget {
   QCPGraph* m_selectionGraph;
   QCPGraph* m_markerGraph;
   std::vector<QCPGraph*> m_groupGraphs;
+  PointRaster* m_raster;  // the points when there are too many for graphs (owned by m_plot)
   std::vector<QCPCurve*> m_ellipses;
   ScatterPoints m_points;
   std::vector<int> m_group;  // per point
