@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/io/atomic_file.h"
+#include "ui/interpolation/endpoint_view.h"
 #include "ui/interpolation/interpolation_dock.h"
 #include "ui/interpolation/interpolation_panel.h"
 #include "ui/window/main_window.h"
