@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 
 #include "core/analysis/interpolation.h"
@@ -117,6 +118,54 @@ Session session_from_json(const json& j) {
     s.smooth_scaling = view["smooth_scaling"].get<bool>();
   }
   return s;
+}
+
+namespace {
+
+// Stops the parse at the first event that settles whether the top level is a session object.
+class SessionSniffer : public nlohmann::json_sax<json> {
+ public:
+  bool is_session = false;
+
+  bool null() override { return scalar(); }
+  bool boolean(bool) override { return scalar(); }
+  bool number_integer(number_integer_t) override { return scalar(); }
+  bool number_unsigned(number_unsigned_t) override { return scalar(); }
+  bool number_float(number_float_t, const string_t&) override { return scalar(); }
+  bool string(string_t&) override { return scalar(); }
+  bool binary(binary_t&) override { return scalar(); }
+  bool start_object(std::size_t) override {
+    ++depth_;
+    return true;
+  }
+  bool key(string_t& name) override {
+    is_session = depth_ == 1 && name == "latentlab_session";
+    return !is_session;
+  }
+  bool end_object() override { return --depth_ > 0; }
+  bool start_array(std::size_t) override { return ++depth_ > 1; }  // a top-level array: no
+  bool end_array() override { return --depth_ > 0; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  bool scalar() const { return depth_ > 0; }  // a top-level scalar: no
+  int depth_ = 0;
+};
+
+}  // namespace
+
+bool is_session_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  SessionSniffer sniffer;
+  try {
+    json::sax_parse(in, &sniffer);
+  } catch (const std::exception&) {
+    return false;  // a directory or a stream error
+  }
+  return sniffer.is_session;
 }
 
 Session read_session(const std::string& path) {

@@ -41,6 +41,11 @@ Session session_from_json(const nlohmann::json& j);
 // Throws InputError "PATH: what is wrong" for a missing, unreadable or malformed file.
 Session read_session(const std::string& path);
 
+// True when the file is a JSON object holding a "latentlab_session" key at its top level: a
+// session rather than a latent file, which is JSON too. Reads only as far as that key and never
+// throws (a file that cannot be read or parsed is no session).
+bool is_session_file(const std::string& path);
+
 // Written atomically. Throws WriteError when the file cannot be written.
 void write_session(const std::string& path, const Session& session);
 

@@ -171,3 +171,27 @@ TEST(Session, ChecksTheLatentLengthAgainstAModel) {
 TEST(Session, AnUnwritablePathThrowsWriteError) {
   EXPECT_THROW(write_session("/nonexistent-folder/s.json", example()), WriteError);
 }
+
+TEST(Session, IsSessionFileTellsSessionsFromLatentFiles) {
+  TempDir dir;
+  const auto file = [&](const std::string& name, const std::string& bytes) {
+    write_file_atomically(dir.file(name), bytes);
+    return dir.file(name);
+  };
+  Session s = example();
+  s.latent.assign(100000, 0.5f);  // the key comes after a long latent in the written layout
+  s.endpoint_a.reset();
+  write_session(dir.file("written.json"), s);
+  EXPECT_TRUE(is_session_file(dir.file("written.json")));
+  EXPECT_TRUE(is_session_file(file("key_only.json", R"({"latentlab_session": 1)")));  // cut after
+  EXPECT_FALSE(is_session_file(file("latent.json", "[1, 2, 3]")));
+  EXPECT_FALSE(is_session_file(file("rows.json", "[[1, 2], [3, 4]]")));
+  EXPECT_FALSE(is_session_file(file("object.json", R"({"latent": [1, 2]})")));
+  EXPECT_FALSE(is_session_file(file("nested.json", R"({"a": {"latentlab_session": 1}})")));
+  EXPECT_FALSE(is_session_file(file("number.json", "1")));
+  EXPECT_FALSE(is_session_file(file("empty.json", "")));
+  EXPECT_FALSE(is_session_file(file("text.json", "not json")));
+  EXPECT_FALSE(is_session_file(file("deep.json", std::string(100000, '['))));
+  EXPECT_FALSE(is_session_file(dir.file("missing.json")));
+  EXPECT_FALSE(is_session_file(dir.path()));  // a folder
+}

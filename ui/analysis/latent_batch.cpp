@@ -7,6 +7,7 @@
 #include "core/analysis/sampling.h"
 #include "core/common/error.h"
 #include "core/image/image_io.h"
+#include "core/io/latent_io.h"
 #include "core/model/model.h"
 #include "ui/analysis/background_job.h"
 #include "ui/render/tensor_image.h"
@@ -66,6 +67,13 @@ std::vector<QImage> decodeLatents(Model& model, const std::vector<Latent>& laten
 
 Latent latentFromSeed(quint64 seed, int dim) {
   return toLatent(latents_from_seed(seed, 1, dim)[0]);
+}
+
+std::vector<Latent> readLatentFile(const QString& path, int dim) {
+  const auto z = read_latents(path.toStdString(), dim);
+  std::vector<Latent> out;
+  for (int64_t i = 0; i < z.size(0); ++i) out.push_back(toLatent(z[i]));
+  return out;
 }
 
 EncodedImage encodeImageFile(Model& model, const QString& path, BackgroundJob& job) {

@@ -1,7 +1,8 @@
 #pragma once
 // Batch work on latents for the panels: interpolation paths, one batch decode to QImages, latents
-// from seeds and from image files. Everything that calls the model runs inside a BackgroundJob,
-// never on the UI thread. LibTorch stays in the .cpp, so widgets may include this header.
+// from seeds, latent files and image files. Everything that calls the model runs inside a
+// BackgroundJob, never on the UI thread. LibTorch stays in the .cpp, so widgets may include this
+// header.
 #include <QImage>
 #include <QString>
 #include <vector>
@@ -23,6 +24,11 @@ std::vector<Latent> interpolateLatents(const std::vector<Latent>& keyframes, int
 // All latents decoded in one model call and converted like the main view's images
 // (tensorToImage: the pixels the CLI writes). Throws for a latent of the wrong length.
 std::vector<QImage> decodeLatents(Model& model, const std::vector<Latent>& latents);
+
+// The latents of a latent file (.json or .npy: core's read_latents, the CLI's --z), each of dim
+// values. Throws InputError "PATH: what is wrong" for a file that is not one, or of another
+// latent length.
+std::vector<Latent> readLatentFile(const QString& path, int dim);
 
 // core's latents_from_seed(seed, 1, dim): the CLI's `seed:N` latent.
 Latent latentFromSeed(quint64 seed, int dim);

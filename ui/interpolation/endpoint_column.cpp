@@ -10,16 +10,18 @@
 #include <limits>
 #include <memory>
 
+#include "core/common/error.h"
 #include "ui/analysis/background_job.h"
 #include "ui/analysis/latent_batch.h"
 #include "ui/interpolation/endpoint_view.h"
+#include "ui/window/dropped_file.h"
 
 namespace latentlab::ui {
 
 EndpointColumn::EndpointColumn(const QString& name, const QString& title, int seed, QWidget* parent)
     : QWidget(parent) {
   m_view = new EndpointView(title);
-  connect(m_view, &EndpointView::fileDropped, this, &EndpointColumn::setFromImage);
+  connect(m_view, &EndpointView::fileDropped, this, &EndpointColumn::setFromFile);
 
   // Object names ("currentA", "seedB", ...) let tests and scripts find the buttons.
   auto* current = new QToolButton;
@@ -164,6 +166,25 @@ void EndpointColumn::setFromImage(const QString& path) {
       },
       [this, result, name] { set(result->latent, result->thumbnail, name); },
       tr("Could not use %1 as an endpoint").arg(name));
+}
+
+void EndpointColumn::setFromLatentFile(const QString& path) {
+  if (!m_model.isValid()) return;
+  const QString name = QFileInfo(path).fileName();
+  try {
+    // Latent files are small: read on the UI thread.
+    set(readLatentFile(path, m_model.latentDim).front(), {}, name);
+  } catch (const Error& e) {
+    emit errorOccurred(tr("Could not use %1 as an endpoint").arg(name),
+                       QString::fromStdString(e.what()));
+  }
+}
+
+void EndpointColumn::setFromFile(const QString& path) {
+  if (droppedFileKind(path) == DroppedKind::Latent)
+    setFromLatentFile(path);
+  else
+    setFromImage(path);
 }
 
 void EndpointColumn::chooseImage() {

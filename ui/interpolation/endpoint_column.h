@@ -1,9 +1,9 @@
 #pragma once
 // One endpoint of the interpolation panel: its latent, its thumbnail (EndpointView) and the ways
-// to set it: Current (the main view's latent), Image… or a dropped file (a VAE encodes it, a GAN
-// projects it), and Seed (the CLI's seed:N). Decoding and encoding run on a job of the endpoint's
-// own, so A, B and a slow inversion never wait for each other; a newer request (or a new model)
-// supersedes a running one, whose result and errors are then dropped.
+// to set it: Current (the main view's latent), Image… or a dropped image (a VAE encodes it, a GAN
+// projects it), a dropped latent file, and Seed (the CLI's seed:N). Decoding and encoding run on a
+// job of the endpoint's own, so A, B and a slow inversion never wait for each other; a newer
+// request (or a new model) supersedes a running one, whose result and errors are then dropped.
 #include <QWidget>
 #include <functional>
 #include <optional>
@@ -44,6 +44,11 @@ class EndpointColumn : public QWidget {
   // Encodes the file in the background; a file that is not an image gives errorOccurred and
   // keeps the endpoint.
   void setFromImage(const QString& path);
+  // The first latent of a .json or .npy latent file; a file that is not one, or of another
+  // latent length, gives errorOccurred and keeps the endpoint.
+  void setFromLatentFile(const QString& path);
+  // A dropped file: a latent file, else an image.
+  void setFromFile(const QString& path);
 
  signals:
   void changed();           // set or cleared

@@ -17,7 +17,9 @@ EndpointView::EndpointView(const QString& title, QWidget* parent) : QFrame(paren
   setFrameShape(QFrame::StyledPanel);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   setAcceptDrops(true);
-  setToolTip(tr("Endpoint %1. Drop an image file here to encode it.").arg(title));
+  setToolTip(
+      tr("Endpoint %1. Drop an image file here to encode it, or a latent file (.json, .npy).")
+          .arg(title));
 }
 
 void EndpointView::setThumbnail(const QImage& image, const QString& caption) {

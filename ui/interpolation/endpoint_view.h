@@ -1,6 +1,7 @@
 #pragma once
 // One endpoint of the interpolation panel: the decoded endpoint as a crisp thumbnail with a
-// caption saying where it came from. An image file dropped onto it asks the panel to encode it.
+// caption saying where it came from. A file dropped onto it (an image to encode, a latent file)
+// goes to its column.
 #include <QFrame>
 #include <QImage>
 

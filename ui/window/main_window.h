@@ -48,6 +48,13 @@ class MainWindow : public QMainWindow, public LatentHost {
   // Opens a checkpoint or TorchScript file in the background. On success the model replaces the
   // current one; on failure the message handler is told and the current model stays.
   void openCheckpoint(const QString& path) override;
+  // A file dropped on the window or chosen by the user, sent where its kind is opened
+  // (dropped_file.h): an image is encoded, a latent file loaded, a session opened, anything else
+  // opened as a model.
+  void openFile(const QString& path);
+  // Shows the first latent of a .json or .npy latent file as one undoable edit; a file that is
+  // not one, or holds latents of another size, gives a message naming it and changes nothing.
+  void openLatentFile(const QString& path);
 
   // Errors the user must see (a file that would not open). A QMessageBox by default; tests
   // install their own so nothing modal blocks them.

@@ -1,4 +1,5 @@
-// MainWindow's menus, recent files, drag and drop, saved layout and About box.
+// MainWindow's menus, recent files, drag and drop (and the latent files it opens), saved layout
+// and About box.
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -15,6 +16,8 @@
 #include <QStatusBar>
 #include <QUndoStack>
 
+#include "core/common/error.h"
+#include "ui/analysis/latent_batch.h"
 #include "ui/interpolation/interpolation_dock.h"
 #include "ui/latent/latent_panel.h"
 #include "ui/widgets/image_view.h"
@@ -174,7 +177,47 @@ void MainWindow::dropEvent(QDropEvent* event) {
   const QString path = droppedLocalFile(event->mimeData());
   if (path.isEmpty()) return;
   event->acceptProposedAction();
-  openCheckpoint(path);
+  openFile(path);
+}
+
+void MainWindow::openFile(const QString& path) {
+  switch (droppedFileKind(path)) {
+    case DroppedKind::Image:
+      m_imageFiles->openImage(path);
+      break;
+    case DroppedKind::Latent:
+      openLatentFile(path);
+      break;
+    case DroppedKind::Session:
+      m_sessions->openSession(path);
+      break;
+    case DroppedKind::Model:
+      openCheckpoint(path);
+      break;
+  }
+}
+
+void MainWindow::openLatentFile(const QString& path) {
+  const QString title = tr("Could not open the latent file");
+  if (!m_model.isValid()) {
+    m_showMessage(title, tr("Open a model first: %1 holds latents for one.").arg(path));
+    return;
+  }
+  std::vector<std::vector<float>> latents;
+  try {
+    // Latent files are small: read on the UI thread, like a session.
+    latents = readLatentFile(path, m_model.latentDim);
+  } catch (const Error& e) {
+    m_showMessage(title, QString::fromStdString(e.what()));
+    return;
+  }
+  const QString name = QFileInfo(path).fileName();
+  loadLatent(latents.front(), tr("Open latent %1").arg(name), QImage());
+  statusBar()->showMessage(
+      latents.size() == 1
+          ? tr("Opened the latent of %1").arg(name)
+          : tr("Opened the first of the %1 latents of %2").arg(latents.size()).arg(name),
+      5000);
 }
 
 }  // namespace latentlab::ui

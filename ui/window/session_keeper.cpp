@@ -140,8 +140,9 @@ bool SessionKeeper::openSession(const QString& path) {
   }
   const QString model = QString::fromStdString(session.model_path);
   if (!QFileInfo(model).isFile()) {
-    m_host.showMessage(tr("Could not open the session"),
-                       tr("%1: its model %2 does not exist (moved or deleted?).").arg(path, model));
+    m_host.showMessage(
+        tr("Could not open the session"),
+        tr("%1: its model %2 does not exist (no such file: moved or deleted?).").arg(path, model));
     return false;
   }
   if (path != autosavePath()) m_path = path;  // Save Session never writes into the autosave
