@@ -94,13 +94,7 @@ TEST(SubpixelConv, OtherShapesAreLeftToLibTorch) {
 
 TEST(SubpixelConv, VaeDecoderInInferenceEqualsTheTrainingPath) {
   torch::manual_seed(0);
-  ConvVaeOptions o;
-  o.image_shape = {3, 64, 64};
-  o.channels = {8, 16, 32, 64};
-  o.hidden = 32;
-  o.latent_dim = 6;
-  o.batch_norm = true;
-  ConvVae vae(o);
+  ConvVae vae(face_vae_options());
   randomise_running_stats(*vae);
   vae->eval();
   const auto z = torch::randn({4, 6});

@@ -137,7 +137,7 @@ void TestScatterRaster::exportsPngPdfAndSvg() {
   QVERIFY(svg.open(QIODevice::ReadOnly));
   const QByteArray text = svg.readAll();
   QVERIFY(text.contains("<svg"));
-  QVERIFY(text.contains("<image"));                           // the raster, embedded
+  QVERIFY(text.contains("<image"));                              // the raster, embedded
   QVERIFY(text.contains(">left<") && text.contains(">right<"));  // the legend, as text
   QString error;
   QVERIFY(!m_view->exportTo(m_dir.filePath("map.bmp"), &error));

@@ -220,9 +220,9 @@ bool LatentMapPanel::exportTo(const QString& path, QString* error) {
 }
 
 void LatentMapPanel::chooseExportFile() {
-  const QString path =
-      QFileDialog::getSaveFileName(this, tr("Export Latent Map"), QStringLiteral("latent-map.png"),
-                                   tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export Latent Map"), QStringLiteral("latent-map.png"),
+      tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
   if (path.isEmpty()) return;
   QString error;
   if (!exportTo(path, &error)) emit messageRequested(tr("Could not export the map"), error);
