@@ -175,20 +175,24 @@ man_pages)
       man --warnings -E UTF-8 -l -Tutf8 -Z "$prefix/share/man/man1/$page.1.gz" 2>&1 > /dev/null)
     [ -z "$warnings" ] || fail "$page.1: $warnings"
   done
+  # Pages read into variables first: `man | grep -q` dies of SIGPIPE under pipefail when grep
+  # stops at the first match before man has written everything.
   text=$(MANWIDTH=200 man -l "$prefix/share/man/man1/latentlab-cli.1.gz" 2>/dev/null | col -b)
+  roff=$(zcat "$prefix/share/man/man1/latentlab-cli.1.gz")
+  gui_text=$(MANWIDTH=200 man -l "$prefix/share/man/man1/latentlab.1.gz" 2>/dev/null | col -b)
   verbs=$("$prefix/bin/latentlab-cli" --help | sed -n '/^Subcommands:/,$s/^  \([a-z-]*\) .*/\1/p')
   [ "$(wc -w <<< "$verbs")" -ge 10 ] || fail "latentlab-cli --help lists too few verbs: $verbs"
   for verb in $verbs; do
-    zcat "$prefix/share/man/man1/latentlab-cli.1.gz" | grep -qxF ".SS ${verb//-/\\-}" ||
+    grep -qxF ".SS ${verb//-/\\-}" <<< "$roff" ||
       fail "latentlab-cli.1 has no section for $verb"
     section=$(sed -n "/^   $verb\$/,/^   [a-z-]*\$/p" <<< "$text")
     for option in $("$prefix/bin/latentlab-cli" "$verb" --help | grep -o -- '--[a-z0-9-]*' | sort -u); do
       grep -q -- "$option" <<< "$section" || fail "latentlab-cli.1: $verb has no $option"
     done
   done
-  for option in $("$prefix/bin/latentlab" --help | grep -o -- '--[a-z0-9-]*' | sort -u); do
-    MANWIDTH=200 man -l "$prefix/share/man/man1/latentlab.1.gz" 2>/dev/null | col -b |
-      grep -q -- "$option" || fail "latentlab.1 has no $option"
+  gui_options=$(QT_QPA_PLATFORM=offscreen "$prefix/bin/latentlab" --help | grep -o -- '--[a-z0-9-]*')
+  for option in $(sort -u <<< "$gui_options"); do
+    grep -q -- "$option" <<< "$gui_text" || fail "latentlab.1 has no $option"
   done
   ;;
 
