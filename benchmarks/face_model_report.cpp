@@ -58,7 +58,9 @@ std::array<int64_t, 4> mouth_box(const FaceParameters& f, int size) {
       const double x = f.center_x + c * px - s * py, y = f.center_y + s * px + c * py;
       x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
     }
-  const auto pixel = [size](double v) { return std::clamp<int64_t>(std::lround(v * size), 0, size); };
+  const auto pixel = [size](double v) {
+    return std::clamp<int64_t>(std::lround(v * size), 0, size);
+  };
   return {pixel(x0), pixel(x1), pixel(y0), pixel(y1)};
 }
 
@@ -131,16 +133,19 @@ int main(int argc, char** argv) try {
     for (size_t a = 0; a < names.size(); ++a) labels[i][int64_t(a)] = int64_t(values[a]);
   }
   const auto encode = [&](const torch::Tensor& x) {
-    return in_batches(x.size(0), [&](int64_t b, int64_t e) { return model.encode(x.slice(0, b, e)).mean; });
+    return in_batches(x.size(0),
+                      [&](int64_t b, int64_t e) { return model.encode(x.slice(0, b, e)).mean; });
   };
   const auto decode = [&](const torch::Tensor& z) {
-    return in_batches(z.size(0), [&](int64_t b, int64_t e) { return model.decode(z.slice(0, b, e)); });
+    return in_batches(z.size(0),
+                      [&](int64_t b, int64_t e) { return model.decode(z.slice(0, b, e)); });
   };
   const auto z = encode(images);
   std::printf("## %s on %lld held-out faces of seed %llu\n\n", argv[1], (long long)count,
               (unsigned long long)seed);
 
-  std::printf("| attribute | linear SVM balanced accuracy | mean-diff balanced accuracy | positives |\n");
+  std::printf(
+      "| attribute | linear SVM balanced accuracy | mean-diff balanced accuracy | positives |\n");
   std::printf("|---|---:|---:|---:|\n");
   std::map<std::string, Classifier> classifiers;
   for (size_t a = 0; a < names.size(); ++a) {

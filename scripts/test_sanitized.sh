@@ -4,7 +4,8 @@
 # UndefinedBehaviorSanitizer in build-asan/ (LATENTLAB_SANITIZE=address) and run. Only those
 # targets are built: no GUI. The libFuzzer run itself (scripts/fuzz.sh) is not part of CI: it needs
 # a third, clang build of core (about 20 minutes cold on 2 cores) that CI's 90 minutes cannot hold;
-# the corpora it found are replayed here by fuzz_replay.
+# the corpora it found are replayed here by fuzz_replay, and fuzz_mutate fuzzes each target for
+# 20 s with random mutations of its corpus (no coverage feedback; tests/fuzz/mutator.h).
 # Measured on the 2-core machine from scratch (ccache cold), with two training runs beside it:
 # 37.5 minutes wall, 49 CPU-minutes in all; core_tests 32 s and the CTest part 516 s of that.
 set -euo pipefail
@@ -19,4 +20,4 @@ cmake --build "$build" -j"$(nproc)" --target core_tests cli_tests hostile_tests 
 # core_tests is registered test by test (gtest_discover_tests); the rest as whole executables.
 LATENTLAB_THREADS=2 "$build/tests/core_tests" --gtest_brief=1
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1800 \
-  -R '^(cli_tests|hostile|kill_tests|fuzz_replay)'
+  -R '^(cli_tests|hostile|kill_tests|fuzz_replay|fuzz_mutate)'
