@@ -1,5 +1,6 @@
 // Issue 4's analysis figures: the scatter's data set encoding (cold and cached), GMM and PCA on
-// the Fashion-MNIST training latents.
+// the Fashion-MNIST training latents; issue 15's neighbour graph (UMAP's first step) on them by
+// exact search and by HNSW, for the choice of KnnOptions::exact_limit.
 #include <torch/torch.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include "benchmarks/suite.h"
 #include "core/analysis/embedding.h"
 #include "core/analysis/gmm.h"
+#include "core/analysis/knn.h"
 #include "core/analysis/projection.h"
 
 namespace latentlab::bench {
@@ -108,6 +110,21 @@ void register_analysis_benchmarks(const std::string& checkpoint) {
                                             benchmark::DoNotOptimize(fit_pca(z).components);
                                         }),
            kPcaRepetitions);
+  for (const auto method : {KnnMethod::Exact, KnnMethod::Hnsw})
+    benchmark::RegisterBenchmark(("knn/" + to_string(method) + "/latents:60000").c_str(),
+                                 [get_latents, method](benchmark::State& state) {
+                                   const auto points = to_row_matrix(get_latents(), "latents", 2);
+                                   KnnOptions options;
+                                   options.method = method;
+                                   for (auto _ : state) {
+                                     KnnIndex index;
+                                     index.build(points, options);
+                                     benchmark::DoNotOptimize(index.graph(15).indices);
+                                   }
+                                 })
+        ->Iterations(1)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
 }
 
 }  // namespace latentlab::bench
