@@ -6,8 +6,10 @@ thread count), plus each network's arithmetic (FLOPs) for the compute limit.
 Run with Debian's python3-torch (the same LibTorch 1.13 build as ours):
   /usr/bin/python3 benchmarks/pytorch_reference.py --models-dir models --threads 2 --out theirs.json
   [--check latentlab-cli]   # first compare our decode with PyTorch's, pixel for pixel
-Writes one JSON object: {"threads", "torch", "results": {NAME: {...}}, "flops": {MODEL: {...}}}
-with NAME as in benchmarks/suite.h.
+Writes one JSON object: {"threads", "torch", "environment", "results": {NAME: {...}},
+"flops": {MODEL: {...}}} with NAME as in benchmarks/suite.h; "environment" holds the GLIBC_TUNABLES
+(malloc settings) and OMP_NUM_THREADS this process started with (null: unset), so the report says
+what PyTorch ran with rather than what it was meant to.
 """
 import argparse
 import json
@@ -428,6 +430,7 @@ def main():
 
     with open(a.out, "w") as f:
         json.dump({"threads": torch.get_num_threads(), "torch": torch.__version__,
+                   "environment": {k: os.environ.get(k) for k in ("GLIBC_TUNABLES", "OMP_NUM_THREADS")},
                    "results": results, "flops": arithmetic}, f, indent=1)
 
 

@@ -11,6 +11,8 @@ import os
 import re
 import statistics
 
+from report_sides import differences
+
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
 UNIT_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
@@ -40,11 +42,20 @@ def read_ours(path):
 
 
 def combine(rounds):
-    """The median over rounds of every figure."""
-    names = {n for r in rounds for n in r}
-    return {n: {k: statistics.median(r[n][k] for r in rounds if n in r and k in r[n])
-                for k in {k for r in rounds if n in r for k in r[n] if isinstance(r[n][k], (int, float))}}
-            for n in names}
+    """Every figure's median over rounds; "spread" holds its (lowest, highest) per-round value and
+    "rounds" how many rounds measured it."""
+    out = {}
+    for name in {n for r in rounds for n in r}:
+        values = {}
+        for r in rounds:
+            for k, v in r.get(name, {}).items():
+                if isinstance(v, (int, float)):
+                    values.setdefault(k, []).append(v)
+        entry = {k: statistics.median(v) for k, v in values.items()}
+        entry["spread"] = {k: (min(v), max(v)) for k, v in values.items()}
+        entry["rounds"] = max(map(len, values.values()), default=0)
+        out[name] = entry
+    return out
 
 
 def batch_of(name):
@@ -52,23 +63,40 @@ def batch_of(name):
     return int(m.group(2)) if m else 1
 
 
-def sgemm_gflops(entry, name):
+def sgemm_gflops(ms, name):
     n = int(name.split("n:")[1])
-    return 2 * n ** 3 / (entry["median_ms"] * 1e-3) * 1e-9
+    return 2 * n ** 3 / (ms * 1e-3) * 1e-9
 
 
-def fmt_ms(e):
-    return f"{e['median_ms']:.2f} / {e['p95_ms']:.2f} ms"
+def spread(entry, key, convert=None, digits=2):
+    """The lowest and highest per-round value of a figure as " (lo–hi)", through `convert` (a rate
+    from a time reverses the order); nothing for a figure measured in one round."""
+    if entry.get("rounds", 1) < 2:
+        return ""
+    lo, hi = sorted(convert(v) if convert else v for v in entry["spread"][key])
+    return f" ({lo:,.{digits}f}–{hi:,.{digits}f})"
+
+
+def fmt_ms(e, key):
+    return f"{e[key]:.2f} ms{spread(e, key)}"
 
 
 def fmt_rate(e, name):
-    rate = e.get("images_per_second") or batch_of(name) / (e["median_ms"] * 1e-3)
-    return f"{rate:,.0f} img/s", rate
+    """Images/s with its spread, measured (training) or from the median call time (encode)."""
+    if "images_per_second" in e:
+        rate = e["images_per_second"]
+        return f"{rate:,.0f} img/s{spread(e, 'images_per_second', digits=0)}", rate
+
+    def per_second(ms):
+        return batch_of(name) / (ms * 1e-3)
+    rate = per_second(e["median_ms"])
+    return f"{rate:,.0f} img/s{spread(e, 'median_ms', per_second, digits=0)}", rate
 
 
 def model_table(ours, theirs, flops, limit):
-    rows = ["| model | what | ours | PyTorch | speed ours/PyTorch | ours: % of sgemm limit |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| model | what | ours: median | ours: p95 | PyTorch: median | PyTorch: p95 "
+            "| speed ours/PyTorch (of the medians) | ours: % of sgemm limit |",
+            "|---|---|---|---|---|---|---|---|"]
     order = {"decode": 0, "strip": 1, "encode": 2, "train": 3}
     names = sorted((n for n in ours if n.split("/")[0] in order),
                    key=lambda n: (n.split("/")[1], order[n.split("/")[0]], batch_of(n)))
@@ -77,22 +105,23 @@ def model_table(ours, theirs, flops, limit):
         o, t = ours[name], theirs.get(name)
         if kind == "train":
             what = f"training, batch {batch_of(name)} (images/s)"
-            ours_text, ours_rate = fmt_rate(o, name)
-            theirs_text, theirs_rate = fmt_rate(t, name) if t else ("—", None)
+            ours_median, ours_rate = fmt_rate(o, name)
+            theirs_median, theirs_rate = fmt_rate(t, name) if t else ("—", None)
+            ours_p95 = theirs_p95 = "—"
             ratio = ours_rate / theirs_rate if theirs_rate else None
             share = "—"
         else:
             what = {"decode": f"decode batch {batch_of(name)}", "strip": f"{batch_of(name)}-frame strip",
-                    "encode": f"encode batch {batch_of(name)}"}[kind] + " (median / p95)"
-            ours_text = fmt_ms(o)
-            theirs_text = fmt_ms(t) if t else "—"
+                    "encode": f"encode batch {batch_of(name)}"}[kind]
+            ours_median, ours_p95 = fmt_ms(o, "median_ms"), fmt_ms(o, "p95_ms")
+            theirs_median, theirs_p95 = (fmt_ms(t, "median_ms"), fmt_ms(t, "p95_ms")) if t else ("—", "—")
             if kind == "encode":
-                ours_text += f", {fmt_rate(o, name)[0]}"
-                theirs_text += f", {fmt_rate(t, name)[0]}" if t else ""
+                ours_median += f", {fmt_rate(o, name)[0]}"
+                theirs_median += f", {fmt_rate(t, name)[0]}" if t else ""
             ratio = t["median_ms"] / o["median_ms"] if t else None
             f = flops.get(model, {}).get("encode" if kind == "encode" else "decode")
             share = f"{100 * f * batch_of(name) / (o['median_ms'] * 1e-3) * 1e-9 / limit:.0f}%" if f else "—"
-        rows.append(f"| {model} | {what} | {ours_text} | {theirs_text} | "
+        rows.append(f"| {model} | {what} | {ours_median} | {ours_p95} | {theirs_median} | {theirs_p95} | "
                     f"{'%.2f' % ratio if ratio else '—'} | {share} |")
     return rows
 
@@ -139,10 +168,12 @@ def targets(ours, theirs, analysis, flops, limit, gui, startup):
 
     e = ours.get("decode/faces-vae/batch:1")
     if e:
-        check("faces-vae decode p95 (slider to pixels, without the GUI)", f"{e['p95_ms']:.2f}", "≤ 4 ms", e["p95_ms"] <= 4, " ms")
+        check("faces-vae decode p95 (slider to pixels, without the GUI)", f"{e['p95_ms']:.2f}", "≤ 4 ms", e["p95_ms"] <= 4,
+              " ms" + spread(e, "p95_ms"))
     e = ours.get("strip/faces-vae/frames:10")
     if e:
-        check("faces-vae 10-frame strip, median", f"{e['median_ms']:.1f}", "≤ 15 ms", e["median_ms"] <= 15, " ms")
+        check("faces-vae 10-frame strip, median", f"{e['median_ms']:.1f}", "≤ 15 ms", e["median_ms"] <= 15,
+              " ms" + spread(e, "median_ms", digits=1))
     for r in gui:
         if r["model"] == "faces-vae":
             check("faces-vae slider to image in the GUI, p95 during a 120 Hz drag", f"{r['p95_ms']:.1f}", "≤ 4 ms", r["p95_ms"] <= 4, " ms")
@@ -166,37 +197,50 @@ def targets(ours, theirs, analysis, flops, limit, gui, startup):
     for name in sorted(n for n in ours if n.startswith("decode/") and n.endswith("batch:10")):
         f = flops.get(name.split("/")[1], {}).get("decode")
         if f:
-            share = 100 * f * 10 / (ours[name]["median_ms"] * 1e-3) * 1e-9 / limit
-            check(f"{name} share of sgemm rate", f"{share:.0f}", "≥ 50%", share >= 50, "%")
+            def share(ms):
+                return 100 * f * 10 / (ms * 1e-3) * 1e-9 / limit
+            e = ours[name]
+            check(f"{name} share of sgemm rate", f"{share(e['median_ms']):.0f}", "≥ 50%", share(e["median_ms"]) >= 50,
+                  "%" + spread(e, "median_ms", share, 0))
     return ["| target | measured | goal | |", "|---|---|---|---|"] + out
 
 
-def section(a, ours, theirs, analysis, flops, gui, startup):
-    ours_limit = sgemm_gflops(ours["sgemm/n:1024"], "sgemm/n:1024")
-    theirs_limit = theirs["sgemm/n:1024"]["gflops"]
+def section(a, ours, theirs, analysis, flops, gui, startup, theirs_runs):
+    sgemm = "sgemm/n:1024"
+    ours_limit = sgemm_gflops(ours[sgemm]["median_ms"], sgemm)
+
+    def gflops(e):
+        return f"{sgemm_gflops(e['median_ms'], sgemm):.0f} GFLOP/s{spread(e, 'median_ms', lambda ms: sgemm_gflops(ms, sgemm), 0)}"
     lines = [BEGIN,
              "## Benchmarks: ours beside PyTorch and the compute limit",
              "",
              "Generated by `benchmarks/run.sh` (do not edit between the markers; the script rewrites it).",
-             f"Run {datetime.date.today().isoformat()} with `{a.command}`: {a.rounds} round(s) alternating ours "
+             f"Run {datetime.date.today().isoformat()} with `{a.command}`: {a.rounds} round(s) of ours "
              "(`latentlab_benchmarks`, Google Benchmark) and PyTorch (`benchmarks/pytorch_reference.py`: the "
-             "same architectures rebuilt in Python, weights read from the same .llckpt files, decoded pixels "
-             "checked equal to ours), each figure the median over rounds of that round's median.",
+             "same architectures rebuilt in Python, weights read from the same .llckpt files). Each figure is the "
+             "median over rounds of the round's median (or p95) over its calls"
+             + (", followed by the lowest and highest of those per-round values in brackets" if a.rounds > 1 else "")
+             + "; speed ratios are taken from those medians.",
              f"Machine: {a.cpu}, {a.cores} cores, {a.threads} intra-op thread(s) on both sides; LibTorch 1.13 "
              f"(PyTorch {a.torch}) with the OpenMP OpenBLAS.",
              f"**Load:** load average {a.load_before} before, {a.load_after} after. Busy processes at the start: "
-             f"{a.busy}. " + ("Absolute figures are therefore depressed and noisy (p95 above all); the "
-                              if a.busy != "none" else "The ") +
-             "alternating rounds keep the ours/PyTorch ratios fair.",
-             "",
-             f"Compute limit: sgemm (1024x1024 float32 matrix multiply) at {ours_limit:.0f} GFLOP/s in ours "
-             f"(`at::mm`), {theirs_limit:.0f} GFLOP/s in PyTorch (`torch.mm`), same load. Arithmetic per image "
-             "(2 x multiply-accumulates of the convolutions, transposed convolutions and linear layers, counted "
-             "from the architecture): "
-             + "; ".join(f"{m} decoder {f['decode'] / 1e6:.1f} MFLOP" + (f", encoder {f['encode'] / 1e6:.1f} MFLOP" if "encode" in f else "")
-                         for m, f in sorted(flops.items()))
-             + ". \"% of sgemm limit\" is the arithmetic rate a latency implies, over the sgemm rate.",
-             ""]
+             f"{a.busy}." + (" Absolute figures are therefore depressed and noisy (p95 above all)."
+                             if a.busy != "none" else "")
+             + (" Alternating which side runs first keeps the ours/PyTorch ratios fair."
+                if {"ours", "pytorch"} <= set(a.first) else "")]
+    if a.rounds < 5:
+        lines += ["", f"**Development run ({a.rounds} round(s), fewer than the 5 that figures are quoted from): "
+                  "not for quoting.**"]
+    lines += [""] + differences(a, theirs_runs) + [
+        "",
+        f"Compute limit: sgemm (1024x1024 float32 matrix multiply) at {gflops(ours[sgemm])} in ours "
+        f"(`at::mm`), {gflops(theirs[sgemm])} in PyTorch (`torch.mm`), same load. Arithmetic per image "
+        "(2 x multiply-accumulates of the convolutions, transposed convolutions and linear layers, counted "
+        "from the architecture): "
+        + "; ".join(f"{m} decoder {f['decode'] / 1e6:.1f} MFLOP" + (f", encoder {f['encode'] / 1e6:.1f} MFLOP" if "encode" in f else "")
+                    for m, f in sorted(flops.items()))
+        + ". \"% of sgemm limit\" is the arithmetic rate our median latency implies, over our median sgemm rate.",
+        ""]
     lines += model_table(ours, theirs, flops, ours_limit)
     if "dcgan-3x64x64" in " ".join(ours):
         lines += ["", "dcgan-3x64x64: no bundled GAN yet; the DCGAN `train gan` builds for the faces (widths 64, "
@@ -208,7 +252,9 @@ def section(a, ours, theirs, analysis, flops, gui, startup):
               "`QSlider` of the real window (offscreen), then 60 isolated changes 40 ms apart; latency from "
               "`QSlider::setValue` to the image handed to the view. Render thread: 1 intra-op thread (the default).", ""]
     lines += gui_table(gui, startup)
-    lines += ["", "### Targets (PRODUCT.md) measured here", ""]
+    lines += ["", "### Targets (PRODUCT.md) measured here", "",
+              "Figures from the rounds: median over rounds, the rounds' range in brackets; the GUI and latent "
+              "analysis figures come from the one run after the rounds.", ""]
     lines += targets(ours, theirs, analysis, flops, ours_limit, gui, startup)
     lines.append(END)
     return "\n".join(lines)
@@ -224,6 +270,9 @@ def main():
     p.add_argument("--startup", help="first-image times of GUI starts, ms, one per line")
     for name in ("command", "cpu", "cores", "threads", "load-before", "load-after", "busy"):
         p.add_argument("--" + name, default="?")
+    p.add_argument("--first", nargs="+", choices=("ours", "pytorch"), default=[],
+                   help="the side that ran first, one per round, in round order")
+    p.add_argument("--allocator", default="", help="the GLIBC_TUNABLES both sides started with")
     a = p.parse_args()
     a.rounds = len(a.ours)
     ours = combine([read_ours(f) for f in a.ours])
@@ -234,7 +283,7 @@ def main():
     gui = json.load(open(a.gui)) if a.gui and os.path.exists(a.gui) else []
     startup = ([int(line) for line in open(a.startup) if line.strip()]
                if a.startup and os.path.exists(a.startup) else [])
-    text = section(a, ours, theirs, analysis, theirs_runs[0]["flops"], gui, startup)
+    text = section(a, ours, theirs, analysis, theirs_runs[0]["flops"], gui, startup, theirs_runs)
 
     doc = open(a.doc).read() if os.path.exists(a.doc) else "# Performance notes\n"
     if BEGIN in doc and END in doc:
