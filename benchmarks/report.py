@@ -209,8 +209,11 @@ def section(a, ours, theirs, analysis, flops, gui, startup, theirs_runs):
     sgemm = "sgemm/n:1024"
     ours_limit = sgemm_gflops(ours[sgemm]["median_ms"], sgemm)
 
-    def gflops(e):
-        return f"{sgemm_gflops(e['median_ms'], sgemm):.0f} GFLOP/s{spread(e, 'median_ms', lambda ms: sgemm_gflops(ms, sgemm), 0)}"
+    def gflops(ms):
+        return sgemm_gflops(ms, sgemm)
+
+    def rate(e):
+        return f"{gflops(e['median_ms']):.0f} GFLOP/s{spread(e, 'median_ms', gflops, 0)}"
     lines = [BEGIN,
              "## Benchmarks: ours beside PyTorch and the compute limit",
              "",
@@ -233,8 +236,8 @@ def section(a, ours, theirs, analysis, flops, gui, startup, theirs_runs):
                   "not for quoting.**"]
     lines += [""] + differences(a, theirs_runs) + [
         "",
-        f"Compute limit: sgemm (1024x1024 float32 matrix multiply) at {gflops(ours[sgemm])} in ours "
-        f"(`at::mm`), {gflops(theirs[sgemm])} in PyTorch (`torch.mm`), same load. Arithmetic per image "
+        f"Compute limit: sgemm (1024x1024 float32 matrix multiply) at {rate(ours[sgemm])} in ours "
+        f"(`at::mm`), {rate(theirs[sgemm])} in PyTorch (`torch.mm`), same load. Arithmetic per image "
         "(2 x multiply-accumulates of the convolutions, transposed convolutions and linear layers, counted "
         "from the architecture): "
         + "; ".join(f"{m} decoder {f['decode'] / 1e6:.1f} MFLOP" + (f", encoder {f['encode'] / 1e6:.1f} MFLOP" if "encode" in f else "")
