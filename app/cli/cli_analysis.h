@@ -15,7 +15,7 @@
 namespace latentlab::cli {
 
 constexpr const char* kDataSpecHelp =
-    "Data set (default: the one bound to the model): fashion-mnist[:train|:test], "
+    "Data set (default: the one bound to the model): fashion-mnist[:train|:test|:all], "
     "idx:IMAGES[:LABELS], folder:DIR, celeba:DIR or faces:seed=S,count=N";
 
 struct DataArgs {

@@ -233,7 +233,7 @@ void add_train_verb(CLI::App& app) {
   verb->add_option("kind", a->kind, "vae or gan")->required()->check(CLI::IsMember({"vae", "gan"}));
   verb->add_option(
           "--data", a->data,
-          "Data set: fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
+          "Data set: fashion-mnist[:train|:test|:all], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR")
       ->required();
   verb->add_option("--out", a->out, "Checkpoint to write (rewritten after every epoch)")
       ->required();

@@ -7,7 +7,7 @@
 // Data sets: one interface for Fashion-MNIST, any IDX pair, a folder of images, the CelebA layout
 // and the project's synthetic faces, opened from one spec string understood by every CLI verb that
 // takes --data:
-//   fashion-mnist[:train|:test]   idx:IMAGES[:LABELS]   folder:DIR   celeba:DIR
+//   fashion-mnist[:train|:test|:all]   idx:IMAGES[:LABELS]   folder:DIR   celeba:DIR
 //   faces:seed=S,count=N[,size=P]   (rendered into the cache folder on first use)
 //
 // Bad files: a malformed IDX or attribute file is an error (DatasetError naming the file and,

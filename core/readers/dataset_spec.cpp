@@ -13,7 +13,7 @@ namespace latentlab {
 namespace {
 
 constexpr const char* kSpecForms =
-    "fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR or "
+    "fashion-mnist[:train|:test|:all], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR or "
     "faces:seed=S,count=N";
 
 void check_options(const DatasetOptions& options) {

@@ -15,17 +15,24 @@ namespace fs = std::filesystem;
 
 constexpr int64_t kConvertGrain = int64_t(1) << 20;  // pixels per cv::LUT call (< INT_MAX)
 
+// One IDX images file of a data set and the index of its first image there: a set may join
+// several files (fashion-mnist:all), and an item's name must say which one it comes from.
+struct IdxPart {
+  std::string images_path;
+  int64_t first = 0;
+};
+
 // All pixels stay in memory as uint8 [N, H, W] (47 MB for Fashion-MNIST train); images are
 // converted to float on request, whole ranges in one tensor operation. Another shape is made
 // the way read_image makes it (centre crop, area averaging when shrinking, bilinear when
 // enlarging, grey copied to RGB), on the whole batch at once.
 class IdxDataset : public Dataset {
  public:
-  IdxDataset(std::string spec, std::string images_path, torch::Tensor pixels,
+  IdxDataset(std::string spec, std::vector<IdxPart> parts, torch::Tensor pixels,
              std::vector<int64_t> labels, std::vector<std::string> class_names, ImageShape shape,
              OutputRange range)
       : spec_(std::move(spec)),
-        images_path_(std::move(images_path)),
+        parts_(std::move(parts)),
         pixels_(std::move(pixels)),
         labels_(std::move(labels)),
         class_names_(std::move(class_names)),
@@ -84,7 +91,9 @@ class IdxDataset : public Dataset {
     return labels_.empty() ? -1 : labels_[size_t(index)];
   }
   std::string item_name(int64_t index) const override {
-    return images_path_ + " #" + std::to_string(index);
+    auto part = parts_.begin();
+    while (part + 1 != parts_.end() && (part + 1)->first <= index) ++part;
+    return part->images_path + " #" + std::to_string(index - part->first);
   }
 
  private:
@@ -115,7 +124,7 @@ class IdxDataset : public Dataset {
   }
 
   std::string spec_;
-  std::string images_path_;
+  std::vector<IdxPart> parts_;   // by first index
   torch::Tensor pixels_;         // uint8 [N, H, W]
   std::vector<int64_t> labels_;  // one per image, or empty
   std::vector<std::string> class_names_;
@@ -141,30 +150,58 @@ const std::vector<std::string>& fashion_mnist_classes() {
   return kClasses;
 }
 
-std::unique_ptr<Dataset> open_idx_dataset(const std::string& images_path,
-                                          const std::string& labels_path,
-                                          const DatasetOptions& options, const std::string& spec,
-                                          std::vector<std::string> class_names) {
-  auto pixels = read_idx_images(images_path);
-  torch::Tensor labels;
-  if (!labels_path.empty()) {
-    labels = read_idx_labels(labels_path).to(torch::kInt64);
-    if (labels.size(0) != pixels.size(0))
-      throw DatasetError(labels_path + ": holds " + std::to_string(labels.size(0)) +
-                         " labels but " + images_path + " holds " + std::to_string(pixels.size(0)) +
-                         " images");
-    const int64_t max_label = labels.max().item<int64_t>();
-    if (class_names.empty()) {
-      for (int64_t k = 0; k <= max_label; ++k) class_names.push_back(std::to_string(k));
-    } else if (max_label >= int64_t(class_names.size())) {
-      const int64_t at = (labels >= int64_t(class_names.size())).nonzero()[0][0].item<int64_t>();
-      throw DatasetError(labels_path + ": label " + std::to_string(labels[at].item<int64_t>()) +
-                         " of image #" + std::to_string(at) + " is not one of the " +
-                         std::to_string(class_names.size()) + " classes");
-    }
-  } else {
-    class_names.clear();
+namespace {
+
+struct IdxImages {
+  torch::Tensor pixels;  // uint8 [N, H, W]
+  torch::Tensor labels;  // int64 [N], undefined without a labels file
+};
+
+// One images file and its labels (may be empty), the labels checked against the images and the
+// class names (which are made "0".."max" when empty and there are labels).
+IdxImages read_idx_pair(const std::string& images_path, const std::string& labels_path,
+                        std::vector<std::string>& class_names) {
+  IdxImages read{read_idx_images(images_path), {}};
+  if (labels_path.empty()) return read;
+  read.labels = read_idx_labels(labels_path).to(torch::kInt64);
+  const auto& labels = read.labels;
+  if (labels.size(0) != read.pixels.size(0))
+    throw DatasetError(labels_path + ": holds " + std::to_string(labels.size(0)) + " labels but " +
+                       images_path + " holds " + std::to_string(read.pixels.size(0)) + " images");
+  const int64_t max_label = labels.max().item<int64_t>();
+  if (class_names.empty()) {
+    for (int64_t k = 0; k <= max_label; ++k) class_names.push_back(std::to_string(k));
+  } else if (max_label >= int64_t(class_names.size())) {
+    const int64_t at = (labels >= int64_t(class_names.size())).nonzero()[0][0].item<int64_t>();
+    throw DatasetError(labels_path + ": label " + std::to_string(labels[at].item<int64_t>()) +
+                       " of image #" + std::to_string(at) + " is not one of the " +
+                       std::to_string(class_names.size()) + " classes");
   }
+  return read;
+}
+
+// The (images, labels) files joined in order into one data set.
+std::unique_ptr<Dataset> open_idx_files(
+    const std::vector<std::pair<std::string, std::string>>& files, const DatasetOptions& options,
+    const std::string& spec, std::vector<std::string> class_names) {
+  std::vector<torch::Tensor> pixel_parts, label_parts;
+  std::vector<IdxPart> parts;
+  int64_t count = 0;
+  for (const auto& [images_path, labels_path] : files) {
+    auto read = read_idx_pair(images_path, labels_path, class_names);
+    if (!pixel_parts.empty() && read.pixels.sizes().slice(1) != pixel_parts[0].sizes().slice(1))
+      throw DatasetError(images_path + ": its images are not the size of " + parts[0].images_path +
+                         "'s");
+    parts.push_back({images_path, count});
+    count += read.pixels.size(0);
+    pixel_parts.push_back(read.pixels);
+    if (read.labels.defined()) label_parts.push_back(read.labels);
+  }
+  auto pixels = pixel_parts.size() == 1 ? pixel_parts[0] : torch::cat(pixel_parts);
+  torch::Tensor labels;
+  if (!label_parts.empty())
+    labels = label_parts.size() == 1 ? label_parts[0] : torch::cat(label_parts);
+  if (!labels.defined()) class_names.clear();
   if (options.limit > 0 && options.limit < pixels.size(0)) {
     pixels = pixels.narrow(0, 0, options.limit).clone();
     if (labels.defined()) labels = labels.narrow(0, 0, options.limit).clone();
@@ -176,28 +213,42 @@ std::unique_ptr<Dataset> open_idx_dataset(const std::string& images_path,
     label_list.assign(contiguous.data_ptr<int64_t>(),
                       contiguous.data_ptr<int64_t>() + contiguous.numel());
   }
-  return std::make_unique<IdxDataset>(spec, images_path, std::move(pixels), std::move(label_list),
-                                      std::move(class_names), options.image_shape.value_or(native),
-                                      options.output_range);
+  return std::make_unique<IdxDataset>(spec, std::move(parts), std::move(pixels),
+                                      std::move(label_list), std::move(class_names),
+                                      options.image_shape.value_or(native), options.output_range);
+}
+
+}  // namespace
+
+std::unique_ptr<Dataset> open_idx_dataset(const std::string& images_path,
+                                          const std::string& labels_path,
+                                          const DatasetOptions& options, const std::string& spec,
+                                          std::vector<std::string> class_names) {
+  return open_idx_files({{images_path, labels_path}}, options, spec, std::move(class_names));
 }
 
 std::unique_ptr<Dataset> open_fashion_mnist(const std::string& split, const DatasetOptions& options,
                                             const std::string& spec) {
-  if (split != "train" && split != "test")
+  if (split != "train" && split != "test" && split != "all")
     throw InputError("unknown Fashion-MNIST split '" + split + "' in '" + spec +
-                     "' (expected train or test)");
+                     "' (expected train, test or all)");
   const fs::path dir =
       options.data_dir.empty() ? fs::path(kFashionMnistDir) : fs::path(options.data_dir);
-  const std::string prefix = split == "train" ? "train" : "t10k";
-  const std::string images_name = (dir / (prefix + "-images-idx3-ubyte")).string();
-  const std::string labels_name = (dir / (prefix + "-labels-idx1-ubyte")).string();
-  const std::string images = existing_variant(images_name);
-  const std::string labels = existing_variant(labels_name);
-  if (images.empty() || labels.empty())
-    throw DatasetError((images.empty() ? images_name : labels_name) +
-                       ".gz: no such file (Fashion-MNIST is looked for in " + dir.string() +
-                       "; install the Debian package dataset-fashion-mnist or pass --data-dir)");
-  return open_idx_dataset(images, labels, options, spec, fashion_mnist_classes());
+  std::vector<std::pair<std::string, std::string>> files;
+  // all: the 60,000 training images, then the 10,000 test images.
+  for (const std::string prefix : {"train", "t10k"}) {
+    if (split != "all" && (prefix == "train") != (split == "train")) continue;
+    const std::string images_name = (dir / (prefix + "-images-idx3-ubyte")).string();
+    const std::string labels_name = (dir / (prefix + "-labels-idx1-ubyte")).string();
+    const std::string images = existing_variant(images_name);
+    const std::string labels = existing_variant(labels_name);
+    if (images.empty() || labels.empty())
+      throw DatasetError((images.empty() ? images_name : labels_name) +
+                         ".gz: no such file (Fashion-MNIST is looked for in " + dir.string() +
+                         "; install the Debian package dataset-fashion-mnist or pass --data-dir)");
+    files.emplace_back(images, labels);
+  }
+  return open_idx_files(files, options, spec, fashion_mnist_classes());
 }
 
 }  // namespace latentlab

@@ -25,8 +25,8 @@ std::unique_ptr<Dataset> open_idx_dataset(const std::string& images_path,
                                           const DatasetOptions& options, const std::string& spec,
                                           std::vector<std::string> class_names = {});
 
-// split: "train" or "test". Reads {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] from
-// options.data_dir or kFashionMnistDir.
+// split: "train", "test" or "all" (the 60,000 training images, then the 10,000 test images). Reads
+// {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] from options.data_dir or kFashionMnistDir.
 std::unique_ptr<Dataset> open_fashion_mnist(const std::string& split, const DatasetOptions& options,
                                             const std::string& spec);
 

@@ -152,8 +152,34 @@ TEST(FashionMnist, DefaultsToTrainAndHonoursLimitRangeAndShape) {
       error_of<DatasetError>([&] { open_dataset("fashion-mnist:test", elsewhere); });
   EXPECT_NE(message.find("/nonexistent/t10k-images-idx3-ubyte.gz"), std::string::npos) << message;
   EXPECT_NE(message.find("dataset-fashion-mnist"), std::string::npos) << message;
-  EXPECT_NE(error_of<InputError>([] { open_dataset("fashion-mnist:valid"); }).find("train or test"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of<InputError>([] { open_dataset("fashion-mnist:valid"); }).find("train, test or all"),
+      std::string::npos);
+}
+
+TEST(FashionMnist, AllIsTheTrainingImagesThenTheTestImages) {
+  const auto all = open_dataset("fashion-mnist:all");
+  const auto train = open_dataset("fashion-mnist:train");
+  const auto test = open_dataset("fashion-mnist:test");
+  ASSERT_EQ(all->size(), 70000);
+  EXPECT_EQ(all->class_names(), test->class_names());
+  for (const int64_t i : {int64_t(0), int64_t(59999)}) {
+    EXPECT_TRUE(torch::equal(all->image(i), train->image(i))) << i;
+    EXPECT_EQ(all->label(i), train->label(i)) << i;
+    EXPECT_EQ(all->item_name(i), train->item_name(i)) << i;
+  }
+  // Image 60,000 is the test file's first (label 9, pixel sum 33456: see the test split above),
+  // and it is named by that file and its own index there.
+  EXPECT_TRUE(torch::equal(all->image(60000), test->image(0)));
+  EXPECT_EQ(all->label(60000), 9);
+  EXPECT_EQ(all->item_name(60000), test->item_name(0));
+  EXPECT_NE(all->item_name(69999).find("t10k-images-idx3-ubyte.gz #9999"), std::string::npos)
+      << all->item_name(69999);
+  const auto counts = torch::bincount(load_all_labels(*all));
+  EXPECT_TRUE(torch::equal(counts, torch::full({10}, 7000, torch::kInt64)));
+  DatasetOptions limited;
+  limited.limit = 60010;  // the limit counts across the two files
+  EXPECT_EQ(open_dataset("fashion-mnist:all", limited)->size(), 60010);
 }
 
 // --- IDX files ----------------------------------------------------------------------------
@@ -527,10 +553,10 @@ TEST(Celeba, AnUnreadableImageIsSkippedWithItsRow) {
 TEST(DatasetSpec, UnknownOrIncompleteSpecsAreInputErrors) {
   const auto unknown = error_of<InputError>([] { open_dataset("mnist:train"); });
   EXPECT_NE(unknown.find("unknown data set 'mnist:train'"), std::string::npos) << unknown;
-  EXPECT_NE(
-      unknown.find("fashion-mnist[:train|:test], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR or "
-                   "faces:seed=S,count=N"),
-      std::string::npos);
+  EXPECT_NE(unknown.find(
+                "fashion-mnist[:train|:test|:all], idx:IMAGES[:LABELS], folder:DIR, celeba:DIR or "
+                "faces:seed=S,count=N"),
+            std::string::npos);
   EXPECT_NE(error_of<InputError>([] { open_dataset(""); }).find("no data set given"),
             std::string::npos);
   EXPECT_NE(error_of<InputError>([] { open_dataset("idx:"); }).find("needs IMAGES"),

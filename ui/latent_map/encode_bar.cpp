@@ -37,7 +37,7 @@ EncodeBar::EncodeBar(LatentAnalysis* analysis, QWidget* parent)
   m_dataset->setMinimumContentsLength(16);
   for (const char* spec : kKnownSpecs) m_dataset->addItem(QString::fromLatin1(spec));
   m_dataset->setToolTip(
-      tr("The data set to place in the latent space: fashion-mnist[:train|:test], "
+      tr("The data set to place in the latent space: fashion-mnist[:train|:test|:all], "
          "idx:IMAGES[:LABELS], folder:DIR (labels from sub-folders), celeba:DIR or "
          "faces:seed=S,count=N (synthetic faces, rendered once into the cache). Once encoded it "
          "is bound to the model and offered first next time."));
