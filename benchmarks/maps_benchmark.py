@@ -95,7 +95,8 @@ def main():
     args = ap.parse_args()
     os.environ["LATENTLAB_THREADS"] = str(args.threads)
     faces = faces_folder(args.cli, args.faces)
-    sets = [("fashion", "fashion-vae", "fashion-mnist", None),
+    # All 70,000 Fashion-MNIST images (train, then test): the size the targets name.
+    sets = [("fashion", "fashion-vae", "fashion-mnist:all", None),
             ("faces", "faces-vae", "celeba:" + faces, smiling_labels(faces))]
     load_before, started = load(), datetime.datetime.now()
     rows = []
