@@ -1,5 +1,5 @@
 // latentlab-cli train vae|gan --data SPEC --out CKPT [--epochs E] [--batch-size B] [--lr LR]
-//   [--latent-dim D] [--arch NAME] [--channels 32,64,128] [--hidden H] [--beta B]
+//   [--latent-dim D] [--arch NAME] [--channels 32,64,128] [--hidden H] [--beta B] [--warmup S]
 //   [--likelihood L] [--seed S] [--resume] [--limit N] [--threads T] [--name NAME] [--half]
 //   [--nproc N | --world-size W --rank R --master HOST:PORT]
 #include <torch/torch.h>
@@ -33,6 +33,7 @@ struct TrainArgs {
   int64_t epochs = 10, batch_size = 128, latent_dim = 0, hidden = -1, limit = 0, seed = 0;
   int64_t generator_width = 0, discriminator_width = 0;
   double lr = 0.0, beta = 1.0;
+  int64_t warmup = 0;
   std::vector<int64_t> channels;
   bool resume = false, half = false, batch_norm = false, no_batch_norm = false;
   int threads = 0;
@@ -129,8 +130,8 @@ void train_in_group(const TrainArgs& a, const CLI::App& verb, std::shared_ptr<Co
       throw InputError(a.out + " holds a " + to_string(state.settings.kind) + ", not a " + a.kind);
     for (const auto* flag :
          {"--batch-size", "--lr", "--latent-dim", "--arch", "--channels", "--hidden", "--beta",
-          "--likelihood", "--seed", "--batch-norm", "--no-batch-norm", "--generator-width",
-          "--discriminator-width", "--image-shape"})
+          "--warmup", "--likelihood", "--seed", "--batch-norm", "--no-batch-norm",
+          "--generator-width", "--discriminator-width", "--image-shape"})
       if (root && verb.count(flag))
         std::cerr << "note: " << flag << " is ignored with --resume: the run continues with the "
                   << "settings stored in " << a.out << "\n";
@@ -149,6 +150,7 @@ void train_in_group(const TrainArgs& a, const CLI::App& verb, std::shared_ptr<Co
     o.generator_width = a.generator_width;
     o.discriminator_width = a.discriminator_width;
     o.beta = a.beta;
+    o.warmup_steps = a.warmup;
     o.likelihood = parse_likelihood(a.likelihood);
     o.seed = a.seed;
     // Bernoulli VAEs see [0, 1]; Gaussian VAEs and DCGANs (tanh) see [-1, 1].
@@ -262,6 +264,9 @@ void add_train_verb(CLI::App& app) {
   verb->add_option("--discriminator-width", a->discriminator_width,
                    "GAN: discriminator width ndf (default 64)");
   verb->add_option("--beta", a->beta, "VAE: weight of the KL term")->default_val(1.0);
+  verb->add_option("--warmup", a->warmup,
+                   "VAE: raise the learning rate linearly to --lr over this many first steps")
+      ->default_val(0);
   verb->add_option("--likelihood", a->likelihood,
                    "VAE decoder: bernoulli (images in [0, 1]), gaussian (sum of squared errors, "
                    "sigma 1/sqrt(2), images in [-1, 1]) or gaussian:SIGMA")

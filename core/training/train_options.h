@@ -41,12 +41,16 @@ struct TrainOptions {
   // model, latent 2) or "deep" (32,64,128,256, hidden 256, batch norm, latent 64; needs sizes
   // divisible by 16). GAN: "auto" or "dcgan" (widths 64, latent 100).
   std::string arch = "auto";
-  std::vector<int64_t> channels;            // VAE: empty = the architecture's
-  int64_t hidden = -1;                      // VAE: < 0 = the architecture's
-  std::optional<bool> batch_norm;           // VAE: unset = the architecture's
-  int64_t generator_width = 0;              // GAN: 0 = 64
-  int64_t discriminator_width = 0;          // GAN: 0 = 64
-  double beta = 1.0;                        // VAE: weight of the KL term
+  std::vector<int64_t> channels;    // VAE: empty = the architecture's
+  int64_t hidden = -1;              // VAE: < 0 = the architecture's
+  std::optional<bool> batch_norm;   // VAE: unset = the architecture's
+  int64_t generator_width = 0;      // GAN: 0 = 64
+  int64_t discriminator_width = 0;  // GAN: 0 = 64
+  double beta = 1.0;                // VAE: weight of the KL term
+  // VAE: the learning rate rises linearly to lr over this many first steps (0: none). Adam's
+  // first steps move every weight by about lr whatever its gradient; a warm-up keeps them from
+  // blowing up the posterior variances (KL 1e10 after 5 steps in one faces-vae run).
+  int64_t warmup_steps = 0;
   Likelihood likelihood;                    // VAE decoder distribution (Bernoulli needs [0, 1])
   std::optional<OutputRange> output_range;  // unset: [0, 1] for a VAE, [-1, 1] for a GAN
   int64_t seed = 0;

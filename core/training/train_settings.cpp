@@ -20,6 +20,7 @@ TrainOptions with_defaults(TrainOptions o, const ImageShape& shape) {
   if (o.batch_size < 1) throw InputError("batch size must be >= 1");
   if (!(o.lr >= 0.0)) throw InputError("learning rate must be positive");
   if (!(o.beta >= 0.0)) throw InputError("beta must be >= 0");
+  if (o.warmup_steps < 0) throw InputError("warm-up steps must be >= 0");
   if (o.latent_dim < 0) throw InputError("latent size must be >= 1");
   if (o.kind == ModelKind::Vae) {
     if (o.generator_width || o.discriminator_width)
@@ -74,6 +75,7 @@ nlohmann::json train_settings_to_json(const TrainOptions& o) {
     j["hidden"] = o.hidden;
     j["batch_norm"] = o.batch_norm.value_or(false);
     j["beta"] = o.beta;
+    j["warmup_steps"] = o.warmup_steps;
     j["likelihood"] = to_string(o.likelihood);
   } else {
     j["generator_width"] = o.generator_width;
@@ -97,6 +99,7 @@ TrainOptions train_settings_from_json(const nlohmann::json& j) {
       o.hidden = j.at("hidden").get<int64_t>();
       o.batch_norm = j.at("batch_norm").get<bool>();
       o.beta = j.at("beta").get<double>();
+      o.warmup_steps = j.value("warmup_steps", int64_t(0));  // absent before it existed
       o.likelihood = parse_likelihood(j.at("likelihood").get<std::string>());
     } else {
       o.generator_width = j.at("generator_width").get<int64_t>();

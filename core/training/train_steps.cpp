@@ -14,6 +14,11 @@ namespace {
 constexpr const char* kStatePrefix = "train/";
 constexpr double kGanBeta1 = 0.5;  // Radford et al.
 
+void set_learning_rate(torch::optim::Adam& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups())
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
 // DCGAN initialisation (Radford et al.): conv weights N(0, 0.02), batch-norm scale N(1, 0.02).
 void dcgan_init(torch::nn::Module& net) {
   torch::NoGradGuard no_grad;
@@ -36,7 +41,9 @@ class VaeStep : public TrainStep {
         optimizer_(net_->parameters(), torch::optim::AdamOptions(o.lr)),
         sync_(group.gradient_sync(net_->parameters())),
         likelihood_(o.likelihood),
-        beta_(o.beta) {}
+        beta_(o.beta),
+        lr_(o.lr),
+        warmup_steps_(o.warmup_steps) {}
 
   std::map<std::string, double> run(const torch::Tensor& x, const torch::Tensor& noise,
                                     double weight) override {
@@ -46,6 +53,8 @@ class VaeStep : public TrainStep {
     const auto terms = vae_loss(net_->decode(z), x, mu, logvar, likelihood_, beta_);
     const auto loss = terms.loss.mean();
     sync_->backward(loss * weight);
+    if (warmup_steps_ > 0)
+      set_learning_rate(optimizer_, warmed_up_lr(lr_, steps_done(), warmup_steps_));
     optimizer_.step();
     const double rec = terms.reconstruction.mean().item<double>();
     const double kl = terms.kl.mean().item<double>();
@@ -64,8 +73,16 @@ class VaeStep : public TrainStep {
   ConvVae net_;
   torch::optim::Adam optimizer_;
   std::unique_ptr<GradientSync> sync_;
+  // Steps taken so far: Adam's own count, so a resumed run continues the warm-up where it was.
+  int64_t steps_done() const {
+    for (const auto& [key, state] : optimizer_.state())
+      return static_cast<const torch::optim::AdamParamState&>(*state).step();
+    return 0;
+  }
+
   Likelihood likelihood_;
-  double beta_;
+  double beta_, lr_;
+  int64_t warmup_steps_;
 };
 
 // DCGAN with the non-saturating loss: D maximises log D(x) + log(1 - D(G(z))), G maximises
@@ -131,6 +148,10 @@ class GanStep : public TrainStep {
 };
 
 }  // namespace
+
+double warmed_up_lr(double lr, int64_t done, int64_t warmup) {
+  return warmup > 0 && done < warmup ? lr * double(done + 1) / double(warmup) : lr;
+}
 
 std::shared_ptr<NativeModel> build_model(const TrainOptions& o, const ImageShape& shape) {
   if (o.kind == ModelKind::Vae) {

@@ -26,6 +26,10 @@ class TrainStep {
                              const std::string& path) = 0;
 };
 
+// The learning rate of step number `done` + 1 under a linear warm-up over `warmup` steps:
+// lr (done + 1) / warmup until it reaches lr.
+double warmed_up_lr(double lr, int64_t done, int64_t warmup);
+
 // An untrained network for the settings (with every default filled in) and image shape, with
 // DCGAN's initialisation for a GAN. Draws from the global generator: seed it first.
 std::shared_ptr<NativeModel> build_model(const TrainOptions& settings, const ImageShape& shape);

@@ -9,6 +9,7 @@
 #include "core/common/error.h"
 #include "core/io/checkpoint_file.h"
 #include "core/model/model_file.h"
+#include "core/training/train_steps.h"
 #include "core/training/trainer.h"
 #include "tests/core/temp_dir.h"
 
@@ -128,14 +129,17 @@ TEST(Trainer, SameSeedGivesTheSameWeights) {
 TEST(Trainer, ResumeEqualsAnUninterruptedRun) {
   TempDir dir;
   const auto images = bars(100, 16, 3);  // 3 batches of 32 and a remainder that changes per epoch
+  // A warm-up of 12 steps (4 a epoch) runs on across the resume: its step count comes back too.
   auto straight = tiny_vae_options(dir.file("straight.llckpt"));
   straight.batch_norm = true;
   straight.epochs = 4;
+  straight.warmup_steps = 12;
   train(images, straight);
 
   auto first = tiny_vae_options(dir.file("resumed.llckpt"));
   first.batch_norm = true;
   first.epochs = 2;
+  first.warmup_steps = 12;
   train(images, first);
   EXPECT_EQ(read_train_state(first.out).epochs_done, 2);
   TrainOptions more;  // only the extent comes from the caller: the rest is in the checkpoint
@@ -151,6 +155,32 @@ TEST(Trainer, ResumeEqualsAnUninterruptedRun) {
 
   more.epochs = 3;  // fewer than done
   EXPECT_THROW(train(images, more), InputError);
+}
+
+TEST(Trainer, WarmUpRaisesTheLearningRateLinearly) {
+  EXPECT_DOUBLE_EQ(warmed_up_lr(1e-3, 0, 4), 0.25e-3);
+  EXPECT_DOUBLE_EQ(warmed_up_lr(1e-3, 2, 4), 0.75e-3);
+  EXPECT_DOUBLE_EQ(warmed_up_lr(1e-3, 3, 4), 1e-3);
+  EXPECT_DOUBLE_EQ(warmed_up_lr(1e-3, 50, 4), 1e-3);
+  EXPECT_DOUBLE_EQ(warmed_up_lr(1e-3, 0, 0), 1e-3);
+  // One step (32 images, batch 32) with a warm-up of 10 is the step of a tenth of the rate;
+  // without it, Adam's first step moves each weight by about the whole rate.
+  TempDir dir;
+  const auto images = bars(32, 16, 5);
+  const auto weights = [&](const std::string& name, double lr, int64_t warmup) {
+    auto o = tiny_vae_options(dir.file(name));
+    o.epochs = 1;
+    o.lr = lr;
+    o.warmup_steps = warmup;
+    train(images, o);
+    return read_checkpoint_file(o.out).tensors.at("model/to_mu.weight");
+  };
+  const auto warmed = weights("warm.llckpt", 1e-3, 10);
+  const auto tenth = weights("tenth.llckpt", 1e-4, 0);
+  const auto full = weights("full.llckpt", 1e-3, 0);
+  EXPECT_TRUE(torch::allclose(warmed, tenth, /*rtol=*/0, /*atol=*/1e-9));
+  const double gap = (full - warmed).abs().max().item<double>();
+  EXPECT_NEAR(gap, 0.9e-3, 0.05e-3);
 }
 
 TEST(Trainer, GanTrainsWithFiniteLossesAndResumesExactly) {
