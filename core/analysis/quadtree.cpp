@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/common/cpu_clones.h"
+
 namespace latentlab {
 namespace {
 
@@ -90,12 +92,10 @@ namespace {
 // points first, then copies of its first point; the sums are kGroup floats). Single precision
 // and compiled twice, for AVX2 and for any x86-64, the right one picked when the program loads:
 // the inner loop over the run is then 8 lanes wide where the CPU allows.
-__attribute__((target_clones("avx2", "default"))) void walk(const QuadTree::Node* nodes,
-                                                            int32_t end, const float* run_x,
-                                                            const float* run_y, double lo_x,
-                                                            double hi_x, double lo_y, double hi_y,
-                                                            double theta2, float* out_x,
-                                                            float* out_y, float* out_z) {
+LATENTLAB_AVX2_CLONES void walk(const QuadTree::Node* nodes, int32_t end, const float* run_x,
+                                const float* run_y, double lo_x, double hi_x, double lo_y,
+                                double hi_y, double theta2, float* out_x, float* out_y,
+                                float* out_z) {
   constexpr int kGroup = QuadTree::kGroup;
   // Local copies: the compiler then knows nothing else writes them, and vectorises.
   float px[kGroup], py[kGroup], sum_x[kGroup] = {}, sum_y[kGroup] = {}, sum_z[kGroup] = {};

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/analysis/map_support.h"
+#include "core/common/cpu_clones.h"
 
 namespace latentlab {
 namespace {
@@ -22,10 +23,8 @@ double ordered_sum(const std::vector<double>& values) {
 // sum_j p_ij (1 + |y_i - y_j|^2)^-1 (y_i - y_j) over one row of P, in single precision with 8
 // partial sums (added in a fixed order) so that the loop vectorises, compiled for AVX2 and for
 // any x86-64 (see quadtree.cpp). y: 2 floats per point.
-__attribute__((target_clones("avx2", "default"))) void attraction(const int32_t* columns,
-                                                                  const float* weights,
-                                                                  int64_t count, const float* y,
-                                                                  int64_t i, float* ax, float* ay) {
+LATENTLAB_AVX2_CLONES void attraction(const int32_t* columns, const float* weights, int64_t count,
+                                      const float* y, int64_t i, float* ax, float* ay) {
   constexpr int kLanes = 8;
   float sx[kLanes] = {}, sy[kLanes] = {};
   const float xi = y[2 * i], yi = y[2 * i + 1];
