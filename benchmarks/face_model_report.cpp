@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/data/dataset.h"
 #include "core/faces/face_generator.h"
 #include "core/fitting/attributes.h"
 #include "core/image/image_quality.h"
@@ -31,20 +32,6 @@ namespace {
 
 using namespace latentlab;
 constexpr int64_t kBatch = 200;
-
-// The faces' pixels [N, C, S, S] in the model's range; rendered as make-faces renders them.
-torch::Tensor render_faces(const std::vector<FaceParameters>& faces, int size, OutputRange range) {
-  const int64_t n = int64_t(faces.size());
-  auto pixels = torch::empty({n, size, size, 3}, torch::kUInt8);
-  at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const auto rgb = render_face_rgb(faces[size_t(i)], size);
-      std::copy(rgb.begin(), rgb.end(), pixels[i].data_ptr<uint8_t>());
-    }
-  });
-  const auto unit = pixels.permute({0, 3, 1, 2}).to(torch::kFloat32) / 255.0;
-  return unit * (range.hi - range.lo) + range.lo;
-}
 
 // Pixel rectangle [x0, x1) x [y0, y1) around a face's mouth: in head coordinates the widest grin
 // (half width 0.115) and the deepest open mouth below the lip line, rotated and scaled with the
@@ -123,15 +110,20 @@ int main(int argc, char** argv) try {
   const int size = int(shape.height);
   const auto range = model.output_range();
 
+  // The data set `faces:seed=S,count=N` (rendered once into the cache folder, as make-faces
+  // renders); the parameters give each face's mouth box.
+  DatasetOptions data_options;
+  data_options.image_shape = shape;
+  data_options.output_range = range;
+  const auto data =
+      open_dataset("faces:seed=" + std::to_string(seed) + ",count=" + std::to_string(count) +
+                       ",size=" + std::to_string(size),
+                   data_options);
+  const auto images = load_all_images(*data);
+  const auto labels = load_all_attributes(*data);
+  const auto names = data->attribute_names();
   std::vector<FaceParameters> faces;
   for (int64_t i = 0; i < count; ++i) faces.push_back(sample_face_parameters(seed, i));
-  const auto images = render_faces(faces, size, range);
-  const auto& names = face_attribute_names();
-  auto labels = torch::empty({count, int64_t(names.size())}, torch::kInt64);
-  for (int64_t i = 0; i < count; ++i) {
-    const auto values = face_attributes(faces[size_t(i)]);
-    for (size_t a = 0; a < names.size(); ++a) labels[i][int64_t(a)] = int64_t(values[a]);
-  }
   const auto encode = [&](const torch::Tensor& x) {
     return in_batches(x.size(0),
                       [&](int64_t b, int64_t e) { return model.encode(x.slice(0, b, e)).mean; });
