@@ -224,6 +224,22 @@ TEST_F(CliTrainTest, EditAddsAttributeVectors) {
   for (int64_t i = 0; i < 6; ++i)
     EXPECT_TRUE(torch::equal(as_rgb(tile(sweep, i / 3, i % 3)), pixels(rows[i]))) << i;
 
+  // Several sources: their rows one after the other, each edited the same way.
+  const auto m =
+      run("edit " + q(file("edit.llckpt")) +
+          " seed:9 seed:4 --attribute Wide=2 Dark=1 --sweep 3 --out " + q(file("two.png")));
+  ASSERT_EQ(m.code, 0) << last_error(m);
+  const auto two = png(file("two.png"));
+  ASSERT_EQ(two.size(0), kPad + 4 * 30);
+  ASSERT_EQ(two.size(1), kPad + 3 * 30);
+  const auto z4 = latents_from_seed(4, 1, 2)[0];
+  const auto second = loaded.model->decode(
+      torch::stack({z4 - 2 * wide, z4, z4 + 2 * wide, z4 - dark, z4, z4 + dark}));
+  for (int64_t i = 0; i < 6; ++i) {
+    EXPECT_TRUE(torch::equal(as_rgb(tile(two, i / 3, i % 3)), pixels(rows[i]))) << i;
+    EXPECT_TRUE(torch::equal(as_rgb(tile(two, 2 + i / 3, i % 3)), pixels(second[i]))) << i;
+  }
+
   // An unknown name: one line that lists the known ones, and no file.
   const auto bad = run("edit " + q(file("edit.llckpt")) + " seed:9 --attribute Smiling=1 --out " +
                        q(file("bad.png")));
