@@ -1,9 +1,10 @@
 // Issue 4's analysis figures: the scatter's data set encoding (cold and cached), GMM and PCA on
 // the Fashion-MNIST training latents; issue 15's neighbour graph (UMAP's first step) on them by
-// exact search and by HNSW, for the choice of KnnOptions::exact_limit.
+// exact search and by HNSW under several settings (time and recall), for KnnOptions' defaults.
 #include <torch/torch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "benchmarks/suite.h"
@@ -20,6 +21,13 @@ constexpr int kColdRepetitions = 3;
 constexpr int kCachedRepetitions = 10;
 constexpr int kPcaRepetitions = 20;
 constexpr int64_t kGmmComponents = 10;  // as the bundled fashion-vae's GMM
+constexpr int64_t kMapNeighbours = 15;  // UMAP's default graph
+// HNSW settings to compare: links per node and the candidate lists of building and searching.
+struct HnswSetting {
+  int64_t m, ef_construction, ef_search;
+};
+constexpr HnswSetting kHnswSettings[] = {
+    {16, 100, 64}, {16, 64, 64}, {16, 64, 32}, {16, 48, 32}, {12, 48, 32}};
 
 // What the scatter needs for one data set, with the cache in a folder of this run.
 struct EmbedJob {
@@ -49,6 +57,24 @@ std::string cache_folder() {
     }
   } folder;
   return folder.path.string();
+}
+
+// UMAP's neighbour graph of the latents, searched as `options` say.
+KnnGraph knn_graph(const torch::Tensor& latents, const KnnOptions& options) {
+  KnnIndex index;
+  index.build(to_row_matrix(latents, "latents", 2), options);
+  return index.graph(kMapNeighbours);
+}
+
+// Fraction of the exact neighbours that `found` also lists.
+double recall(const KnnGraph& found, const KnnGraph& exact) {
+  int64_t hits = 0;
+  for (int64_t i = 0; i < exact.rows; ++i) {
+    const int32_t* want = exact.row_indices(i);
+    const int32_t* got = found.row_indices(i);
+    for (int64_t a = 0; a < exact.k; ++a) hits += std::count(got, got + found.k, want[a]);
+  }
+  return double(hits) / double(exact.rows * exact.k);
 }
 
 }  // namespace
@@ -110,18 +136,33 @@ void register_analysis_benchmarks(const std::string& checkpoint) {
                                             benchmark::DoNotOptimize(fit_pca(z).components);
                                         }),
            kPcaRepetitions);
-  for (const auto method : {KnnMethod::Exact, KnnMethod::Hnsw})
-    benchmark::RegisterBenchmark(("knn/" + to_string(method) + "/latents:60000").c_str(),
-                                 [get_latents, method](benchmark::State& state) {
-                                   const auto points = to_row_matrix(get_latents(), "latents", 2);
-                                   KnnOptions options;
-                                   options.method = method;
-                                   for (auto _ : state) {
-                                     KnnIndex index;
-                                     index.build(points, options);
-                                     benchmark::DoNotOptimize(index.graph(15).indices);
-                                   }
-                                 })
+  // Exact search first: its graph is the reference for the recall of each HNSW setting after it.
+  auto exact = std::make_shared<KnnGraph>();
+  benchmark::RegisterBenchmark("knn/exact/latents:60000",
+                               [get_latents, exact](benchmark::State& state) {
+                                 KnnOptions options;
+                                 options.method = KnnMethod::Exact;
+                                 for (auto _ : state) *exact = knn_graph(get_latents(), options);
+                               })
+      ->Iterations(1)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+  for (const auto& setting : kHnswSettings)
+    benchmark::RegisterBenchmark(
+        ("knn/hnsw/m:" + std::to_string(setting.m) +
+         "/ef_construction:" + std::to_string(setting.ef_construction) +
+         "/ef_search:" + std::to_string(setting.ef_search) + "/latents:60000")
+            .c_str(),
+        [get_latents, exact, setting](benchmark::State& state) {
+          KnnOptions options;
+          options.method = KnnMethod::Hnsw;
+          options.hnsw_m = setting.m;
+          options.hnsw_ef_construction = setting.ef_construction;
+          options.hnsw_ef_search = setting.ef_search;
+          KnnGraph graph;
+          for (auto _ : state) graph = knn_graph(get_latents(), options);
+          if (exact->rows == graph.rows) state.counters["recall"] = recall(graph, *exact);
+        })
         ->Iterations(1)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);

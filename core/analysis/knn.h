@@ -24,10 +24,10 @@ struct KnnOptions {
   // N^2 (D + a few) operations on both cores, the HNSW build N log N distance evaluations on one;
   // measured in docs/performance.md.
   int64_t exact_limit = 30000;
-  int64_t hnsw_m = 16;                 // links per node
-  int64_t hnsw_ef_construction = 100;  // candidate list while building
-  int64_t hnsw_ef_search = 64;         // candidate list while searching (at least k + 1)
-  uint64_t seed = 0;                   // HNSW level generator
+  int64_t hnsw_m = 16;                // links per node
+  int64_t hnsw_ef_construction = 64;  // candidate list while building
+  int64_t hnsw_ef_search = 32;        // candidate list while searching (at least k + 1)
+  uint64_t seed = 0;                  // HNSW level generator
 };
 
 // Each row's k nearest points, nearest first.
