@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Issue 15's map figures: `latentlab-cli embed --projection umap|tsne|pca` timed on the bundled
 models' latents (70,000 Fashion-MNIST images through fashion-vae, 16-D; 20,000 synthetic faces
-through faces-vae, 64-D), scored by trustworthiness (scikit-learn's, k = 10, on a seeded subset
+through faces-vae, 128-D), scored by trustworthiness (scikit-learn's, k = 10, on a seeded subset
 of 5,000 points: the score needs all pairwise distances) and by 10-NN accuracy of the labels in
 the map (leave-one-out, every point), beside scikit-learn's TSNE on the same latents.
 

@@ -91,7 +91,7 @@ cli_info)
   out=$("$prefix/bin/latentlab-cli" info "$model")
   echo "$out"
   grep -q '^kind: *vae$' <<< "$out" || fail "info does not say kind vae"
-  grep -q '^latent size: *64$' <<< "$out" || fail "info does not say latent size 64"
+  grep -q '^latent size: *128$' <<< "$out" || fail "info does not say latent size 128"
   version=$("$prefix/bin/latentlab-cli" --version)
   echo "$version"
   for line in '^latentlab-cli [0-9]' '^Qt 6\.' '^LibTorch [0-9].*(' '^OpenCV [0-9]' \
