@@ -102,6 +102,8 @@ int main(int argc, char** argv) try {
   const int64_t count = std::stoll(arg(3, "4000"));
   const double amount = std::stod(arg(4, "2"));
   const int64_t edited = std::min<int64_t>(count, std::stoll(arg(5, "500")));
+  if (count < 10 || edited < 1 || !std::isfinite(amount))
+    throw InputError("COUNT must be at least 10, EDITED at least 1 and AMOUNT a number");
   const auto loaded = load_model(argv[1]);
   Model& model = *loaded.model;
   const auto shape = model.image_shape();
