@@ -54,6 +54,7 @@ class TestScatterRaster : public QObject {
   void hoverFindsTheNearestPointAmongAllOfThem();
   void exportsPngPdfAndSvg();
   void aSmallMapKeepsItsScatterGraphs();
+  void theAxesFillTheViewWhateverTheLegendHolds();
 
  private:
   QImage grab() const { return m_view->plotWidget()->grab().toImage(); }
@@ -152,6 +153,23 @@ void TestScatterRaster::aSmallMapKeepsItsScatterGraphs() {
   QVERIFY(!m_view->rasterised());
   const QColor lone = grab().pixelColor(m_view->pixelOf({0.0, 8.0}));
   QVERIFY2(lone.red() > lone.blue(), qPrintable(lone.name()));
+}
+
+void TestScatterRaster::theAxesFillTheViewWhateverTheLegendHolds() {
+  // The legend's column once capped the plot's height at the legend's: 87 px of 500 when empty.
+  LatentScatterView view;
+  view.resize(700, 500);
+  view.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
+  view.timedReplot();
+  const auto tall = [&](double top) {
+    return view.pixelOf({0.0, 0.0}).y() - view.pixelOf({0.0, top}).y() > 0.7 * view.height();
+  };
+  QVERIFY(tall(5.0));  // no points yet: the default range 0..5
+  view.setPoints({0.0, 1.0}, {0.0, 1.0}, "x", "y");
+  view.setGroups({0, 0}, {{"one", kRed}});
+  view.timedReplot();
+  QVERIFY(tall(1.0));
 }
 
 QTEST_MAIN(TestScatterRaster)

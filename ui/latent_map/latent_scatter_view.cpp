@@ -49,9 +49,15 @@ LatentScatterView::LatentScatterView(QWidget* parent)
   m_plot->setMouseTracking(true);
   m_plot->xAxis->grid()->setVisible(false);
   m_plot->yAxis->grid()->setVisible(false);
-  // The legend to the right of the axes, where it never hides points.
-  m_plot->plotLayout()->addElement(0, 1, m_plot->legend);
+  // The legend to the right of the axes, where it never hides points. It sits at the top of a
+  // column of its own with an empty element below it: in the plot's row itself its maximum
+  // height (its entries' heights, 9 px when empty) would cap the axes' height too.
+  auto* side = new QCPLayoutGrid;
+  m_plot->plotLayout()->addElement(0, 1, side);
   m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+  side->addElement(0, 0, m_plot->legend);
+  side->addElement(1, 0, new QCPLayoutElement(m_plot));
+  side->setRowStretchFactor(1, 1000.0);
   m_plot->legend->setVisible(true);
   m_plot->legend->setBorderPen(Qt::NoPen);
 
