@@ -26,6 +26,7 @@ constexpr double kEllipseSigmas = 2.0;
 // A moving layout is shown at most this often: often enough to watch, rarely enough that
 // redrawing 70,000 points does not slow the optimisation down.
 constexpr std::chrono::milliseconds kFrameInterval{150};
+constexpr int64_t kMaxStepsPerCall = 50;
 
 MapEllipses ellipsesIn(const Projection* projection, const AnalysisGmm* gmm) {
   MapEllipses out;
@@ -245,9 +246,18 @@ void MapProjector::startLayout(const std::string& spec) {
     if (!map->restore(cache, means, progress)) {
       map->initialize(means, progress);
       auto shown = std::chrono::steady_clock::now() - kFrameInterval;
+      // As many steps per call as fill about a frame: t-SNE works out its KL divergence (a fifth
+      // of an iteration) once per call, not once per iteration.
+      int64_t chunk = 1;
       while (!map->done()) {
-        map->step(1, [&job] { return !job.isCancelled(); });
+        const auto started = std::chrono::steady_clock::now();
+        const int64_t ran = map->step(chunk, [&job] { return !job.isCancelled(); });
         if (job.isCancelled()) throw Cancelled();
+        const auto per_step =
+            (std::chrono::steady_clock::now() - started) / std::max<int64_t>(ran, 1);
+        const std::chrono::steady_clock::duration shortest{1};
+        chunk =
+            std::clamp<int64_t>(kFrameInterval / std::max(per_step, shortest), 1, kMaxStepsPerCall);
         if (std::chrono::steady_clock::now() - shown < kFrameInterval) continue;
         shown = std::chrono::steady_clock::now();
         job.reportProgress(0.1 + 0.9 * map->fraction(), QString::fromStdString(map->description()));
