@@ -17,6 +17,8 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -110,17 +112,26 @@ int main(int argc, char** argv) {
   };
   const QString shots = option("--screenshots", QString());
   if (!shots.isEmpty()) QDir().mkpath(shots);
-  const QString model =
-      option("--model", QStringLiteral(LATENTLAB_MODELS_DIR "/fashion-vae.llckpt"));
   const QString data = option("--data", QStringLiteral("fashion-mnist:train"));
   const QString colour = option("--colour", QStringLiteral("class"));
   const bool fashion = data == QLatin1String("fashion-mnist:train");
 
-  // A cold embedding cache and settings of our own: the user's are left alone.
+  // A cold embedding cache, settings and a copy of the checkpoint of our own: the user's are left
+  // alone (the panel binds the data set it encodes to the open checkpoint, which would change
+  // the bundled model's file; a TorchScript module keeps that in a store beside it, and opens in
+  // place).
   QTemporaryDir scratch;
   QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, scratch.filePath("settings"));
   QApplication::setOrganizationName(QStringLiteral("LatentLab-bench"));
   qputenv("LATENTLAB_CACHE_DIR", scratch.filePath("cache").toUtf8());
+  const QString source =
+      option("--model", QStringLiteral(LATENTLAB_MODELS_DIR "/fashion-vae.llckpt"));
+  const bool checkpoint = source.endsWith(QLatin1String(".llckpt"));
+  const QString model = checkpoint ? scratch.filePath(QFileInfo(source).fileName()) : source;
+  if (checkpoint && !QFile::copy(source, model)) {
+    std::fprintf(stderr, "latentlab_map_benchmark: cannot copy %s\n", qPrintable(source));
+    return 1;
+  }
 
   MainWindow window(QStringLiteral("cpu"));
   window.resize(1600, 1000);
