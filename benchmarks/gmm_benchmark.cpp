@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/analysis/gmm.h"
+#include "core/common/allocator_tuning.h"
 #include "core/io/latent_io.h"
 #include "core/model/device.h"
 

@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/common/allocator_tuning.h"
 #include "core/model/device.h"
 #include "ui/latent/latent_panel.h"
 #include "ui/widgets/image_view.h"

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "benchmarks/suite.h"
+#include "core/common/allocator_tuning.h"
 #include "core/model/device.h"
 #include "core/model/gan_model.h"
 

@@ -72,9 +72,10 @@ add_custom_command(OUTPUT ${generated}/changelog.gz
 add_custom_target(installed_files ALL
   DEPENDS ${icon_png} ${man_pages} ${completions} ${generated}/changelog.gz)
 add_custom_target(installable)
-add_dependencies(installable latentlab latentlab-cli installed_files)
+add_dependencies(installable latentlab latentlab-gui latentlab-cli installed_files)
 
 install(TARGETS latentlab latentlab-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS latentlab-gui LIBRARY DESTINATION ${LATENTLAB_MODULE_INSTALL_DIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/ DESTINATION ${LATENTLAB_MODELS_INSTALL_DIR}
         FILES_MATCHING PATTERN "*.llckpt" PATTERN "*.md" PATTERN "*.png")  # cards and their images
 install(FILES ${desktop_file} DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/cli/verbs.h"
+#include "core/common/allocator_tuning.h"
 #include "core/common/error.h"
 #include "core/model/device.h"
 #include "core/model/library_versions.h"

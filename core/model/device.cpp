@@ -4,13 +4,7 @@
 #include <torch/torch.h>
 
 #include <cstdlib>
-#include <cstring>
-#include <limits>
 #include <thread>
-
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include "core/common/error.h"
 
@@ -47,15 +41,6 @@ void configure_threads(int threads) {
   }
   if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
-}
-
-void tune_allocator() {
-#if defined(__GLIBC__)
-  const char* tunables = std::getenv("GLIBC_TUNABLES");
-  if (tunables && std::strstr(tunables, "glibc.malloc.")) return;
-  mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest allowed value on 64-bit
-#endif
 }
 
 }  // namespace latentlab

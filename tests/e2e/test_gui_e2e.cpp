@@ -2,7 +2,8 @@
 // it opens the bundled fashion-vae, renders, grabs its window through the LATENTLAB_SCREENSHOT
 // hook (ui/window/screenshot_hook.h) and quits. The PNG must be a real window: window-sized, many
 // colours, and where the decoded image lies, core's decode of the starting latent (z = 0)
-// enlarged with crisp pixels.
+// enlarged with crisp pixels. A second start shows that image in the launcher's start window.
+#include <QDir>
 #include <QImage>
 #include <QProcess>
 #include <QStandardPaths>
@@ -41,16 +42,25 @@ void TestGuiEndToEnd::screenshotOfTheBundledModel() {
   for (const char* name :
        {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"})
     env.insert(name, home.path());
-  env.insert("LATENTLAB_SCREENSHOT", shotPath);
   env.insert("LATENTLAB_QUIT_AFTER_MS", "90000");
-  QProcess app;
-  app.setProcessEnvironment(env);
-  app.setProcessChannelMode(QProcess::MergedChannels);
-  app.start(xvfb, {"-a", "-s", "-screen 0 1600x1000x24", QStringLiteral(LATENTLAB_GUI), "--device",
-                   "cpu", model});
-  QVERIFY2(app.waitForFinished(150000), "latentlab did not quit");
-  const QString output = QString::fromLocal8Bit(app.readAll());
-  QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0, qPrintable(output));
+  // Runs the app until its screenshot is saved; its output.
+  auto run = [&](const QString& screenshot) {
+    env.insert("LATENTLAB_SCREENSHOT", screenshot);
+    QProcess app;
+    app.setProcessEnvironment(env);
+    app.setProcessChannelMode(QProcess::MergedChannels);
+    app.start(xvfb, {"-a", "-s", "-screen 0 1600x1000x24", QStringLiteral(LATENTLAB_GUI),
+                     "--device", "cpu", model});
+    const bool finished = app.waitForFinished(150000);
+    const QString output = QString::fromLocal8Bit(app.readAll());
+    return finished && app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0
+               ? output
+               : QStringLiteral("failed: ") + output;
+  };
+  const QString output = run(shotPath);
+  QVERIFY2(!output.startsWith("failed: "), qPrintable(output));
+  // The launcher's start window showed before the main window (app/gui/main.cpp).
+  QVERIFY2(output.contains("start window shown"), qPrintable(output));
 
   QImage shot(shotPath);
   QVERIFY2(!shot.isNull(), qPrintable(shotPath));
@@ -102,6 +112,20 @@ void TestGuiEndToEnd::screenshotOfTheBundledModel() {
   const double variance = sumSquares / 784.0 - mean * mean;
   QVERIFY2(variance > 100.0,
            qPrintable(QString("the decoded image is nearly blank: variance %1").arg(variance)));
+
+  // On quitting it kept that image for its next start (ui/start/start_image_cache.h): one PNG in
+  // the user's cache, the decoded pixels themselves. The next start shows it before LibTorch loads.
+  const QDir cache(home.path() + "/LatentLab/latentlab/start-images");
+  const QStringList kept = cache.entryList({"*.png"}, QDir::Files);
+  QCOMPARE(kept.size(), 1);
+  const QImage keptImage(cache.filePath(kept.first()));
+  QCOMPARE(keptImage.size(), QSize(28, 28));
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 28; ++x)
+      QVERIFY(std::abs(qGray(keptImage.pixel(x, y)) - qGray(expected.pixel(x, y))) <= 1);
+  const QString second = run(home.path() + "/second.png");
+  QVERIFY2(second.contains("start window shown") && second.contains("with the last image"),
+           qPrintable(second));
 }
 
 QTEST_MAIN(TestGuiEndToEnd)

@@ -4,7 +4,7 @@
 #include <QDropEvent>
 #include <QPainter>
 
-#include "ui/widgets/image_fit.h"
+#include "ui/start/image_fit.h"
 #include "ui/window/dropped_file.h"
 
 namespace latentlab::ui {

@@ -3,7 +3,7 @@
 #include <QPaintEvent>
 #include <QPainter>
 
-#include "ui/widgets/image_fit.h"
+#include "ui/start/image_fit.h"
 
 namespace latentlab::ui {
 

@@ -4,7 +4,7 @@
 #include <QPainter>
 #include <algorithm>
 
-#include "ui/widgets/image_fit.h"
+#include "ui/start/image_fit.h"
 
 namespace latentlab::ui {
 

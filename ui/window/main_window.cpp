@@ -1,5 +1,6 @@
 #include "ui/window/main_window.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -15,6 +16,7 @@
 #include "ui/latent/latent_panel.h"
 #include "ui/latent_map/latent_map_panel.h"
 #include "ui/render/render_worker.h"
+#include "ui/start/start_image_cache.h"
 #include "ui/widgets/image_view.h"
 #include "ui/window/analysis_docks.h"
 #include "ui/window/image_file_actions.h"
@@ -95,6 +97,10 @@ MainWindow::MainWindow(const QString& device, QWidget* parent)
   createMenus();
   resize(1200, 760);  // the first start; later starts restore the saved geometry
   restoreLayout();
+  // What the next start shows before LibTorch has loaded (app/gui/main.cpp).
+  connect(qApp, &QCoreApplication::aboutToQuit, this, [this] {
+    if (m_model.isValid()) saveStartImage(m_model.path, m_view->image());
+  });
 }
 
 MainWindow::~MainWindow() {

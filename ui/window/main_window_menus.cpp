@@ -20,6 +20,7 @@
 #include "ui/analysis/latent_batch.h"
 #include "ui/interpolation/interpolation_dock.h"
 #include "ui/latent/latent_panel.h"
+#include "ui/start/window_settings.h"
 #include "ui/widgets/image_view.h"
 #include "ui/window/analysis_docks.h"
 #include "ui/window/dropped_file.h"
@@ -34,9 +35,7 @@ namespace {
 
 constexpr int kMaxRecentFiles = 8;
 const char* const kRecentKey = "recentFiles";
-const char* const kGeometryKey = "window/geometry";
 const char* const kStateKey = "window/state";
-const char* const kSmoothKey = "view/smooth";
 
 }  // namespace
 
@@ -79,7 +78,7 @@ void MainWindow::createMenus() {
   smooth->setCheckable(true);
   smooth->setShortcut(QKeySequence(tr("Ctrl+Shift+M")));
   smooth->setStatusTip(tr("Interpolate pixels when enlarging instead of showing them crisp"));
-  smooth->setChecked(QSettings().value(kSmoothKey, false).toBool());
+  smooth->setChecked(QSettings().value(kSmoothScalingKey, false).toBool());
   m_view->setSmoothScaling(smooth->isChecked());
   connect(smooth, &QAction::toggled, m_view, &ImageView::setSmoothScaling);
   connect(m_view, &ImageView::smoothScalingChanged, smooth, &QAction::setChecked);  // a session
@@ -153,15 +152,15 @@ void MainWindow::showAbout() {
 
 void MainWindow::restoreLayout() {
   QSettings settings;
-  restoreGeometry(settings.value(kGeometryKey).toByteArray());
+  restoreGeometry(settings.value(kWindowGeometryKey).toByteArray());
   restoreState(settings.value(kStateKey).toByteArray());
 }
 
 void MainWindow::saveLayout() {
   QSettings settings;
-  settings.setValue(kGeometryKey, saveGeometry());
+  settings.setValue(kWindowGeometryKey, saveGeometry());
   settings.setValue(kStateKey, saveState());
-  settings.setValue(kSmoothKey, m_view->smoothScaling());
+  settings.setValue(kSmoothScalingKey, m_view->smoothScaling());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -1,7 +1,5 @@
 #include "ui/window/screenshot_hook.h"
 
-#include <unistd.h>
-
 #include <QCoreApplication>
 #include <QDockWidget>
 #include <QPixmap>
@@ -9,10 +7,8 @@
 #include <QStringList>
 #include <QTimer>
 #include <QWidget>
-#include <fstream>
-#include <sstream>
-#include <string>
 
+#include "ui/start/process_clock.h"
 #include "ui/widgets/image_view.h"
 #include "ui/window/latent_host.h"
 
@@ -22,21 +18,6 @@ namespace {
 
 // After the first frame, time for the rest of the window (docks, status bar) to lay out and paint.
 constexpr int kSettleMs = 500;
-
-// Milliseconds since this process started, from its start time in /proc (10 ms resolution), so
-// that the loading of LibTorch's shared libraries before main() counts too.
-double msSinceProcessStart() {
-  std::string stat;
-  std::getline(std::ifstream("/proc/self/stat"), stat);
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // field 3 onwards
-  std::string skipped;
-  for (int field = 3; field < 22; ++field) fields >> skipped;
-  unsigned long long startTicks = 0;
-  fields >> startTicks;
-  double uptimeSeconds = 0.0;
-  std::ifstream("/proc/uptime") >> uptimeSeconds;
-  return uptimeSeconds * 1000.0 - double(startTicks) * 1000.0 / double(sysconf(_SC_CLK_TCK));
-}
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-#include "ui/widgets/image_fit.h"
+#include "ui/start/image_fit.h"
 
 namespace latentlab::ui {
 
