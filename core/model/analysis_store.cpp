@@ -10,6 +10,7 @@
 #include "core/data/dataset_spec_paths.h"
 #include "core/io/atomic_file.h"
 #include "core/io/checkpoint_file.h"
+#include "core/model/stored_tensors.h"
 
 namespace latentlab {
 namespace {
@@ -19,10 +20,6 @@ namespace fs = std::filesystem;
 constexpr const char* kFormat = "latentlab-analysis";
 constexpr int kFormatVersion = 1;
 constexpr const char* kAttributePrefix = "attribute/";
-constexpr const char* kGmmWeights = "gmm/weights";
-constexpr const char* kGmmMeans = "gmm/means";
-constexpr const char* kGmmCovariances = "gmm/covariances";
-
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw CheckpointError(path + ": " + what);
 }
@@ -30,24 +27,6 @@ constexpr const char* kGmmCovariances = "gmm/covariances";
 std::string folder_of(const std::string& path) {
   const auto parent = fs::path(path).parent_path();
   return parent.empty() ? "." : parent.string();
-}
-
-torch::Tensor tensor_of(const std::vector<float>& values, std::vector<int64_t> shape) {
-  return torch::tensor(values, torch::kFloat32).reshape(shape);
-}
-
-// The float32 values of a stored tensor after checking its exact shape.
-std::vector<float> values_of(const CheckpointFile& file, const std::string& name,
-                             const std::vector<int64_t>& shape, const std::string& path) {
-  const auto it = file.tensors.find(name);
-  if (it == file.tensors.end()) fail(path, "tensor '" + name + "' is missing");
-  const auto& t = it->second;
-  if (t.scalar_type() != torch::kFloat32 || t.sizes() != torch::IntArrayRef(shape))
-    fail(path, "tensor '" + name + "' has shape " + c10::str(t.sizes()) + " (" +
-                   std::string(c10::toString(t.scalar_type())) + "), expected " +
-                   c10::str(torch::IntArrayRef(shape)) + " float32");
-  const auto c = t.contiguous();
-  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
 bool is_sha256(const std::string& text) {
@@ -80,27 +59,6 @@ void read_attributes(const nlohmann::json& meta, const CheckpointFile& file, int
   }
 }
 
-void read_gmm(const nlohmann::json& meta, const CheckpointFile& file, int64_t latent_dim,
-              ModelAnalysis& analysis, const std::string& path) {
-  if (!meta.contains("gmm")) return;
-  const auto& g = meta.at("gmm");
-  GaussianMixture m;
-  m.covariance_type = g.at("covariance_type").get<std::string>();
-  if (m.covariance_type != "full" && m.covariance_type != "diag" &&
-      m.covariance_type != "spherical")
-    fail(path, "unknown GMM covariance type '" + m.covariance_type + "'");
-  m.components = g.at("components").get<int64_t>();
-  m.dim = latent_dim;
-  if (m.components < 1 || m.components > 1000)
-    fail(path, "GMM component count " + std::to_string(m.components) + " is out of range");
-  const int64_t k = m.components, d = latent_dim;
-  m.weights = values_of(file, kGmmWeights, {k}, path);
-  m.means = values_of(file, kGmmMeans, {k, d}, path);
-  m.covariances = values_of(file, kGmmCovariances, {k, d, d}, path);
-  check_gmm(m, latent_dim);
-  analysis.gmm = std::move(m);
-}
-
 // Every tensor must belong to an attribute or the GMM the metadata names: anything else means the
 // header and the data disagree.
 void check_no_stray_tensors(const CheckpointFile& file, const ModelAnalysis& analysis,
@@ -108,8 +66,7 @@ void check_no_stray_tensors(const CheckpointFile& file, const ModelAnalysis& ana
   for (const auto& [name, tensor] : file.tensors) {
     const bool attribute = name.rfind(kAttributePrefix, 0) == 0 &&
                            analysis.attributes.count(name.substr(std::strlen(kAttributePrefix)));
-    const bool gmm =
-        analysis.gmm && (name == kGmmWeights || name == kGmmMeans || name == kGmmCovariances);
+    const bool gmm = analysis.gmm && is_gmm_tensor(name);
     if (!attribute && !gmm) fail(path, "tensor '" + name + "' is not named in the metadata");
   }
 }
@@ -150,12 +107,7 @@ std::string serialize_analysis_store(const AnalysisStore& store, const std::stri
        {{"file", store.model_file}, {"sha256", store.model_sha256}, {"bytes", store.model_bytes}}},
       {"attributes", attributes},
       {"datasets", datasets}};
-  if (const auto& g = a.gmm) {
-    file.meta["gmm"] = {{"covariance_type", g->covariance_type}, {"components", g->components}};
-    file.tensors[kGmmWeights] = tensor_of(g->weights, {g->components});
-    file.tensors[kGmmMeans] = tensor_of(g->means, {g->components, g->dim});
-    file.tensors[kGmmCovariances] = tensor_of(g->covariances, {g->components, g->dim, g->dim});
-  }
+  if (a.gmm) file.meta["gmm"] = store_gmm(*a.gmm, file);
   return serialize_checkpoint(file);
 }
 
@@ -174,7 +126,7 @@ AnalysisStore parse_analysis_store(const std::string& bytes, const std::string& 
            "written by a newer LatentLab (analysis store version " + std::to_string(version) + ")");
     read_model_reference(meta.at("model"), store, path);
     read_attributes(meta, file, latent_dim, store.analysis, path);
-    read_gmm(meta, file, latent_dim, store.analysis, path);
+    if (meta.contains("gmm")) store.analysis.gmm = read_gmm(meta.at("gmm"), file, latent_dim, path);
     check_no_stray_tensors(file, store.analysis, path);
     const auto specs = meta.value("datasets", std::vector<std::string>{});
     check_datasets(specs);

@@ -15,13 +15,16 @@
 #include "core/model/model_analysis.h"
 #include "core/model/native_model.h"
 #include "core/model/script_model.h"
+#include "core/model/stored_tensors.h"
 
 namespace latentlab {
 namespace {
 
 constexpr const char* kModelPrefix = "model/";
 constexpr const char* kFormat = "latentlab-checkpoint";
-constexpr int kFormatVersion = 1;
+// Version 2 keeps the GMM's numbers as tensors (stored_tensors.h); version 1 has them in the
+// header's JSON, and is still read.
+constexpr int kFormatVersion = 2;
 // What building a network may allocate beyond twice the weights the file holds (float16 files
 // load as float32): module bookkeeping, never a lying architecture's terabytes.
 constexpr uint64_t kBuildSlackBytes = uint64_t{16} << 20;
@@ -130,19 +133,40 @@ std::string folder_of(const std::string& path) {
 
 // Bound data sets are stored relative to the file that stores them (dataset_spec_paths.h).
 ModelInfo info_of(const CheckpointFile& file, const std::string& path) {
+  const auto& stored = file.meta.at("model");
+  const bool gmm_tensors = stored.contains("gmm") && stored.at("gmm").is_object() &&
+                           !stored.at("gmm").contains("weights");  // format version 2
   try {
-    ModelInfo info = model_info_from_json(file.meta.at("model"));
+    ModelInfo info;
+    if (gmm_tensors) {
+      nlohmann::json without_gmm = stored;
+      without_gmm.erase("gmm");
+      info = model_info_from_json(without_gmm);
+      info.gmm = read_gmm(stored.at("gmm"), file, info.latent_dim, path);
+    } else {
+      info = model_info_from_json(stored);
+    }
     for (auto& spec : info.datasets) spec = resolve_dataset_spec(spec, folder_of(path));
     return info;
+  } catch (const nlohmann::json::exception& e) {
+    fail(path, std::string("bad metadata: ") + e.what());
+  } catch (const CheckpointError&) {
+    throw;
   } catch (const Error& e) {
     fail(path, e.what());
   }
 }
 
-nlohmann::json stored_json(ModelInfo info, const std::string& path) {
+// The model's metadata into the header, its GMM's numbers beside the weights.
+void store_info(CheckpointFile& file, ModelInfo info, const std::string& path) {
   info.adapted.clear();
   for (auto& spec : info.datasets) spec = relative_dataset_spec(spec, folder_of(path));
-  return to_json(info);
+  const std::optional<GaussianMixture> gmm = std::move(info.gmm);
+  info.gmm.reset();
+  file.meta["model"] = to_json(info);
+  for (auto it = file.tensors.begin(); it != file.tensors.end();)
+    it = is_gmm_tensor(it->first) ? file.tensors.erase(it) : std::next(it);
+  if (gmm) file.meta["model"]["gmm"] = store_gmm(*gmm, file);
 }
 
 LoadedModel load_native_model(const std::string& path, torch::Device device) {
@@ -196,10 +220,8 @@ void save_checkpoint(const std::string& path, NativeModel& model, ModelInfo info
   info.image_shape = spec.image_shape;
   info.output_range = spec.output_range;
   CheckpointFile file;
-  file.meta = {{"format", kFormat},
-               {"version", kFormatVersion},
-               {"model", stored_json(info, path)},
-               {"extra", options.extra_meta}};
+  file.meta = {{"format", kFormat}, {"version", kFormatVersion}, {"extra", options.extra_meta}};
+  store_info(file, info, path);
   for (const auto& [name, value] : state_of(model.network())) {
     const auto cpu = value.detach().to(torch::kCPU);
     if (options.half_precision && cpu.scalar_type() == torch::kFloat32)
@@ -207,10 +229,15 @@ void save_checkpoint(const std::string& path, NativeModel& model, ModelInfo info
     file.tensors[kModelPrefix + name] = cpu;
   }
   for (const auto& [name, value] : options.extra_tensors) {
-    if (name.rfind(kModelPrefix, 0) == 0) throw Error("extra tensor '" + name + "' uses model/");
+    if (name.rfind(kModelPrefix, 0) == 0 || is_gmm_tensor(name))
+      throw Error("extra tensor '" + name + "' has the name of a model or GMM tensor");
     file.tensors[name] = value.detach().to(torch::kCPU);
   }
   write_checkpoint_file(path, file);
+}
+
+ModelInfo checkpoint_info(const CheckpointFile& file, const std::string& path) {
+  return info_of(file, path);
 }
 
 CheckpointExtras read_checkpoint_extras(const std::string& path) {
@@ -219,7 +246,7 @@ CheckpointExtras read_checkpoint_extras(const std::string& path) {
   CheckpointExtras extras;
   extras.meta = file.meta.value("extra", nlohmann::json::object());
   for (const auto& [name, value] : file.tensors)
-    if (name.rfind(kModelPrefix, 0) != 0) extras.tensors[name] = value;
+    if (name.rfind(kModelPrefix, 0) != 0 && !is_gmm_tensor(name)) extras.tensors[name] = value;
   return extras;
 }
 
@@ -238,8 +265,9 @@ void update_checkpoint_info(const std::string& path, const ModelInfo& info) {
   updated.attributes = info.attributes;
   updated.gmm = info.gmm;
   updated.datasets = info.datasets;
-  file.meta["model"] = stored_json(updated, path);
-  model_info_from_json(file.meta["model"]);  // refuse to write what could not be read back
+  store_info(file, updated, path);
+  file.meta["version"] = kFormatVersion;
+  info_of(file, path);  // refuse to write what could not be read back
   write_checkpoint_file(path, file);
 }
 

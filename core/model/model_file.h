@@ -12,6 +12,8 @@
 
 namespace latentlab {
 
+struct CheckpointFile;
+
 class NativeModel;
 
 // A model file's size and modification time when it was opened: analysis is only stored for the
@@ -60,6 +62,9 @@ struct CheckpointExtras {
   nlohmann::json meta = nlohmann::json::object();
 };
 CheckpointExtras read_checkpoint_extras(const std::string& path);
+
+// The model metadata of a checkpoint already read, checked; CheckpointError naming `path`.
+ModelInfo checkpoint_info(const CheckpointFile& file, const std::string& path);
 
 // Replaces the analysis stored in a checkpoint (attributes, GMM, bound data sets, name,
 // provenance) and keeps its weights, atomically. Only for LatentLab checkpoints; other callers go

@@ -4,6 +4,7 @@
 
 #include "core/common/error.h"
 #include "core/io/checkpoint_file.h"
+#include "core/model/model_file.h"
 #include "core/training/batch_plan.h"
 #include "core/training/communicator.h"
 
@@ -128,8 +129,8 @@ TrainState read_train_state(const std::string& path) {
     throw CheckpointError(path +
                           ": was trained with another random-number scheme; cannot resume exactly");
   TrainState state;
+  const ModelInfo info = checkpoint_info(file, path);
   try {
-    const ModelInfo info = model_info_from_json(file.meta.at("model"));
     state.image_shape = info.image_shape;
     state.output_range = info.output_range;
     state.settings = train_settings_from_json(train.at("settings"));

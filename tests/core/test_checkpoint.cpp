@@ -117,6 +117,63 @@ TEST(Checkpoint, VaeRoundTripIsBitExact) {
   EXPECT_EQ(read_file(path), read_file(again));
 }
 
+TEST(Checkpoint, TheGmmIsStoredAsTensorsAndFormatOneFilesStillLoad) {
+  TempDir dir;
+  torch::manual_seed(1);
+  ConvVaeOptions o;
+  o.hidden = 8;
+  o.latent_dim = 3;
+  VaeModel model(o);
+  ModelInfo info = sample_info(3);
+  // Distinct numbers everywhere, so that a misplaced or transposed value shows.
+  GaussianMixture& gmm = *info.gmm;
+  gmm.components = 2;
+  gmm.weights = {0.25f, 0.75f};
+  gmm.means = {0.1f, -0.2f, 0.3f, 1.5f, -2.5f, 0.125f};
+  gmm.covariances.resize(18);
+  for (size_t i = 0; i < 18; ++i) gmm.covariances[i] = 0.01f * float(i + 1);
+  const auto path = dir.file("vae.llckpt");
+  save_checkpoint(path, model, info);
+
+  const CheckpointFile file = read_checkpoint_file(path);
+  EXPECT_EQ(file.meta.at("version"), 2);
+  EXPECT_EQ(file.meta.at("model").at("gmm"),
+            nlohmann::json({{"covariance_type", "full"}, {"components", 2}}));
+  const auto values = [&](const char* name) {
+    const auto t = file.tensors.at(name).contiguous();
+    return std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+  };
+  EXPECT_EQ(file.tensors.at("gmm/covariances").sizes(), torch::IntArrayRef({2, 3, 3}));
+  EXPECT_EQ(values("gmm/weights"), gmm.weights);
+  EXPECT_EQ(values("gmm/means"), gmm.means);
+  EXPECT_EQ(values("gmm/covariances"), gmm.covariances);
+  const auto loaded = load_model(path).info.gmm;
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->weights, gmm.weights);
+  EXPECT_EQ(loaded->means, gmm.means);
+  EXPECT_EQ(loaded->covariances, gmm.covariances);
+  EXPECT_TRUE(read_checkpoint_extras(path).tensors.empty());  // the GMM is not training state
+
+  // Format 1, as written before: the same numbers as JSON arrays in the header.
+  CheckpointFile old = file;
+  old.meta["version"] = 1;
+  old.meta["model"]["gmm"] = {
+      {"covariance_type", "full"}, {"components", 2},    {"dim", 3},
+      {"weights", gmm.weights},    {"means", gmm.means}, {"covariances", gmm.covariances}};
+  for (const char* name : {"gmm/weights", "gmm/means", "gmm/covariances"}) old.tensors.erase(name);
+  const auto old_path = dir.file("old.llckpt");
+  write_checkpoint_file(old_path, old);
+  const auto info_of_old = load_model(old_path).info;
+  ASSERT_TRUE(info_of_old.gmm.has_value());
+  EXPECT_EQ(info_of_old.gmm->covariances, gmm.covariances);
+  // Any update writes it in format 2.
+  update_checkpoint_info(old_path, info_of_old);
+  const CheckpointFile updated = read_checkpoint_file(old_path);
+  EXPECT_EQ(updated.meta.at("version"), 2);
+  EXPECT_FALSE(updated.meta.at("model").at("gmm").contains("means"));
+  EXPECT_EQ(load_model(old_path).info.gmm->means, gmm.means);
+}
+
 TEST(Checkpoint, GanRoundTripKeepsTheDiscriminator) {
   TempDir dir;
   torch::manual_seed(1);

@@ -180,7 +180,7 @@ def checkpoints(c, base_path):
     flip_header("json_colon", '"payload_bytes":', 15, 0, "error", not_json, "a colon becomes ';'")
     flip_header("format", '"format":"latentlab-checkpoint"', 29, 0, "error", ["not a LatentLab checkpoint"],
                 "format 'latentlab-checkpoinu'")
-    flip_header("version", '"version":1}', 10, 1, "error", ["newer"], "format version 3")
+    flip_header("version", '"version":2}', 10, 0, "error", ["newer"], "format version 3")
     flip_header("payload_crc32", '"payload_crc32":', 17, 0, "error", ["checksum"],
                 "the second digit of the checksum")
     flip_header("payload_bytes", '"payload_bytes":', 17, 0, "error", ["truncated or corrupt"],
@@ -318,6 +318,27 @@ def checkpoints(c, base_path):
     lie("gmm_huge_components", "a GMM declaring 10^9 components",
         set_key("gmm", {"components": 10**9, "dim": 3, "weights": [], "means": [], "covariances": []}),
         ["gmm"])
+    # Format 2: the GMM's numbers are tensors beside the weights, the header says their shape.
+    def gmm_tensors(shapes):
+        def edit(h, p):
+            for name, shape in shapes.items():
+                count = 1
+                for n in shape:
+                    count *= n
+                h["tensors"].append({"name": name, "dtype": "float32", "shape": shape,
+                                     "offset": len(p), "nbytes": 4 * count})
+                p += struct.pack("<%df" % count, *([0.5] * count))
+            return h, p
+        return edit
+    gmm_header = set_key("gmm", {"covariance_type": "full", "components": 2})
+    lie("gmm_tensors_missing", "a format-2 GMM header without its tensors", gmm_header,
+        ["gmm/weights", "missing"])
+    lie("gmm_tensor_wrong_shape", "a format-2 GMM whose means are [2, 4] for latent 3", gmm_header,
+        ["gmm/means", "shape"],
+        tensors=gmm_tensors({"gmm/weights": [2], "gmm/means": [2, 4], "gmm/covariances": [2, 3, 3]}))
+    lie("gmm_covariance_type_unknown", "a format-2 GMM of covariance type 'tied'",
+        set_key("gmm", {"covariance_type": "tied", "components": 1}), ["covariance type"],
+        tensors=gmm_tensors({"gmm/weights": [1], "gmm/means": [1, 3], "gmm/covariances": [1, 3, 3]}))
 
     def meta_lie(id, what, edit, expect):
         h = json.loads(json.dumps(header))
