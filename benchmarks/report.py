@@ -154,8 +154,8 @@ def gui_table(gui, startup):
                      f"| {'yes' if r['last_is_last'] else 'NO'} | {r['ui_p50_ms']:.2f} ms | {r['isolated_p50_ms']:.1f} ms "
                      f"| {r['isolated_p95_ms']:.1f} ms | {r['isolated_render_p50_ms']:.1f} ms |")
     if startup:
-        lines += ["", "GUI start to first image (faces-vae under `xvfb-run`, from the process's start time, so loading "
-                  "LibTorch counts): " + ", ".join(f"{ms} ms" for ms in startup) + "."]
+        lines += ["", "GUI start (faces-vae under `xvfb-run`, from the process's start time, so loading LibTorch counts), "
+                  "start window / first image: " + ", ".join(f"{w} / {f} ms" for w, f in startup) + "."]
     return lines
 
 
@@ -182,8 +182,10 @@ def targets(ours, theirs, analysis, flops, limit, gui, startup):
         check("fast drag without backlog (last frame = last latent, every model)",
               "yes" if all(r["last_is_last"] for r in gui) else "no", "yes", all(r["last_is_last"] for r in gui))
     if startup:
-        median = sorted(startup)[len(startup) // 2]
-        check(f"GUI start to first image, median of {len(startup)}", f"{median / 1000:.2f}", "≤ 1 s", median <= 1000, " s")
+        window = sorted(w for w, _ in startup)[len(startup) // 2]
+        image = sorted(f for _, f in startup)[len(startup) // 2]
+        check(f"GUI start to window, median of {len(startup)}", f"{window / 1000:.2f}", "≤ 0.5 s", window <= 500, " s")
+        check(f"GUI start to first image, median of {len(startup)}", f"{image / 1000:.2f}", "≤ 1 s", image <= 1000, " s")
     for name, goal in (("embed/fashion-mnist/cold", 3.0), ("embed/fashion-mnist/cached", 0.3)):
         if name in analysis:
             s = analysis[name]["median_ms"] / 1e3
@@ -270,7 +272,7 @@ def main():
     p.add_argument("--analysis")
     p.add_argument("--doc", required=True)
     p.add_argument("--gui", help="latentlab_gui_frame_rate --json output")
-    p.add_argument("--startup", help="first-image times of GUI starts, ms, one per line")
+    p.add_argument("--startup", help="GUI starts, one per line: ms to the start window and to the first image")
     for name in ("command", "cpu", "cores", "threads", "load-before", "load-after", "busy"):
         p.add_argument("--" + name, default="?")
     p.add_argument("--first", nargs="+", choices=("ours", "pytorch"), default=[],
@@ -284,7 +286,7 @@ def main():
     a.torch = theirs_runs[0]["torch"]
     analysis = read_ours(a.analysis) if a.analysis and os.path.exists(a.analysis) else {}
     gui = json.load(open(a.gui)) if a.gui and os.path.exists(a.gui) else []
-    startup = ([int(line) for line in open(a.startup) if line.strip()]
+    startup = ([tuple(int(ms) for ms in line.split()) for line in open(a.startup) if line.strip()]
                if a.startup and os.path.exists(a.startup) else [])
     text = section(a, ours, theirs, analysis, theirs_runs[0]["flops"], gui, startup, theirs_runs)
 

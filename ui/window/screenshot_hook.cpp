@@ -31,8 +31,8 @@ ScreenshotHook* ScreenshotHook::fromEnvironment(QWidget& window, const ImageView
       QCoreApplication::exit(1);
     });
   if (path.isEmpty()) return nullptr;
-  // Where start-up time goes (docs/performance.md): the window is built before this hook.
-  qInfo("latentlab: window built %.0f ms after the process started", msSinceProcessStart());
+  // Where start-up time goes (docs/performance.md): the main window is built before this hook.
+  qInfo("latentlab: main window built %.0f ms after the process started", msSinceProcessStart());
   return new ScreenshotHook(path, window, view, host);
 }
 
