@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
@@ -128,6 +129,11 @@ std::unique_ptr<Communicator::Impl> make_c10d_group(const GroupOptions& o) {
   const std::string where = "rank " + std::to_string(o.rank) + " of " +
                             std::to_string(o.world_size) + " could not join the group at " +
                             (o.master.empty() ? o.store_file : o.master);
+  // TCPStore and Gloo write to their sockets without MSG_NOSIGNAL (PyTorch's Python ignores
+  // SIGPIPE for them): a peer that dies while this rank writes to it would kill this rank by
+  // SIGPIPE, silently, instead of failing the write so that it names the peer and keeps its
+  // checkpoint (seen once in CI: DistributedCliTest.KillingARank..., rank 0 gone without a word).
+  std::signal(SIGPIPE, SIG_IGN);
   auto impl = std::make_unique<Communicator::Impl>();
   impl->device = resolve_device(o.device);
   try {

@@ -122,7 +122,8 @@ void wait_for_checkpoint(const std::string& path, test::ChildProcess& rank0) {
   FAIL() << "rank 0 wrote no checkpoint";
 }
 
-int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+// The exit code, or minus the number of the signal that ended the process (-13: SIGPIPE).
+int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status); }
 
 }  // namespace
 
