@@ -75,6 +75,10 @@ void TestStartWindow::keepsOneImagePerCheckpoint() {
   QVERIFY(QDir::setCurrent(m_dir.path()));
   QCOMPARE(startImagePath(QStringLiteral("a.llckpt")), startImagePath(a));
   QVERIFY(startImagePath(a) != startImagePath(b));
+  // So does a link to it, once the file exists.
+  QFile(a).open(QIODevice::WriteOnly);
+  QVERIFY(QFile::link(a, m_dir.filePath("link.llckpt")));
+  QCOMPARE(startImagePath(m_dir.filePath("link.llckpt")), startImagePath(a));
   // A newer image replaces the old one.
   QImage grey(3, 1, QImage::Format_RGB32);
   grey.fill(qRgb(90, 90, 90));

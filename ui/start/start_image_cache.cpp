@@ -9,8 +9,12 @@
 namespace latentlab::ui {
 
 QString startImagePath(const QString& checkpoint) {
-  const QByteArray key = QCryptographicHash::hash(QFileInfo(checkpoint).absoluteFilePath().toUtf8(),
-                                                  QCryptographicHash::Sha1);
+  // The same file reached through a link (build/share/latentlab/models -> models/) is one key.
+  const QFileInfo file(checkpoint);
+  const QString canonical = file.canonicalFilePath();
+  const QByteArray key =
+      QCryptographicHash::hash((canonical.isEmpty() ? file.absoluteFilePath() : canonical).toUtf8(),
+                               QCryptographicHash::Sha1);
   return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
          QStringLiteral("/start-images/") + QString::fromLatin1(key.toHex()) +
          QStringLiteral(".png");

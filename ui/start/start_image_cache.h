@@ -7,7 +7,8 @@
 
 namespace latentlab::ui {
 
-// Where the image for this checkpoint lives: one PNG per absolute checkpoint path.
+// Where the image for this checkpoint lives: one PNG per checkpoint file (its canonical path,
+// links resolved; the absolute path while it does not exist).
 QString startImagePath(const QString& checkpoint);
 
 // Null when there is none or it cannot be read.
