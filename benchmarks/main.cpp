@@ -1,8 +1,10 @@
 // latentlab_benchmarks: the Google Benchmark suite (not part of CTest). benchmarks/run.sh runs it
 // alternating with benchmarks/pytorch_reference.py and writes docs/performance.md.
-// Threads: LATENTLAB_THREADS, as for the applications (default: every core).
+// Threads: LATENTLAB_THREADS, as for the applications (default: every core). Device:
+// LATENTLAB_BENCH_DEVICE (default cpu; e.g. cuda on a GPU machine's core-only build).
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -41,6 +43,8 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
+  const char* chosen = std::getenv("LATENTLAB_BENCH_DEVICE");
+  const std::string device = chosen && *chosen ? chosen : "cpu";
   bench::register_sgemm_benchmark();
   bool have_gan = false;
   for (const char* name : kModels) {
@@ -49,12 +53,12 @@ int main(int argc, char** argv) {
       std::cerr << "skipped " << name << ": " << path.string() << " does not exist\n";
       continue;
     }
-    auto loaded = std::make_shared<LoadedModel>(load_model(path.string(), "cpu"));
+    auto loaded = std::make_shared<LoadedModel>(load_model(path.string(), device));
     bench::register_inference_benchmarks(name, loaded);
-    bench::register_training_benchmark(name, loaded->info);
+    bench::register_training_benchmark(name, loaded->info, device);
     have_gan = have_gan || loaded->info.kind == ModelKind::Gan;
   }
-  if (!have_gan) bench::register_training_benchmark("dcgan-3x64x64", default_face_gan());
+  if (!have_gan) bench::register_training_benchmark("dcgan-3x64x64", default_face_gan(), device);
 #ifdef LATENTLAB_ANALYSIS_BENCHMARKS
   const auto analysis = fs::path(LATENTLAB_MODELS_DIR) / (std::string(kAnalysisModel) + ".llckpt");
   if (fs::exists(analysis)) bench::register_analysis_benchmarks(analysis.string());

@@ -113,8 +113,10 @@ void register_inference_benchmarks(const std::string& name, std::shared_ptr<Load
   }
 }
 
-void register_training_benchmark(const std::string& name, const ModelInfo& info) {
+void register_training_benchmark(const std::string& name, const ModelInfo& info,
+                                 const std::string& device) {
   TrainOptions options = train_options_for(info);
+  options.device = device;
   const auto& s = info.image_shape;
   const int64_t timed_steps = s.height * s.width > 32 * 32 ? kTrainStepsLarge : kTrainStepsSmall;
   const int64_t steps = timed_steps + 1;

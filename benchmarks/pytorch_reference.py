@@ -6,6 +6,8 @@ thread count), plus each network's arithmetic (FLOPs) for the compute limit.
 Run with Debian's python3-torch (the same LibTorch 1.13 build as ours):
   /usr/bin/python3 benchmarks/pytorch_reference.py --models-dir models --threads 2 --out theirs.json
   [--check latentlab-cli]   # first compare our decode with PyTorch's, pixel for pixel
+  [--device cuda]           # as LATENTLAB_BENCH_DEVICE=cuda for ours: inputs come from the CPU
+                            # and outputs go back to it, as our Model's do
 Writes one JSON object: {"threads", "torch", "environment", "results": {NAME: {...}},
 "flops": {MODEL: {...}}} with NAME as in benchmarks/suite.h; "environment" holds the GLIBC_TUNABLES
 (malloc settings) and OMP_NUM_THREADS this process started with (null: unset), so the report says
@@ -24,6 +26,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+DEVICE = torch.device("cpu")  # --device
 
 # Keep in step with benchmarks/model_benchmarks.cpp and benchmarks/main.cpp.
 MODELS = ["fashion-vae", "faces-vae", "faces-dcgan"]
@@ -244,7 +248,7 @@ def to_uint8(chw, lo, hi):
 def inference(name, spec, net, results):
     def decode(z):
         with torch.inference_mode():
-            return net.decode(z)
+            return net.decode(z.to(DEVICE)).cpu()
 
     for batch, repetitions in DECODE:
         z = latents(0, batch, spec.latent)
@@ -264,7 +268,7 @@ def inference(name, spec, net, results):
 
         def encode():
             with torch.inference_mode():
-                return net.encode(images)
+                return [t.cpu() for t in net.encode(images.to(DEVICE))]
 
         results[f"encode/{name}/batch:{ENCODE_BATCH}"] = per_call(encode, ENCODE_REPETITIONS)
 
@@ -283,7 +287,7 @@ def vae_step(net, optimizer, likelihood):
     def step(x):
         optimizer.zero_grad()
         mu, logvar = net.encode(x)
-        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape).to(DEVICE)
         rec = reconstruction_nll(likelihood, net.decode(z), x)
         kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1)
         loss = (rec + kl).mean()
@@ -299,8 +303,8 @@ def gan_step(net, latent):
 
     def step(x):
         n = x.shape[0]
-        ones, zeros = torch.ones(n), torch.zeros(n)
-        z = torch.randn(n, latent)
+        ones, zeros = torch.ones(n, device=DEVICE), torch.zeros(n, device=DEVICE)
+        z = torch.randn(n, latent).to(DEVICE)
         d_opt.zero_grad()
         real = net.discriminator(x)
         fake = net.generator(z)
@@ -319,7 +323,7 @@ def gan_step(net, latent):
 def training(name, spec, results):
     """One warm-up step, then the timed steps, on random images of the model's shape."""
     torch.manual_seed(0)
-    net = spec.build().train()
+    net = spec.build().to(DEVICE).train()
     large = spec.shape[1] * spec.shape[2] > 32 * 32
     timed = TRAIN_STEPS_LARGE if large else TRAIN_STEPS_SMALL
     if spec.kind == "vae":
@@ -330,10 +334,10 @@ def training(name, spec, results):
     lo, hi = spec.range
     images = torch.rand(batch * (timed + 1), *spec.shape) * (hi - lo) + lo
     order = torch.randperm(images.shape[0])
-    step(images[order[:batch]])
+    step(images[order[:batch]].to(DEVICE))
     start = time.perf_counter()
     for s in range(1, timed + 1):
-        step(images[order[s * batch:(s + 1) * batch]])
+        step(images[order[s * batch:(s + 1) * batch]].to(DEVICE))
     seconds = time.perf_counter() - start
     results[f"train/{name}/batch:{batch}/steps:{timed}"] = {"images_per_second": timed * batch / seconds}
 
@@ -405,9 +409,12 @@ def main():
     p.add_argument("--models-dir", default=os.path.join(os.path.dirname(__file__), "..", "models"))
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--check", metavar="CLI", help="compare decoded pixels with latentlab-cli first")
+    p.add_argument("--device", default="cpu")
     p.add_argument("--out", required=True)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    global DEVICE
+    DEVICE = torch.device(a.device)
 
     results, arithmetic = {}, {}
     sgemm(results)
@@ -417,12 +424,13 @@ def main():
         if not os.path.exists(path):
             continue
         spec, net = load(path)
+        net.to(DEVICE)
         have_gan |= spec.kind == "gan"
         if a.check:
             check_against(a.check, name, path, spec, net)
-        arithmetic[name] = {"decode": flops(net, net.decode, latents(0, 2, spec.latent))}
+        arithmetic[name] = {"decode": flops(net, net.decode, latents(0, 2, spec.latent).to(DEVICE))}
         if spec.kind == "vae":
-            arithmetic[name]["encode"] = flops(net, net.encode, net.decode(latents(0, 2, spec.latent)).detach())
+            arithmetic[name]["encode"] = flops(net, net.encode, net.decode(latents(0, 2, spec.latent).to(DEVICE)).detach())
         inference(name, spec, net, results)
         training(name, spec, results)
     if not have_gan:

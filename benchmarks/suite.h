@@ -23,7 +23,8 @@ void register_inference_benchmarks(const std::string& name, std::shared_ptr<Load
 
 // Training images/s: a few steps of core's trainer on random images of the model's shape, with
 // the model's architecture (hyper-parameters from its info).
-void register_training_benchmark(const std::string& name, const ModelInfo& info);
+void register_training_benchmark(const std::string& name, const ModelInfo& info,
+                                 const std::string& device);
 
 // The machine's matrix-multiply rate (at::mm of two n x n float32 matrices), the compute limit.
 void register_sgemm_benchmark();
