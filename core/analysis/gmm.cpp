@@ -1,6 +1,7 @@
 #include "core/analysis/gmm.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include <cmath>

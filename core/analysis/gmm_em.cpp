@@ -1,5 +1,6 @@
 #include "core/analysis/gmm_em.h"
 
+#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 #include "core/analysis/map_init.h"
 
+#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include <algorithm>

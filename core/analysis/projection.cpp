@@ -1,5 +1,6 @@
 #include "core/analysis/projection.h"
 
+#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include "core/common/error.h"

@@ -2,6 +2,8 @@
 
 #include <c10/core/CPUAllocator.h>
 
+#include "core/common/torch_compat.h"
+
 namespace latentlab {
 namespace {
 
@@ -15,15 +17,14 @@ class BudgetedAllocator final : public c10::Allocator {
  public:
   explicit BudgetedAllocator(c10::Allocator* base) : base_(base) {}
 
-  c10::DataPtr allocate(size_t n) const override {
-    if (AllocationBudget* budget = t_budget) {
-      if (n > budget->left_)
-        throw AllocationRefused("an allocation of " + std::to_string(n) + " bytes exceeds the " +
-                                std::to_string(budget->left_) + " bytes left in its budget");
-      budget->left_ -= n;
-    }
-    return base_->allocate(n);
+#if LATENTLAB_TORCH_AT_LEAST(2, 3)
+  c10::DataPtr allocate(size_t n) override { return charged(n); }
+  void copy_data(void* to, const void* from, size_t n) const override {
+    base_->copy_data(to, from, n);
   }
+#else
+  c10::DataPtr allocate(size_t n) const override { return charged(n); }
+#endif
 
   c10::DeleterFnPtr raw_deleter() const override { return base_->raw_deleter(); }
 
@@ -39,6 +40,16 @@ class BudgetedAllocator final : public c10::Allocator {
   }
 
  private:
+  c10::DataPtr charged(size_t n) const {
+    if (AllocationBudget* budget = t_budget) {
+      if (n > budget->left_)
+        throw AllocationRefused("an allocation of " + std::to_string(n) + " bytes exceeds the " +
+                                std::to_string(budget->left_) + " bytes left in its budget");
+      budget->left_ -= n;
+    }
+    return base_->allocate(n);
+  }
+
   c10::Allocator* base_;
 };
 

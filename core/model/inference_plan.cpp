@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "core/common/torch_compat.h"
 #include "core/model/subpixel_conv.h"
 
 namespace latentlab {
@@ -17,13 +18,13 @@ using torch::nn::LinearImpl;
 
 template <typename Options>
 bool has_plain_padding(const Options& o) {
-  return c10::holds_alternative<torch::ExpandingArray<2>>(o.padding()) &&
-         c10::holds_alternative<torch::enumtype::kZeros>(o.padding_mode());
+  return torch_compat::holds_alternative<torch::ExpandingArray<2>>(o.padding()) &&
+         torch_compat::holds_alternative<torch::enumtype::kZeros>(o.padding_mode());
 }
 
 template <typename Options>
 std::vector<int64_t> padding_of(const Options& o) {
-  const auto& p = c10::get<torch::ExpandingArray<2>>(o.padding());
+  const auto& p = torch_compat::get<torch::ExpandingArray<2>>(o.padding());
   return {(*p)[0], (*p)[1]};
 }
 

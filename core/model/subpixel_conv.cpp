@@ -1,5 +1,7 @@
 #include "core/model/subpixel_conv.h"
 
+#include "core/common/torch_compat.h"
+
 namespace latentlab {
 namespace {
 
@@ -19,8 +21,8 @@ bool is_subpixel_convertible(const torch::nn::ConvTranspose2dImpl& layer) {
   };
   return all(o.kernel_size(), 4) && all(o.stride(), 2) && all(o.output_padding(), 0) &&
          all(o.dilation(), 1) && o.groups() == 1 &&
-         c10::holds_alternative<torch::ExpandingArray<2>>(o.padding()) &&
-         all(c10::get<torch::ExpandingArray<2>>(o.padding()), 1);
+         torch_compat::holds_alternative<torch::ExpandingArray<2>>(o.padding()) &&
+         all(torch_compat::get<torch::ExpandingArray<2>>(o.padding()), 1);
 }
 
 torch::Tensor subpixel_weight(const torch::Tensor& transposed_weight) {

@@ -1,6 +1,7 @@
 #include "core/training/optimizer_state.h"
 
 #include "core/common/error.h"
+#include "core/common/torch_compat.h"
 
 namespace latentlab {
 
@@ -9,7 +10,8 @@ void save_adam(torch::optim::Adam& optimizer, const std::string& prefix,
   int64_t index = 0;
   for (auto& group : optimizer.param_groups())
     for (auto& p : group.params()) {
-      const auto it = optimizer.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      const auto it = optimizer.state().find(
+          torch_compat::optimizer_state_key(optimizer.state(), p.unsafeGetTensorImpl()));
       if (it != optimizer.state().end()) {
         auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
         const std::string base = prefix + std::to_string(index) + "/";
@@ -39,7 +41,8 @@ void restore_adam(torch::optim::Adam& optimizer, const std::string& prefix,
       s->step(step->second.item<int64_t>());
       s->exp_avg(avg->second.to(p.device(), p.scalar_type()).clone());
       s->exp_avg_sq(sq->second.to(p.device(), p.scalar_type()).clone());
-      optimizer.state()[c10::guts::to_string(p.unsafeGetTensorImpl())] = std::move(s);
+      optimizer.state()[torch_compat::optimizer_state_key(optimizer.state(),
+                                                        p.unsafeGetTensorImpl())] = std::move(s);
     }
 }
 
