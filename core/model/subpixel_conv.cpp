@@ -8,7 +8,10 @@ namespace {
 // Output pixel 2m + r of a stride-2, padding-1, kernel-4 transposed convolution sums input
 // pixels m - 1 + r + t (t = 0, 1) through kernel tap 3 - r - 2t. A 2x2 convolution over the
 // input padded by one pixel reads exactly those inputs at output position m + r.
-torch::Tensor phase_taps(int64_t r) { return torch::tensor({3 - r, 1 - r}, torch::kLong); }
+// On the weights' device: index_select needs its index there (a CUDA model failed to load).
+torch::Tensor phase_taps(int64_t r, torch::Device device) {
+  return torch::tensor({3 - r, 1 - r}, torch::dtype(torch::kLong).device(device));
+}
 
 }  // namespace
 
@@ -29,8 +32,8 @@ torch::Tensor subpixel_weight(const torch::Tensor& transposed_weight) {
   std::vector<torch::Tensor> phases;
   for (int64_t ry = 0; ry < 2; ++ry)
     for (int64_t rx = 0; rx < 2; ++rx)
-      phases.push_back(transposed_weight.index_select(2, phase_taps(ry))
-                           .index_select(3, phase_taps(rx))
+      phases.push_back(transposed_weight.index_select(2, phase_taps(ry, transposed_weight.device()))
+                           .index_select(3, phase_taps(rx, transposed_weight.device()))
                            .transpose(0, 1));  // [Cin, Cout, 2, 2] -> [Cout, Cin, 2, 2]
   return torch::cat(phases, 0).contiguous();
 }

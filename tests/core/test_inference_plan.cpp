@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/model/conv_vae.h"
 #include "core/model/dcgan.h"
+#include "core/model/gan_model.h"
 #include "core/model/subpixel_conv.h"
 #include "core/model/vae_model.h"
 
@@ -221,5 +222,29 @@ TEST(NativeModel, NonFiniteLatentsAndOutputsAreRefused) {
     ADD_FAILURE() << "no error";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()), "the model's decoder returned NaN or Inf");
+  }
+}
+
+// The rewritten decoders on a GPU: the sub-pixel weights are built on the model's device (a
+// native model on CUDA once failed to decode: its tap indices were CPU tensors).
+TEST(NativeModel, OnCudaDecodesWhatItDecodesOnTheCpu) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "this LibTorch or machine has no CUDA";
+  torch::manual_seed(0);
+  DcganOptions gan;
+  gan.image_shape = {3, 64, 64};
+  gan.latent_dim = 8;
+  gan.generator_width = 4;
+  std::vector<std::pair<std::string, std::shared_ptr<NativeModel>>> models = {
+      {"vae", std::make_shared<VaeModel>(face_vae_options())},
+      {"gan", std::make_shared<GanModel>(gan)}};
+  for (auto& [name, model] : models) {
+    const auto z = torch::randn({3, model->latent_dim()});
+    const auto on_cpu = model->decode(z);
+    model->to_device(torch::Device("cuda"));
+    const auto on_cuda = model->decode(z);
+    EXPECT_TRUE(on_cuda.device().is_cpu()) << name;
+    // Within half an 8-bit level of [-1, 1]: cuDNN may use TF32 for convolutions.
+    EXPECT_TRUE(torch::allclose(on_cuda, on_cpu, 0.0, 4e-3))
+        << name << ": " << (on_cuda - on_cpu).abs().max().item<float>();
   }
 }
