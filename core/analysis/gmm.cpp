@@ -1,7 +1,6 @@
 #include "core/analysis/gmm.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include <cmath>
@@ -198,7 +197,7 @@ std::vector<Ellipse> Gmm::ellipses(const Projection& projection, double sigmas) 
   const auto centres =
       torch::matmul(means_ - projection.mean.to(torch::kFloat64), p.t());  // [K, 2]
   const auto covs = torch::matmul(torch::matmul(p, covariances_), p.t());  // [K, 2, 2]
-  auto [values, vectors] = torch::linalg::eigh(covs, "L");                 // ascending
+  auto [values, vectors] = torch::linalg_eigh(covs, "L");                  // ascending
   std::vector<Ellipse> out;
   for (int64_t k = 0; k < components(); ++k) {
     Ellipse e;

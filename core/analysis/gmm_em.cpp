@@ -1,6 +1,5 @@
 #include "core/analysis/gmm_em.h"
 
-#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -119,8 +118,8 @@ std::pair<torch::Tensor, double> expectation(const torch::Tensor& x, const Mixtu
 
 torch::Tensor precision_from_cholesky(const torch::Tensor& cholesky) {
   const auto eye = torch::eye(cholesky.size(-1), cholesky.options()).expand_as(cholesky);
-  return torch::linalg::solve_triangular(cholesky, eye, /*upper=*/false, /*left=*/true,
-                                         /*unitriangular=*/false)
+  return torch::linalg_solve_triangular(cholesky, eye, /*upper=*/false, /*left=*/true,
+                                        /*unitriangular=*/false)
       .transpose(-2, -1)
       .contiguous();
 }

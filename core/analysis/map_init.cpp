@@ -1,6 +1,5 @@
 #include "core/analysis/map_init.h"
 
-#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -79,7 +78,7 @@ std::vector<float> spectral_layout(const SparseGraph& graph, uint64_t seed) {
   const auto q = torch::cat(basis, 1);
   auto t = torch::matmul(q.t(), torch::cat(images, 1));
   t = (t + t.t()) / 2.0;
-  const auto [values, vectors] = torch::linalg::eigh(t, "L");  // ascending
+  const auto [values, vectors] = torch::linalg_eigh(t, "L");  // ascending
   const int64_t m = vectors.size(1);
   const auto top = torch::matmul(q, vectors.index_select(1, torch::tensor({m - 1, m - 2})));
   if (!torch::isfinite(top).all().item<bool>()) return {};

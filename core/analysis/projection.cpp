@@ -1,6 +1,5 @@
 #include "core/analysis/projection.h"
 
-#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include "core/common/error.h"
@@ -46,7 +45,7 @@ Projection fit_pca(const torch::Tensor& latents, int64_t components) {
   // The D x D covariance is far cheaper than an SVD of the N x D data for N >> D, and in
   // float64 just as accurate for the well-conditioned latents we see.
   const auto cov = torch::matmul(centred.t(), centred) / static_cast<double>(n - 1);
-  auto [values, vectors] = torch::linalg::eigh(cov, "L");  // ascending
+  auto [values, vectors] = torch::linalg_eigh(cov, "L");  // ascending
   values = values.flip(0).clamp_min(0);
   vectors = vectors.flip(1).t();  // rows, descending variance
   // Sign convention: the entry of largest magnitude is positive.

@@ -41,8 +41,9 @@ void restore_adam(torch::optim::Adam& optimizer, const std::string& prefix,
       s->step(step->second.item<int64_t>());
       s->exp_avg(avg->second.to(p.device(), p.scalar_type()).clone());
       s->exp_avg_sq(sq->second.to(p.device(), p.scalar_type()).clone());
-      optimizer.state()[torch_compat::optimizer_state_key(optimizer.state(),
-                                                        p.unsafeGetTensorImpl())] = std::move(s);
+      optimizer
+          .state()[torch_compat::optimizer_state_key(optimizer.state(), p.unsafeGetTensorImpl())] =
+          std::move(s);
     }
 }
 

@@ -43,7 +43,7 @@ TEST(AttributeAxes, OneAttributeGetsItsBestOrthogonalPartner) {
   // The reference: the first right singular vector of the centred data with u removed.
   const auto centred = z - z.mean(0);
   const auto rest = centred - torch::outer(torch::matmul(centred, u), u);
-  const auto top = std::get<2>(torch::linalg::svd(rest, /*full_matrices=*/false, c10::nullopt))[0];
+  const auto top = std::get<2>(torch::linalg_svd(rest, /*full_matrices=*/false, c10::nullopt))[0];
   EXPECT_NEAR(std::fabs(torch::dot(top, v).item<double>()), 1.0, 1e-9);
 }
 

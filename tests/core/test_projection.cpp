@@ -14,7 +14,7 @@ namespace {
 // Latents with known principal axes: independent N(0, s_i^2) columns rotated by an orthonormal R.
 torch::Tensor rotated_gaussian(int64_t n, const std::vector<double>& sd, torch::Tensor* rotation) {
   const int64_t d = static_cast<int64_t>(sd.size());
-  auto q = std::get<0>(torch::linalg::qr(torch::randn({d, d}, torch::kFloat64)));
+  auto q = std::get<0>(torch::linalg_qr(torch::randn({d, d}, torch::kFloat64)));
   if (rotation) *rotation = q;
   return torch::matmul(torch::randn({n, d}, torch::kFloat64) * torch::tensor(sd, torch::kFloat64),
                        q.t()) +
@@ -30,7 +30,7 @@ TEST(Projection, PcaMatchesTorchSvdOfTheCentredData) {
   ASSERT_EQ(p.components.sizes(), (torch::IntArrayRef{5, 5}));
   const auto x = z.to(torch::kFloat64);
   const auto centred = x - x.mean(0);
-  const auto [u, s, vh] = torch::linalg::svd(centred, /*full_matrices=*/false, c10::nullopt);
+  const auto [u, s, vh] = torch::linalg_svd(centred, /*full_matrices=*/false, c10::nullopt);
   const auto variance = s.pow(2) / (x.size(0) - 1);
   EXPECT_TRUE(torch::allclose(p.explained_variance, variance, 1e-9, 1e-12))
       << p.explained_variance << variance;

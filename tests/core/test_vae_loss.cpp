@@ -165,10 +165,10 @@ TEST(VaeLoss, IwaeOnALinearGaussianModelMatchesTheClosedForms) {
 
   // Exact log p(x).
   const auto cov = torch::matmul(w, w.t()) + sigma * sigma * torch::eye(kPixels, f64);
-  const auto l = torch::linalg::cholesky(cov);
+  const auto l = torch::linalg_cholesky(cov);
   const auto d = (x - b).t();  // [P, N]
-  const auto solved = torch::linalg::solve_triangular(l, d, /*upper=*/false, /*left=*/true,
-                                                      /*unitriangular=*/false);
+  const auto solved = torch::linalg_solve_triangular(l, d, /*upper=*/false, /*left=*/true,
+                                                     /*unitriangular=*/false);
   const auto log_px =
       -0.5 * (solved.pow(2).sum(0) + 2.0 * l.diagonal().log().sum() + kPixels * std::log(2 * M_PI));
 
@@ -183,8 +183,8 @@ TEST(VaeLoss, IwaeOnALinearGaussianModelMatchesTheClosedForms) {
     const auto mu = torch::matmul(x - b, wd) / (sigma * sigma) / precision;
     const auto logvar = (-precision.log()).expand({kImages, kLatent});
     const auto covd = torch::matmul(wd, wd.t()) + sigma * sigma * torch::eye(kPixels, f64);
-    const auto ld = torch::linalg::cholesky(covd);
-    const auto sd = torch::linalg::solve_triangular(ld, d, false, true, false);
+    const auto ld = torch::linalg_cholesky(covd);
+    const auto sd = torch::linalg_solve_triangular(ld, d, false, true, false);
     const auto exact =
         -0.5 * (sd.pow(2).sum(0) + 2.0 * ld.diagonal().log().sum() + kPixels * std::log(2 * M_PI));
     for (int64_t k : {1, 5})

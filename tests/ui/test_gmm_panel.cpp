@@ -103,9 +103,11 @@ void TestGmmPanel::fitShowsKThumbnailsOfCoreMeans() {
   QCOMPARE(active->model.covariance_type(), CovarianceType::Diagonal);
   QVERIFY(torch::allclose(active->model.means(), expected.means(), 1e-4, 1e-4));
   QCOMPARE(panel()->components()->count(), 3);
+  // The panel decodes the K means in one batch, so core's batch decode is the reference (a
+  // mean decoded alone may round one pixel to the next grey level: seen on 2026-12-04).
+  const auto reference = referenceImages(m_scene.path, expected.means().to(torch::kFloat32));
   for (int k = 0; k < 3; ++k)
-    QVERIFY2(samePixels(panel()->components()->image(k),
-                        referenceImage(m_scene.path, rowVector(expected.means()[k]))),
+    QVERIFY2(samePixels(panel()->components()->image(k), reference[size_t(k)]),
              qPrintable(QString::number(k)));
   // The map draws the new mixture: its ellipses and its components as colours.
   QVERIFY(waitForAnalysisDocks(*m_window));

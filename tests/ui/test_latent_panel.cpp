@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -81,6 +82,7 @@ class TestLatentPanel : public QObject {
   void pcaAxisMovesTheLatentAlongThePrincipalDirection();
   void randomiseStaysWithinTheTruncation();
   void resetAndPerSliderReset();
+  void aSliderHeldWhileTheDirectionsArriveSurvives();
 
  private:
   bool openAndWaitForDirections(const QString& path);
@@ -298,6 +300,23 @@ void TestLatentPanel::resetAndPerSliderReset() {
   QTest::mouseClick(button(panel(), "Reset"), Qt::LeftButton);
   QVERIFY(waitForImage());
   QCOMPARE(m_window->currentLatent(), openingLatent(20));
+}
+
+// The activity statistics arrive after the model and refresh the rows' tool tips and order: a
+// slider the user is dragging then must stay the same widget (it was deleted under the mouse).
+void TestLatentPanel::aSliderHeldWhileTheDirectionsArriveSurvives() {
+  QVERIFY(openAndWaitForDirections(m_wide));
+  QPointer<QSlider> held = panel()->row(0)->slider();
+  held->setSliderDown(true);
+  held->setValue(80);
+  panel()->showDirections(panel()->directions());
+  QVERIFY(held);
+  QVERIFY(held->isSliderDown());
+  QCOMPARE(held->value(), 80);
+  held->setValue(120);  // the drag goes on and still moves the latent
+  held->setSliderDown(false);
+  QVERIFY(waitForImage());
+  QCOMPARE(m_window->currentLatent(), openingLatentWith(20, {{0, 1.2f}}));
 }
 
 QTEST_MAIN(TestLatentPanel)

@@ -64,6 +64,10 @@ class LatentPanel : public QWidget {
   ValueSlider* row(int index) const;
   QComboBox* axesBox() const { return m_axesBox; }
   QLineEdit* filterEdit() const { return m_filter; }
+  // The model's directions and activity, computed in the background after setModel: the axes
+  // they allow, the rows' tool tips and order (the rows themselves stay while their labels and
+  // ranges do, so a slider being dragged survives).
+  void showDirections(const LatentDirections& directions);
 
  public slots:
   // Each value drawn from N(0, 1), redrawn while |z| > truncation (the truncation trick).
@@ -81,7 +85,6 @@ class LatentPanel : public QWidget {
   // Rows for `count` dimensions at 0, dimension i spanning [-ranges[i], +ranges[i]].
   void resetRows(int count, std::vector<double> ranges);
   void buildRows(const std::vector<float>& latent);
-  void showDirections(const LatentDirections& directions);
   void updateAxesChoices(const QString& note);
   void onRowChanged();
 

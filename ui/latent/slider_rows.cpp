@@ -26,14 +26,25 @@ SliderRows::SliderRows(const QString& widestLabel, double range, QWidget* parent
 }
 
 void SliderRows::rebuild(const std::vector<Row>& rows, std::vector<int> order) {
-  for (ValueSlider* row : m_rows) delete row;
-  m_rows.clear();
-  for (const Row& spec : rows) {
-    auto* row = new ValueSlider(spec.label, spec.range, m_content);
-    row->setToolTip(spec.toolTip);
-    connect(row, &ValueSlider::valueChanged, this, &SliderRows::valueChanged);
-    connect(row, &ValueSlider::editFinished, this, &SliderRows::editFinished);
-    m_rows.push_back(row);
+  // The same rows with new tool tips or a new order (the activity statistics arriving after the
+  // model) keep their widgets: a slider being dragged at that moment must not be deleted.
+  const bool same = std::equal(rows.begin(), rows.end(), m_rows.begin(), m_rows.end(),
+                               [](const Row& spec, const ValueSlider* row) {
+                                 return spec.label == row->label() && spec.range == row->range();
+                               });
+  for (ValueSlider* row : m_rows) {
+    m_layout->removeWidget(row);
+    if (!same) delete row;
+  }
+  if (!same) m_rows.clear();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!same) {
+      auto* row = new ValueSlider(rows[i].label, rows[i].range, m_content);
+      connect(row, &ValueSlider::valueChanged, this, &SliderRows::valueChanged);
+      connect(row, &ValueSlider::editFinished, this, &SliderRows::editFinished);
+      m_rows.push_back(row);
+    }
+    m_rows[i]->setToolTip(rows[i].toolTip);
   }
   m_order = std::move(order);
   for (size_t position = 0; position < m_order.size(); ++position)  // before the stretch

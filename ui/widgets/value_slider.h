@@ -18,6 +18,7 @@ class ValueSlider : public QWidget {
   ValueSlider(const QString& label, double range, QWidget* parent = nullptr);
 
   QString label() const;
+  double range() const { return m_range; }  // the slider spans [-range, +range]
   // Rows of one panel line their sliders up: each row's label gets the widest label's width.
   int labelWidthHint() const;
   void setLabelWidth(int pixels);
