@@ -26,10 +26,19 @@ namespace {
 
 using namespace latentlab;
 
+// The whole of `text` as a number, or an InputError naming it (std::stoll says only "stoll").
+template <class T>
+T number(const std::string& text) {
+  std::istringstream in(text);
+  T value{};
+  if (!(in >> value) || !in.eof()) throw InputError("'" + text + "' is not a number");
+  return value;
+}
+
 std::vector<int64_t> numbers(const std::string& text, char separator) {
   std::vector<int64_t> out;
   std::istringstream in(text);
-  for (std::string part; std::getline(in, part, separator);) out.push_back(std::stoll(part));
+  for (std::string part; std::getline(in, part, separator);) out.push_back(number<int64_t>(part));
   return out;
 }
 
@@ -63,9 +72,11 @@ int run(int argc, char** argv) {
   const std::map<std::string, bool*> switches = {{"--resume", &o.resume},
                                                  {"--half", &o.half_precision}};
   const auto integer = [](int64_t& to) {
-    return [&to](const std::string& v) { to = std::stoll(v); };
+    return [&to](const std::string& v) { to = number<int64_t>(v); };
   };
-  const auto real = [](double& to) { return [&to](const std::string& v) { to = std::stod(v); }; };
+  const auto real = [](double& to) {
+    return [&to](const std::string& v) { to = number<double>(v); };
+  };
   const auto text = [](std::string& to) { return [&to](const std::string& v) { to = v; }; };
   int64_t threads = 0;
   const std::map<std::string, std::function<void(const std::string&)>> valued = {
@@ -95,14 +106,24 @@ int run(int argc, char** argv) {
     } else if (const auto s = switches.find(flag); s != switches.end()) {
       *s->second = true;
     } else if (const auto v = valued.find(flag); v != valued.end() && i + 1 < argc) {
-      v->second(argv[++i]);
+      try {
+        v->second(argv[++i]);
+      } catch (const InputError& e) {
+        throw InputError(flag + ": " + e.what());
+      }
     } else {
       throw InputError(v == valued.end() ? "unknown flag " + flag : flag + " needs a value");
     }
   }
   o.threads = int(threads);
-  const auto dims = numbers(shape_text, 'x');
-  if (dims.size() != 3) throw InputError("--shape is CxHxW, e.g. 3x64x64");
+  const InputError bad_shape("--shape '" + shape_text + "' is not CxHxW, e.g. 3x64x64");
+  std::vector<int64_t> dims;
+  try {
+    dims = numbers(shape_text, 'x');
+  } catch (const InputError&) {
+    throw bad_shape;
+  }
+  if (dims.size() != 3 || dims[0] < 1 || dims[1] < 1 || dims[2] < 1) throw bad_shape;
   o.likelihood = parse_likelihood(likelihood);
   const bool signed_range =
       o.kind == ModelKind::Gan || o.likelihood.kind == LikelihoodKind::Gaussian;

@@ -5,7 +5,10 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
 
 #include "core/analysis/sampling.h"
@@ -173,6 +176,50 @@ TEST_F(CliTrainTest, GanTrainsAndEvalScoresDataAndSamples) {
                      q(file("gan.llckpt")));
   EXPECT_NE(r.code, 0);
   EXPECT_NE(last_error(r).find("no training state"), std::string::npos) << last_error(r);
+}
+
+// tools/latentlab_train_raw (the trainer for a machine without OpenCV) on the raw RGB bytes of
+// the same PNGs `latentlab-cli train --data celeba:` reads: the same weights, bit for bit.
+TEST_F(CliTrainTest, TrainRawGivesTheWeightsTheCliTrainsOnTheSamePngs) {
+  const auto faces = run("make-faces --out " + q(file("faces")) + " --count 64 --seed 1");
+  ASSERT_EQ(faces.code, 0) << last_error(faces);
+  {
+    std::ofstream raw(file("images.u8"), std::ios::binary);
+    for (int i = 1; i <= 64; ++i) {
+      char name[16];
+      std::snprintf(name, sizeof name, "%06d.png", i);
+      cv::Mat bgr = cv::imread(file("faces/img_align_celeba/") + name, cv::IMREAD_COLOR), rgb;
+      ASSERT_FALSE(bgr.empty()) << name;
+      cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+      raw.write(reinterpret_cast<const char*>(rgb.data), std::streamsize(rgb.total() * 3));
+    }
+  }
+
+  const std::string settings =
+      " --latent-dim 4 --generator-width 4 --discriminator-width 4 --batch-size 32 --epochs 2"
+      " --seed 3 --threads 1 --half --out ";
+  const auto cli = run("train gan --data " + q("celeba:" + file("faces")) + settings +
+                       q(file("from-pngs.llckpt")));
+  ASSERT_EQ(cli.code, 0) << last_error(cli);
+  const std::string raw = q(LATENTLAB_TRAIN_RAW) + " gan --images " + q(file("images.u8")) +
+                          " --shape 3x64x64" + settings + q(file("from-raw.llckpt")) + " 2>" +
+                          q(file("raw-stderr.txt"));
+  ASSERT_EQ(std::system(raw.c_str()), 0) << read_file(file("raw-stderr.txt"));
+
+  const auto a = load_model(file("from-pngs.llckpt")), b = load_model(file("from-raw.llckpt"));
+  const auto z = latents_from_seed(0, 8, 4);
+  EXPECT_TRUE(torch::equal(a.model->decode(z), b.model->decode(z)));
+  EXPECT_EQ(b.info.image_shape, (ImageShape{3, 64, 64}));
+
+  // A file that is not a whole number of images: one line, nothing written.
+  std::ofstream(file("short.u8"), std::ios::binary) << "12345";
+  const std::string bad = q(LATENTLAB_TRAIN_RAW) + " gan --images " + q(file("short.u8")) +
+                          " --shape 1x28x28 --out " + q(file("short.llckpt")) + " 2>" +
+                          q(file("raw-stderr.txt"));
+  EXPECT_NE(std::system(bad.c_str()), 0);
+  EXPECT_NE(read_file(file("raw-stderr.txt")).find("not a whole number of 1x28x28 images"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(file("short.llckpt")));
 }
 
 TEST_F(CliTrainTest, EditAddsAttributeVectors) {
