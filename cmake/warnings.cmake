@@ -6,3 +6,9 @@ add_compile_options(-Wall -Wextra -Wpedantic)
 if(LATENTLAB_WERROR)
   add_compile_options(-Werror)
 endif()
+# A unity build #includes every source into its batch's file, so GCC takes each source for a
+# header and warns about its classes that use the anonymous namespace (-Wsubobject-linkage): for
+# a file included once that is no problem, so the warning is off in unity builds only.
+if(LATENTLAB_UNITY_BUILD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  add_compile_options(-Wno-subobject-linkage)
+endif()

@@ -17,8 +17,6 @@ namespace latentlab::cli {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int64_t kBatchSize = 256;
-
 void check_writable_folder(const fs::path& folder, const std::string& target) {
   std::error_code ec;
   if (!fs::exists(folder, ec))
@@ -100,17 +98,23 @@ torch::Tensor read_images(const std::vector<std::string>& paths, const LoadedMod
 
 torch::Tensor decode_in_batches(Model& model, const torch::Tensor& z) {
   std::vector<torch::Tensor> parts;
-  for (int64_t i = 0; i < z.size(0); i += kBatchSize)
-    parts.push_back(model.decode(z.narrow(0, i, std::min(kBatchSize, z.size(0) - i))));
+  for (int64_t i = 0; i < z.size(0); i += kModelBatch)
+    parts.push_back(model.decode(z.narrow(0, i, std::min(kModelBatch, z.size(0) - i))));
   return torch::cat(parts);
 }
 
 torch::Tensor encode_means_in_batches(Model& model, const torch::Tensor& images) {
   std::vector<torch::Tensor> parts;
-  for (int64_t i = 0; i < images.size(0); i += kBatchSize)
+  for (int64_t i = 0; i < images.size(0); i += kModelBatch)
     parts.push_back(
-        model.encode(images.narrow(0, i, std::min(kBatchSize, images.size(0) - i))).mean);
+        model.encode(images.narrow(0, i, std::min(kModelBatch, images.size(0) - i))).mean);
   return torch::cat(parts);
+}
+
+void check_image_count(int64_t count) {
+  constexpr int64_t kMaxCount = 10000;
+  if (count < 1 || count > kMaxCount)
+    throw InputError("--count must be between 1 and " + std::to_string(kMaxCount));
 }
 
 uint64_t parse_seed(const std::string& text, const std::string& what) {

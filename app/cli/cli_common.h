@@ -35,13 +35,17 @@ void check_output_folder(const std::string& path);
 // Images from files, converted to the model's shape and range: [N, C, H, W].
 torch::Tensor read_images(const std::vector<std::string>& paths, const LoadedModel& loaded);
 
-// Model calls in batches, so a long list never needs one huge tensor on the device.
+// Model calls in batches of kModelBatch, so a long list never needs one huge tensor on the device.
+constexpr int64_t kModelBatch = 256;
 torch::Tensor decode_in_batches(Model& model, const torch::Tensor& z);
 torch::Tensor encode_means_in_batches(Model& model, const torch::Tensor& images);
 
 // An endpoint of an interpolation: "seed:N" (latents_from_seed(N, 1, D)), "z:FILE" (a file of
 // exactly one latent) or an image path (its posterior mean; VAE only). Returns [D].
 torch::Tensor latent_from_spec(const std::string& spec, LoadedModel& loaded);
+
+// Throws InputError unless 1 <= --count <= 10,000 (the images decode and sample write in one grid).
+void check_image_count(int64_t count);
 
 // Parses a non-negative integer seed, throwing InputError naming `what` otherwise.
 uint64_t parse_seed(const std::string& text, const std::string& what);

@@ -6,17 +6,11 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/cli/progress_line.h"
 #include "core/common/error.h"
 #include "core/model/model_analysis.h"
 
 namespace latentlab::cli {
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point started) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-}
-
-}  // namespace
 
 void print_attribute_reports(const std::vector<AttributeReport>& reports) {
   std::printf("%-20s %-10s %9s %9s %8s %8s %9s\n", "attribute", "method", "accuracy", "balanced",

@@ -20,10 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int64_t kStepsPerUpdate = 10;  // epochs or iterations between progress lines
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 std::string format(const char* pattern, double a, double b = 0.0, double c = 0.0) {
   char buffer[160];
   std::snprintf(buffer, sizeof buffer, pattern, a, b, c);

@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 namespace latentlab::cli {
 namespace {
@@ -58,6 +60,16 @@ void ProgressLine::clear() {
 void ProgressLine::print(const std::string& text) {
   clear();
   std::cerr << text << std::endl;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string fixed(double value, int digits) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(digits) << value;
+  return out.str();
 }
 
 std::string format_duration(double seconds) {

@@ -30,6 +30,12 @@ class ProgressLine {
   bool shown_ = false;
 };
 
+// Seconds on the steady clock since `start`.
+double seconds_since(std::chrono::steady_clock::time_point start);
+
+// `value` with `digits` decimals: fixed(0.12345, 3) == "0.123".
+std::string fixed(double value, int digits = 3);
+
 // "1h02m", "3m05s", "12s"
 std::string format_duration(double seconds);
 

@@ -12,8 +12,6 @@
 namespace latentlab::cli {
 namespace {
 
-constexpr int64_t kMaxCount = 10000;
-
 struct DecodeArgs {
   std::string checkpoint, z_file, out, device = "auto";
   std::optional<uint64_t> seed;
@@ -28,8 +26,7 @@ void run(const DecodeArgs& a, bool count_given, bool truncation_given) {
     throw InputError("decode needs --z FILE or --seed N");
   if (!a.z_file.empty() && (count_given || truncation_given))
     throw InputError("--count and --truncation go with --seed, not --z");
-  if (a.count < 1 || a.count > kMaxCount)
-    throw InputError("--count must be between 1 and " + std::to_string(kMaxCount));
+  check_image_count(a.count);
   if (a.columns < 0) throw InputError("--columns must be positive");
   check_output_file(a.out);
   auto loaded = open_model(a.checkpoint, a.device);

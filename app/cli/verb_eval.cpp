@@ -7,9 +7,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include "app/cli/cli_analysis.h"
 #include "app/cli/cli_common.h"
@@ -25,7 +23,6 @@
 namespace latentlab::cli {
 namespace {
 
-constexpr int64_t kBatchSize = 256;
 // Pixels decoded per IWAE call: bounds the memory of k * N decoded images and their activations.
 constexpr int64_t kIwaePixelsPerCall = int64_t{1} << 18;
 
@@ -89,12 +86,6 @@ torch::Tensor iwae_in_groups(Model& model, const torch::Tensor& x, const Posteri
   return torch::cat(parts);
 }
 
-std::string fixed(double value, int digits = 3) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(digits) << value;
-  return out.str();
-}
-
 void run(const EvalArgs& a) {
   if (a.iwae_samples < 0) throw InputError("--iwae-samples must be >= 0");
   auto loaded = open_model(a.checkpoint, a.device);
@@ -122,7 +113,7 @@ void run(const EvalArgs& a) {
     const Likelihood likelihood = likelihood_of(loaded, a.likelihood);
     Mean elbo, rec, kl, iwae;
     // The next batches are decoded on the reader's thread while this one is evaluated.
-    BatchReader reader(*data, kBatchSize);
+    BatchReader reader(*data, kModelBatch);
     for (auto batch = reader.next(); batch.images.defined(); batch = reader.next()) {
       const auto& x = batch.images;
       const Posterior post = model.encode(x);
@@ -157,16 +148,16 @@ void run(const EvalArgs& a) {
       throw InputError(a.checkpoint + " has no discriminator: a GAN is evaluated by its D scores");
     const int64_t count = a.samples > 0 ? a.samples : n;
     Mean on_data, on_samples;
-    BatchReader reader(*data, kBatchSize);
+    BatchReader reader(*data, kModelBatch);
     for (auto batch = reader.next(); batch.images.defined(); batch = reader.next()) {
       on_data.add(torch::sigmoid(model.discriminate(batch.images)));
       line.update("scoring: " + std::to_string(batch.begin + batch.images.size(0)) + "/" +
                   std::to_string(n) + " images");
     }
     const auto z = latents_from_seed(uint64_t(a.seed), count, model.latent_dim());
-    for (int64_t i = 0; i < count; i += kBatchSize)
+    for (int64_t i = 0; i < count; i += kModelBatch)
       on_samples.add(torch::sigmoid(
-          model.discriminate(model.decode(z.narrow(0, i, std::min(kBatchSize, count - i))))));
+          model.discriminate(model.decode(z.narrow(0, i, std::min(kModelBatch, count - i))))));
     result["d_data"] = on_data.mean();
     result["d_samples"] = on_samples.mean();
     result["samples"] = count;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/cli/progress_line.h"
 #include "app/cli/verbs.h"
 #include "core/faces/face_generator.h"
 
@@ -24,9 +25,6 @@ struct MakeFacesOptions {
 void run_make_faces(const MakeFacesOptions& o) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  auto seconds_since = [](Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-  };
   // On a terminal the status line is rewritten in place; in a log, one line every 5 s.
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   double last_shown = -1e9;

@@ -15,8 +15,6 @@
 namespace latentlab::cli {
 namespace {
 
-constexpr int64_t kMaxCount = 10000;
-
 struct SampleArgs {
   std::string checkpoint, out, device = "auto";
   std::string source = "prior";  // prior | gmm | gmm:K
@@ -28,8 +26,7 @@ struct SampleArgs {
 };
 
 void run(const SampleArgs& a) {
-  if (a.count < 1 || a.count > kMaxCount)
-    throw InputError("--count must be between 1 and " + std::to_string(kMaxCount));
+  check_image_count(a.count);
   if (a.columns < 0) throw InputError("--columns must be positive");
   check_output_file(a.out);
   auto loaded = open_model(a.checkpoint, a.device);

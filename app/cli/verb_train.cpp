@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <iomanip>
 #include <iostream>
 #include <sstream>
 
@@ -49,12 +48,6 @@ ImageShape parse_shape(const std::string& text) {
       !in.eof() || s.channels < 1 || s.height < 1 || s.width < 1)
     throw InputError("image shape '" + text + "' is not CxHxW, e.g. 3x64x64");
   return s;
-}
-
-std::string fixed(double value, int digits) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(digits) << value;
-  return out.str();
 }
 
 // "epoch 3/10 step 120/468 [######----] 2310 img/s loss 245.31 rec 231.02 kl 14.29 ETA 2m13s"

@@ -17,8 +17,8 @@
 namespace latentlab {
 namespace {
 
-constexpr char kMagic[] = "LLEMB001";  // bump the number when the layout changes
-constexpr size_t kMagicSize = 8;
+constexpr char kEmbeddingMagic[] = "LLEMB001";  // bump the number when the layout changes
+constexpr size_t kEmbeddingMagicSize = 8;
 constexpr int64_t kValuesPerBatch = 2'000'000;  // input values per model call by default
 
 std::string hex(uint64_t value, int digits) {
@@ -41,7 +41,7 @@ uint64_t fnv1a(const std::string& text) {
 }
 
 template <typename T>
-void append(std::string& out, const torch::Tensor& t) {
+void append_values(std::string& out, const torch::Tensor& t) {
   const auto c = t.contiguous();
   out.append(reinterpret_cast<const char*>(c.data_ptr<T>()), c.numel() * sizeof(T));
 }
@@ -55,14 +55,15 @@ std::string path_for(const std::string& key_text, const EmbeddingCache& cache) {
 Embedding read_cache(const std::string& path, const std::string& key_text) {
   const std::string bytes = read_file(path);
   const auto bad = [&](const std::string& why) { return Error("cache " + path + ": " + why); };
-  if (bytes.size() < kMagicSize + 8 || bytes.compare(0, kMagicSize, kMagic) != 0)
+  if (bytes.size() < kEmbeddingMagicSize + 8 ||
+      bytes.compare(0, kEmbeddingMagicSize, kEmbeddingMagic) != 0)
     throw bad("not an embedding cache");
   uint64_t header_size = 0;
-  std::memcpy(&header_size, bytes.data() + kMagicSize, 8);
-  if (header_size > bytes.size() - kMagicSize - 8) throw bad("truncated header");
+  std::memcpy(&header_size, bytes.data() + kEmbeddingMagicSize, 8);
+  if (header_size > bytes.size() - kEmbeddingMagicSize - 8) throw bad("truncated header");
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(bytes.substr(kMagicSize + 8, header_size));
+    header = nlohmann::json::parse(bytes.substr(kEmbeddingMagicSize + 8, header_size));
   } catch (const nlohmann::json::exception&) {
     throw bad("unreadable header");
   }
@@ -83,7 +84,7 @@ Embedding read_cache(const std::string& path, const std::string& key_text) {
   }
   if (n < 0 || d < 1 || a < 0 || static_cast<int64_t>(e.attribute_names.size()) != a)
     throw bad("bad sizes");
-  const size_t offset = kMagicSize + 8 + header_size;
+  const size_t offset = kEmbeddingMagicSize + 8 + header_size;
   const size_t payload = static_cast<size_t>(n) * (d * sizeof(float) + sizeof(int64_t) + a);
   if (bytes.size() - offset != payload) throw bad("payload has the wrong size (truncated?)");
   if (crc32(std::string_view(bytes).substr(offset)) != crc)
@@ -104,9 +105,9 @@ Embedding read_cache(const std::string& path, const std::string& key_text) {
 
 void write_cache(const std::string& path, const std::string& key_text, const Embedding& e) {
   std::string payload;
-  append<float>(payload, e.means);
-  append<int64_t>(payload, e.labels);
-  append<int8_t>(payload, e.attributes);
+  append_values<float>(payload, e.means);
+  append_values<int64_t>(payload, e.labels);
+  append_values<int8_t>(payload, e.attributes);
   const nlohmann::json header = {{"key", key_text},
                                  {"n", e.means.size(0)},
                                  {"d", e.means.size(1)},
@@ -116,7 +117,7 @@ void write_cache(const std::string& path, const std::string& key_text, const Emb
                                  {"attribute_names", e.attribute_names}};
   const std::string text = header.dump();
   const uint64_t header_size = text.size();
-  std::string bytes(kMagic, kMagicSize);
+  std::string bytes(kEmbeddingMagic, kEmbeddingMagicSize);
   bytes.append(reinterpret_cast<const char*>(&header_size), 8);
   bytes += text;
   bytes += payload;

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/common/math_constants.h"
 
 namespace latentlab {
 namespace {
 
-constexpr double kLog2Pi = 1.8378770664093454835606594728112;  // log(2 pi)
 // Values in one [block, K, D] temporary of the full-covariance steps (8 MB of float64): small
 // enough for the caches and for memory on any N, large enough that a block is worth an op.
 constexpr int64_t kBlockValues = int64_t{1} << 20;

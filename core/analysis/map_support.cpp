@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/common/splitmix64.h"
 
 namespace latentlab {
 
@@ -37,6 +38,13 @@ MapStart parse_map_start(const std::string& text) {
 
 void report_progress(const MapProgress& progress, int64_t done, int64_t total) {
   if (progress && !progress(done, total)) throw Cancelled();
+}
+
+MapProgress sub_progress(const MapProgress& progress, int64_t from, int64_t share) {
+  if (!progress) return {};
+  return [progress, from, share](int64_t done, int64_t total) {
+    return progress(from + (total > 0 ? share * done / total : share), kMapProgressTotal);
+  };
 }
 
 RowMatrix to_row_matrix(const torch::Tensor& data, const std::string& what, int64_t min_rows) {
@@ -71,10 +79,9 @@ MapRandom MapRandom::stream(uint64_t seed, uint64_t stream) {
 }
 
 uint64_t MapRandom::next() {
-  uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
+  const uint64_t out = splitmix64(state_);  // SplitMix64: the state advances by its constant
+  state_ += 0x9E3779B97F4A7C15ull;
+  return out;
 }
 
 double MapRandom::uniform() { return double(next() >> 11) * 0x1.0p-53; }

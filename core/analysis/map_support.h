@@ -10,10 +10,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
 namespace latentlab {
+
+// scikit-learn's MACHINE_EPSILON: the floor of t-SNE's probabilities and sums.
+inline constexpr double kMachineEpsilon = std::numeric_limits<double>::epsilon();
 
 // The layout a map starts from.
 enum class MapStart {
@@ -31,6 +35,11 @@ using KeepGoing = std::function<bool()>;
 
 // Calls progress when set and throws Cancelled when it returns false.
 void report_progress(const MapProgress& progress, int64_t done, int64_t total);
+
+// A map reports its progress in parts of kMapProgressTotal; sub_progress reports one step's own
+// progress over [from, from + share) of it.
+inline constexpr int64_t kMapProgressTotal = 1000;
+MapProgress sub_progress(const MapProgress& progress, int64_t from, int64_t share);
 
 // A dense row-major float32 matrix: the data a map is built from.
 struct RowMatrix {

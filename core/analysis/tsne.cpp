@@ -14,19 +14,11 @@
 namespace latentlab {
 namespace {
 
-constexpr int64_t kProgressTotal = 1000;
-constexpr int64_t kIndexShare = 400, kGraphShare = 500;
+constexpr int64_t kTsneIndexShare = 400, kTsneGraphShare = 500;  // of initialize()'s progress
 // scikit-learn's optimiser constants.
 constexpr double kExplorationMomentum = 0.5, kFinalMomentum = 0.8;
 constexpr double kGainStep = 0.2, kGainDecay = 0.8, kMinGain = 0.01;
 constexpr double kStartScale = 1e-4;  // standard deviation of the start's first axis
-
-MapProgress sub_progress(const MapProgress& progress, int64_t from, int64_t share) {
-  if (!progress) return {};
-  return [progress, from, share](int64_t done, int64_t total) {
-    return progress(from + (total > 0 ? share * done / total : share), kProgressTotal);
-  };
-}
 
 // All of a dense P's entries as a graph (a spectral start of the exact method).
 SparseGraph dense_graph(const std::vector<double>& p, int64_t n) {
@@ -88,14 +80,14 @@ void Tsne::initialize(const torch::Tensor& data, const MapProgress& progress) {
   method_ = options_.method;
   if (method_ == TsneMethod::Auto)
     method_ = n <= options_.exact_limit ? TsneMethod::Exact : TsneMethod::BarnesHut;
-  index_.build(std::move(points), options_.knn, sub_progress(progress, 0, kIndexShare));
+  index_.build(std::move(points), options_.knn, sub_progress(progress, 0, kTsneIndexShare));
   dense_p_.clear();
   sparse_p_ = SparseGraph{};
   if (method_ == TsneMethod::Exact) {
     dense_p_ = exact_affinities(index_.points(), perplexity_);
   } else {
     const auto k = std::min<int64_t>(n - 1, int64_t(3.0 * perplexity_ + 1.0));
-    const auto knn = index_.graph(k, sub_progress(progress, kIndexShare, kGraphShare));
+    const auto knn = index_.graph(k, sub_progress(progress, kTsneIndexShare, kTsneGraphShare));
     sparse_p_ = knn_affinities(knn, perplexity_);
   }
   std::vector<float> start;
@@ -119,7 +111,7 @@ void Tsne::initialize(const torch::Tensor& data, const MapProgress& progress) {
   for (size_t c = 0; c < start.size(); ++c) positions_[c] = start[c] * scale;
   update_.assign(positions_.size(), 0.0);
   gains_.assign(positions_.size(), 1.0);
-  report_progress(progress, kProgressTotal, kProgressTotal);
+  report_progress(progress, kMapProgressTotal, kMapProgressTotal);
 }
 
 void Tsne::restore(const torch::Tensor& data, const torch::Tensor& embedding,

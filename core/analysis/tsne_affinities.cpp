@@ -1,16 +1,16 @@
 #include "core/analysis/tsne_affinities.h"
 
 #include <cmath>
-#include <limits>
+
+#include "core/analysis/map_support.h"
 
 namespace latentlab {
 namespace {
 
 // scikit-learn's constants.
-constexpr int kSearchSteps = 100;
+constexpr int kPerplexitySearchSteps = 100;
 constexpr double kEntropyTolerance = 1e-5;
 constexpr double kMinimumSum = 1e-8;
-constexpr double kMachineEpsilon = std::numeric_limits<double>::epsilon();
 
 }  // namespace
 
@@ -18,7 +18,7 @@ double perplexity_row(const float* d2, int64_t count, int64_t skip, double perpl
   const double desired = std::log(perplexity);
   double beta = 1.0, beta_min = -std::numeric_limits<double>::infinity(),
          beta_max = std::numeric_limits<double>::infinity();
-  for (int step = 0; step < kSearchSteps; ++step) {
+  for (int step = 0; step < kPerplexitySearchSteps; ++step) {
     double sum = 0.0;
     for (int64_t j = 0; j < count; ++j) {
       p[j] = j == skip ? 0.0 : std::exp(-double(d2[j]) * beta);

@@ -10,7 +10,6 @@
 namespace latentlab {
 namespace {
 
-constexpr double kMachineEpsilon = std::numeric_limits<double>::epsilon();
 // scikit-learn's Barnes-Hut floor in its error term.
 constexpr double kFloat32Tiny = 1.1754943508222875e-38;
 

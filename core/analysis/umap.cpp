@@ -11,18 +11,9 @@
 namespace latentlab {
 namespace {
 
-constexpr int64_t kProgressTotal = 1000;
 // Shares of initialize()'s progress: neighbour index, neighbour graph, the rest.
-constexpr int64_t kIndexShare = 400, kGraphShare = 450;
+constexpr int64_t kUmapIndexShare = 400, kUmapGraphShare = 450;
 constexpr uint64_t kTransformStream = uint64_t(1) << 40;  // transform streams after the vertices'
-
-// progress over [from, from + share) of kProgressTotal.
-MapProgress sub_progress(const MapProgress& progress, int64_t from, int64_t share) {
-  if (!progress) return {};
-  return [progress, from, share](int64_t done, int64_t total) {
-    return progress(from + (total > 0 ? share * done / total : share), kProgressTotal);
-  };
-}
 
 void check_options(const UmapOptions& o) {
   if (o.neighbours < 2) throw InputError("UMAP needs at least 2 neighbours");
@@ -56,11 +47,11 @@ void Umap::initialize(const torch::Tensor& data, const MapProgress& progress) {
   epoch_ = total_epochs_ = 0;
   auto points = to_row_matrix(data, "UMAP", 3);
   const int64_t n = points.rows;
-  index_.build(std::move(points), options_.knn, sub_progress(progress, 0, kIndexShare));
+  index_.build(std::move(points), options_.knn, sub_progress(progress, 0, kUmapIndexShare));
   const auto knn = index_.graph(std::min(options_.neighbours, n) - 1,
-                                sub_progress(progress, kIndexShare, kGraphShare));
+                                sub_progress(progress, kUmapIndexShare, kUmapGraphShare));
   graph_ = fuzzy_simplicial_set(knn, options_.local_connectivity);
-  report_progress(progress, kIndexShare + kGraphShare + 50, kProgressTotal);
+  report_progress(progress, kUmapIndexShare + kUmapGraphShare + 50, kMapProgressTotal);
 
   configure(n);
   schedule_ = make_edge_schedule(graph_, total_epochs_, options_.negative_rate);
@@ -73,7 +64,7 @@ void Umap::initialize(const torch::Tensor& data, const MapProgress& progress) {
   if (options_.start == MapStart::Spectral) start = spectral_layout(graph_, options_.seed);
   if (start.empty()) start = pca_layout(index_.points());  // asked for, or the graph too small
   scale_umap_start(start, options_.seed);
-  report_progress(progress, kProgressTotal, kProgressTotal);
+  report_progress(progress, kMapProgressTotal, kMapProgressTotal);
   positions_ = std::move(start);
 }
 

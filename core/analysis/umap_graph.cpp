@@ -11,7 +11,7 @@ namespace {
 // umap-learn's constants.
 constexpr double kSmoothTolerance = 1e-5;
 constexpr double kMinDistanceScale = 1e-3;
-constexpr int kSearchSteps = 64;
+constexpr int kSigmaSearchSteps = 64;
 
 }  // namespace
 
@@ -50,7 +50,7 @@ SmoothKnn smooth_knn_distances(const float* distances, int64_t rows, int64_t col
         rho = *std::max_element(non_zero.begin(), non_zero.end());
       }
       double lo = 0.0, hi = std::numeric_limits<double>::infinity(), mid = 1.0;
-      for (int step = 0; step < kSearchSteps; ++step) {
+      for (int step = 0; step < kSigmaSearchSteps; ++step) {
         double psum = 0.0;
         for (int64_t j = 1; j < cols; ++j) {
           const double gap = d[j] - rho;

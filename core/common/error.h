@@ -51,4 +51,10 @@ class Cancelled : public Error {
   Cancelled() : Error("cancelled") {}
 };
 
+// Throws ErrorType("<file>: <what>"): every refusal names the file first.
+template <typename ErrorType>
+[[noreturn]] void fail(const std::string& file, const std::string& what) {
+  throw ErrorType(file + ": " + what);
+}
+
 }  // namespace latentlab

@@ -59,4 +59,9 @@ std::string relative_dataset_spec(const std::string& spec, const std::string& ba
   });
 }
 
+std::string folder_of(const std::string& file_path) {
+  const auto parent = std::filesystem::path(file_path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
 }  // namespace latentlab

@@ -21,4 +21,7 @@ std::string resolve_dataset_spec(const std::string& spec, const std::string& bas
 // is found as long as it stays where it is).
 std::string relative_dataset_spec(const std::string& spec, const std::string& base_dir);
 
+// The folder of the file that stores a spec ("." for a bare file name): the base_dir above.
+std::string folder_of(const std::string& file_path);
+
 }  // namespace latentlab

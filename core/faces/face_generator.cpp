@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/common/error.h"
+#include "core/common/splitmix64.h"
 #include "core/io/atomic_file.h"
 
 namespace latentlab {
@@ -29,13 +30,6 @@ constexpr double kPi = 3.14159265358979323846;
 // ---------------------------------------------------------------------------------------------
 // Random numbers. The engine is std::mt19937_64; the distributions are written out because the
 // standard ones may differ between standard libraries, and the faces must not.
-
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 class FaceRandom {
  public:

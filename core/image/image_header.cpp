@@ -7,7 +7,6 @@
 namespace latentlab {
 namespace {
 
-constexpr std::string_view kPngSignature("\x89PNG\r\n\x1a\n", 8);
 constexpr size_t kPngChunkOverhead = 12;  // length, type, CRC-32
 constexpr size_t kPngIhdrSize = 13;
 constexpr uint64_t kPngMaxSide = 0x7FFFFFFF;  // the PNG specification's limit

@@ -9,6 +9,9 @@
 
 namespace latentlab {
 
+// The eight bytes every PNG file starts with.
+inline constexpr std::string_view kPngSignature("\x89PNG\r\n\x1a\n", 8);
+
 // What is wrong with the bytes of a PNG (every chunk inside the file and matching its CRC-32,
 // IHDR first, IEND reached), JPEG (a frame header before the scan, an end-of-image marker) or
 // BMP (the header's size), or a declared size over max_pixels. "" when nothing is wrong or the

@@ -14,28 +14,24 @@
 namespace latentlab {
 namespace {
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw ImageError(path + ": " + what);
-}
-
 // Decodes to 1 or 3 channels (BGR) at the file's own depth, EXIF orientation applied.
 cv::Mat decode(const std::string& bytes, const std::string& path) {
-  if (bytes.empty()) fail(path, "empty file");
+  if (bytes.empty()) fail<ImageError>(path, "empty file");
   // Damage and declared sizes are refused before OpenCV (and libpng's messages) see the bytes.
   const std::string problem = image_bytes_problem(bytes, kMaxImagePixels);
-  if (!problem.empty()) fail(path, problem);
+  if (!problem.empty()) fail<ImageError>(path, problem);
   cv::Mat image;
   try {
     const cv::Mat buffer(1, int(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
     image = cv::imdecode(buffer, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH);
   } catch (const cv::Exception& e) {
-    fail(path, "cannot decode the image (" + std::string(e.err) + ")");
+    fail<ImageError>(path, "cannot decode the image (" + std::string(e.err) + ")");
   }
-  if (image.empty()) fail(path, "not an image, or a format OpenCV cannot read");
+  if (image.empty()) fail<ImageError>(path, "not an image, or a format OpenCV cannot read");
   if (int64_t(image.rows) * image.cols > kMaxImagePixels)
-    fail(path, std::to_string(image.cols) + "x" + std::to_string(image.rows) +
-                   " pixels is larger than the limit of " +
-                   std::to_string(kMaxImagePixels / 1000000) + " megapixels");
+    fail<ImageError>(path, std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+                               " pixels is larger than the limit of " +
+                               std::to_string(kMaxImagePixels / 1000000) + " megapixels");
   return image;
 }
 
@@ -56,7 +52,7 @@ cv::Mat to_unit_float(const cv::Mat& image, const std::string& path) {
       out = cv::min(cv::max(out, 0.0), 1.0);
       break;
     default:
-      fail(path, "unsupported pixel depth (expected 8 or 16 bit, or float)");
+      fail<ImageError>(path, "unsupported pixel depth (expected 8 or 16 bit, or float)");
   }
   return out;
 }

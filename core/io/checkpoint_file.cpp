@@ -12,7 +12,7 @@
 namespace latentlab {
 namespace {
 
-constexpr char kMagic[8] = {'L', 'L', 'C', 'K', 'P', 'T', '0', '1'};
+constexpr char kCheckpointMagic[8] = {'L', 'L', 'C', 'K', 'P', 'T', '0', '1'};
 constexpr size_t kPrefixBytes = 16;                 // magic + header length
 constexpr uint64_t kMaxHeaderBytes = 256ull << 20;  // far above any real header
 constexpr size_t kAlignment = 64;
@@ -41,21 +41,19 @@ uint64_t get_u64(const std::string& in, size_t at) {
   return v;
 }
 
-[[noreturn]] void fail(const std::string& source, const std::string& what) {
-  throw CheckpointError(source + ": " + what);
-}
-
 // One field of entry `index` of the header's tensor table; a missing or mistyped field is
 // reported by entry and key (a flipped bit in a key name gives "has no 'nbytes'").
 template <typename T>
 T tensor_field(const nlohmann::json& entry, const char* key, size_t index,
                const std::string& source) {
   const std::string which = "corrupt metadata: tensor " + std::to_string(index) + " of the header ";
-  if (!entry.is_object() || !entry.contains(key)) fail(source, which + "has no '" + key + "'");
+  if (!entry.is_object() || !entry.contains(key))
+    fail<CheckpointError>(source, which + "has no '" + key + "'");
   try {
     return entry.at(key).get<T>();
   } catch (const nlohmann::json::exception& e) {
-    fail(source, which + "has a malformed '" + key + "' (" + json_error_text(e) + ")");
+    fail<CheckpointError>(source,
+                          which + "has a malformed '" + key + "' (" + json_error_text(e) + ")");
   }
 }
 
@@ -70,18 +68,21 @@ torch::Tensor read_tensor(const nlohmann::json& entry, size_t index, const char*
   const DtypeInfo* info = nullptr;
   for (const auto& d : kDtypes)
     if (dtype == d.name) info = &d;
-  if (!info) fail(source, "tensor '" + name + "' has unknown dtype '" + dtype + "'");
+  if (!info)
+    fail<CheckpointError>(source, "tensor '" + name + "' has unknown dtype '" + dtype + "'");
   uint64_t count = 1;
   for (int64_t dim : shape) {
     if (dim < 0 || (dim > 0 && count > payload_bytes / uint64_t(dim)))
-      fail(source, "tensor '" + name + "' declares an impossible shape");
+      fail<CheckpointError>(source, "tensor '" + name + "' declares an impossible shape");
     count *= uint64_t(dim);
   }
   if (count * info->size != nbytes)
-    fail(source, "tensor '" + name + "' declares " + std::to_string(nbytes) +
-                     " bytes but its shape needs " + std::to_string(count * info->size));
+    fail<CheckpointError>(source, "tensor '" + name + "' declares " + std::to_string(nbytes) +
+                                      " bytes but its shape needs " +
+                                      std::to_string(count * info->size));
   if (offset > payload_bytes || nbytes > payload_bytes - offset)
-    fail(source, "tensor '" + name + "' lies outside the data (file truncated or corrupt)");
+    fail<CheckpointError>(
+        source, "tensor '" + name + "' lies outside the data (file truncated or corrupt)");
   auto tensor = torch::empty(shape, torch::TensorOptions().dtype(info->type));
   if (nbytes) std::memcpy(tensor.data_ptr(), payload + offset, nbytes);
   return info->type == torch::kFloat16 ? tensor.to(torch::kFloat32) : tensor;
@@ -90,8 +91,8 @@ torch::Tensor read_tensor(const nlohmann::json& entry, size_t index, const char*
 }  // namespace
 
 bool looks_like_checkpoint(const std::string& first_bytes) {
-  return first_bytes.size() >= sizeof(kMagic) &&
-         std::memcmp(first_bytes.data(), kMagic, sizeof(kMagic)) == 0;
+  return first_bytes.size() >= sizeof(kCheckpointMagic) &&
+         std::memcmp(first_bytes.data(), kCheckpointMagic, sizeof(kCheckpointMagic)) == 0;
 }
 
 std::string serialize_checkpoint(const CheckpointFile& file) {
@@ -116,7 +117,7 @@ std::string serialize_checkpoint(const CheckpointFile& file) {
                                  {"payload_bytes", payload.size()},
                                  {"payload_crc32", crc32(payload)}};
   const std::string header_text = header.dump();
-  std::string out(kMagic, sizeof(kMagic));
+  std::string out(kCheckpointMagic, sizeof(kCheckpointMagic));
   put_u64(out, header_text.size());
   out += header_text;
   out += payload;
@@ -124,41 +125,45 @@ std::string serialize_checkpoint(const CheckpointFile& file) {
 }
 
 CheckpointFile parse_checkpoint(const std::string& bytes, const std::string& source) {
-  if (bytes.empty()) fail(source, "the file is empty");
+  if (bytes.empty()) fail<CheckpointError>(source, "the file is empty");
   if (bytes.size() < kPrefixBytes || !looks_like_checkpoint(bytes))
-    fail(source, "not a LatentLab checkpoint (wrong magic bytes)");
-  const uint64_t header_bytes = get_u64(bytes, sizeof(kMagic));
+    fail<CheckpointError>(source, "not a LatentLab checkpoint (wrong magic bytes)");
+  const uint64_t header_bytes = get_u64(bytes, sizeof(kCheckpointMagic));
   if (header_bytes > kMaxHeaderBytes || header_bytes > bytes.size() - kPrefixBytes)
-    fail(source, "truncated or corrupt: the header declares " + std::to_string(header_bytes) +
-                     " bytes but the file has " + std::to_string(bytes.size()));
+    fail<CheckpointError>(source, "truncated or corrupt: the header declares " +
+                                      std::to_string(header_bytes) + " bytes but the file has " +
+                                      std::to_string(bytes.size()));
   nlohmann::json header;
   try {
     header = parse_untrusted_json(std::string_view(bytes).substr(kPrefixBytes, header_bytes));
   } catch (const nlohmann::json::exception& e) {
-    fail(source, "corrupt metadata: the header is not valid JSON (" + json_error_text(e) + ")");
+    fail<CheckpointError>(
+        source, "corrupt metadata: the header is not valid JSON (" + json_error_text(e) + ")");
   }
   CheckpointFile file;
   try {
     const uint64_t payload_bytes = header.at("payload_bytes").get<uint64_t>();
     const uint64_t available = bytes.size() - kPrefixBytes - header_bytes;
     if (payload_bytes != available)
-      fail(source, "truncated or corrupt: " + std::to_string(payload_bytes) +
-                       " bytes of tensor data declared, " + std::to_string(available) + " present");
+      fail<CheckpointError>(source, "truncated or corrupt: " + std::to_string(payload_bytes) +
+                                        " bytes of tensor data declared, " +
+                                        std::to_string(available) + " present");
     const std::string_view payload(bytes.data() + kPrefixBytes + header_bytes, payload_bytes);
     if (crc32(payload) != header.at("payload_crc32").get<uint32_t>())
-      fail(source, "corrupt: the tensor data does not match its checksum");
+      fail<CheckpointError>(source, "corrupt: the tensor data does not match its checksum");
     file.meta = header.at("meta");
-    if (!file.meta.is_object()) fail(source, "corrupt metadata: 'meta' is not an object");
+    if (!file.meta.is_object())
+      fail<CheckpointError>(source, "corrupt metadata: 'meta' is not an object");
     size_t index = 0;
     for (const auto& entry : header.at("tensors")) {
       auto tensor = read_tensor(entry, index++, payload.data(), payload_bytes, source);
       const auto name = entry.at("name").get<std::string>();
       if (!file.tensors.emplace(name, tensor).second)
-        fail(source, "tensor '" + name + "' appears twice");
+        fail<CheckpointError>(source, "tensor '" + name + "' appears twice");
       if (entry.at("dtype") == "float16") file.float16.insert(name);
     }
   } catch (const nlohmann::json::exception& e) {
-    fail(source, "corrupt metadata: " + json_error_text(e));
+    fail<CheckpointError>(source, "corrupt metadata: " + json_error_text(e));
   }
   return file;
 }

@@ -29,10 +29,6 @@ constexpr size_t kNpyMagicSize = 6;
 // Refuse absurd files before allocating: 2^28 floats is a gigabyte.
 constexpr uint64_t kMaxLatentValues = uint64_t{1} << 28;
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw InputError(path + ": " + what);
-}
-
 std::string lower_extension(const std::string& path) {
   const auto slash = path.find_last_of('/');
   const auto dot = path.find_last_of('.');
@@ -95,7 +91,7 @@ class HeaderParser {
 
  private:
   [[noreturn]] void bad(const std::string& what) const {
-    fail(path_, "malformed .npy header (" + what + ")");
+    fail<InputError>(path_, "malformed .npy header (" + what + ")");
   }
   char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
   void skip_space() {
@@ -165,21 +161,23 @@ uint64_t read_le(const std::string& bytes, size_t offset, size_t size) {
 }
 
 torch::Tensor parse_npy(const std::string& bytes, const std::string& path) {
-  if (!host_is_little_endian()) fail(path, "reading .npy needs a little-endian machine");
-  if (bytes.size() < 10) fail(path, "truncated .npy file (no complete header)");
+  if (!host_is_little_endian())
+    fail<InputError>(path, "reading .npy needs a little-endian machine");
+  if (bytes.size() < 10) fail<InputError>(path, "truncated .npy file (no complete header)");
   const int major = static_cast<unsigned char>(bytes[6]);
   size_t header_len = 0, data_offset = 0;
   if (major == 1) {
     header_len = read_le(bytes, 8, 2);
     data_offset = 10 + header_len;
   } else if (major == 2 || major == 3) {
-    if (bytes.size() < 12) fail(path, "truncated .npy file (no complete header)");
+    if (bytes.size() < 12) fail<InputError>(path, "truncated .npy file (no complete header)");
     header_len = read_le(bytes, 8, 4);
     data_offset = 12 + header_len;
   } else {
-    fail(path, "unsupported .npy format version " + std::to_string(major));
+    fail<InputError>(path, "unsupported .npy format version " + std::to_string(major));
   }
-  if (data_offset > bytes.size()) fail(path, "truncated .npy file (header longer than the file)");
+  if (data_offset > bytes.size())
+    fail<InputError>(path, "truncated .npy file (header longer than the file)");
   const NpyHeader h =
       HeaderParser(bytes.substr(data_offset - header_len, header_len), path).parse();
 
@@ -189,27 +187,30 @@ torch::Tensor parse_npy(const std::string& bytes, const std::string& path) {
   else if (h.descr == "<f8")
     item_size = 8;
   else if (h.descr == ">f4" || h.descr == ">f8")
-    fail(path, "big-endian .npy data is not supported");
+    fail<InputError>(path, "big-endian .npy data is not supported");
   else
-    fail(path,
-         "dtype '" + h.descr + "' is not supported (expected float32 '<f4' or float64 '<f8')");
-  if (h.fortran_order) fail(path, "Fortran-order .npy arrays are not supported (save C order)");
+    fail<InputError>(
+        path, "dtype '" + h.descr + "' is not supported (expected float32 '<f4' or float64 '<f8')");
+  if (h.fortran_order)
+    fail<InputError>(path, "Fortran-order .npy arrays are not supported (save C order)");
   if (h.shape.size() != 1 && h.shape.size() != 2)
-    fail(path,
-         "shape must be [D] or [N, D], got " + std::to_string(h.shape.size()) + " dimensions");
+    fail<InputError>(
+        path, "shape must be [D] or [N, D], got " + std::to_string(h.shape.size()) + " dimensions");
 
   uint64_t count = 1;
   for (const int64_t d : h.shape) {
-    if (d != 0 && count > kMaxLatentValues / uint64_t(d)) fail(path, "the array is too large");
+    if (d != 0 && count > kMaxLatentValues / uint64_t(d))
+      fail<InputError>(path, "the array is too large");
     count *= uint64_t(d);
   }
-  if (count > kMaxLatentValues) fail(path, "the array is too large");
+  if (count > kMaxLatentValues) fail<InputError>(path, "the array is too large");
   const uint64_t expected = uint64_t(data_offset) + count * item_size;
   if (bytes.size() < expected)
-    fail(path, "truncated .npy file (" + std::to_string(bytes.size()) +
-                   " bytes, the header needs " + std::to_string(expected) + ")");
+    fail<InputError>(path, "truncated .npy file (" + std::to_string(bytes.size()) +
+                               " bytes, the header needs " + std::to_string(expected) + ")");
   if (bytes.size() > expected)
-    fail(path, std::to_string(bytes.size() - expected) + " unexpected bytes after the .npy data");
+    fail<InputError>(
+        path, std::to_string(bytes.size() - expected) + " unexpected bytes after the .npy data");
 
   const int64_t rows = h.shape.size() == 2 ? h.shape[0] : 1;
   const int64_t cols = h.shape.back();
@@ -225,15 +226,15 @@ torch::Tensor parse_json(const std::string& bytes, const std::string& path) {
   try {
     j = parse_untrusted_json(bytes);
   } catch (const nlohmann::json::exception& e) {
-    fail(path, std::string("not valid JSON: ") + e.what());
+    fail<InputError>(path, std::string("not valid JSON: ") + e.what());
   }
   if (!j.is_array() || j.empty())
-    fail(path, "expected a JSON array of numbers or an array of such arrays");
+    fail<InputError>(path, "expected a JSON array of numbers or an array of such arrays");
   const bool nested = j.front().is_array();
   std::vector<const nlohmann::json*> rows;
   if (nested) {
     for (const auto& r : j) {
-      if (!r.is_array()) fail(path, "mixes arrays and numbers at the top level");
+      if (!r.is_array()) fail<InputError>(path, "mixes arrays and numbers at the top level");
       rows.push_back(&r);
     }
   } else {
@@ -244,16 +245,18 @@ torch::Tensor parse_json(const std::string& bytes, const std::string& path) {
   auto* out = z.data_ptr<double>();
   for (size_t r = 0; r < rows.size(); ++r) {
     if (rows[r]->size() != cols)
-      fail(path, "latent " + std::to_string(r) + " has " + std::to_string(rows[r]->size()) +
-                     " numbers, the first has " + std::to_string(cols));
+      fail<InputError>(path, "latent " + std::to_string(r) + " has " +
+                                 std::to_string(rows[r]->size()) + " numbers, the first has " +
+                                 std::to_string(cols));
     for (size_t c = 0; c < cols; ++c) {
       const auto& v = (*rows[r])[c];
       // Not v.dump() for arrays: dumping recurses once per level, and 100000 nested brackets
       // would overflow the stack.
       if (!v.is_number())
-        fail(path, "latent " + std::to_string(r) + ", value " + std::to_string(c) +
-                       " is not a number: " +
-                       (v.is_structured() ? std::string("an ") + v.type_name() : v.dump()));
+        fail<InputError>(path,
+                         "latent " + std::to_string(r) + ", value " + std::to_string(c) +
+                             " is not a number: " +
+                             (v.is_structured() ? std::string("an ") + v.type_name() : v.dump()));
       out[r * cols + c] = v.get<double>();
     }
   }
@@ -289,20 +292,20 @@ torch::Tensor read_latents(const std::string& path, int64_t dim) {
   } catch (const Error& e) {
     throw InputError(e.what());
   }
-  if (bytes.empty()) fail(path, "empty file");
+  if (bytes.empty()) fail<InputError>(path, "empty file");
   const bool is_npy =
       bytes.size() >= kNpyMagicSize && bytes.compare(0, kNpyMagicSize, kNpyMagic) == 0;
   if (!is_npy && lower_extension(path) == ".npy")
-    fail(path, "not a .npy file (no NUMPY magic bytes)");
+    fail<InputError>(path, "not a .npy file (no NUMPY magic bytes)");
   auto z = is_npy ? parse_npy(bytes, path) : parse_json(bytes, path);
-  if (z.size(0) == 0 || z.size(1) == 0) fail(path, "holds no latents");
+  if (z.size(0) == 0 || z.size(1) == 0) fail<InputError>(path, "holds no latents");
   if (z.size(1) != dim)
-    fail(path, "latents have " + std::to_string(z.size(1)) + " values, the model needs " +
-                   std::to_string(dim));
-  if (!torch::isfinite(z).all().item<bool>()) fail(path, "latent contains NaN or Inf");
+    fail<InputError>(path, "latents have " + std::to_string(z.size(1)) +
+                               " values, the model needs " + std::to_string(dim));
+  if (!torch::isfinite(z).all().item<bool>()) fail<InputError>(path, "latent contains NaN or Inf");
   const double max_abs = z.abs().max().item<double>();
   if (max_abs > std::numeric_limits<float>::max())
-    fail(path, "a latent value is outside float range");
+    fail<InputError>(path, "a latent value is outside float range");
   return z.to(torch::kFloat32).contiguous();
 }
 

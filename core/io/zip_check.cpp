@@ -31,10 +31,6 @@ constexpr uint64_t kZip64Marker32 = 0xFFFFFFFF;
 constexpr size_t kChunk = size_t(1) << 20;
 constexpr uint64_t kNotStored = ~uint64_t{0};  // a record's data size when it is compressed
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw CheckpointError(path + ": " + what);
-}
-
 uint64_t little_endian(const char* p, int bytes) {
   uint64_t v = 0;
   for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | uint8_t(p[i]);
@@ -44,7 +40,7 @@ uint64_t little_endian(const char* p, int bytes) {
 class ZipFile {
  public:
   explicit ZipFile(const std::string& path) : path_(path), in_(path, std::ios::binary) {
-    if (!in_) fail(path, "cannot be opened");
+    if (!in_) fail<CheckpointError>(path, "cannot be opened");
     in_.seekg(0, std::ios::end);
     size_ = uint64_t(in_.tellg());
   }
@@ -53,11 +49,12 @@ class ZipFile {
 
   std::string read(uint64_t offset, uint64_t count, const std::string& what) {
     if (offset > size_ || count > size_ - offset)
-      fail(path_, "zip archive is truncated (" + what + " lies past the end of the file)");
+      fail<CheckpointError>(
+          path_, "zip archive is truncated (" + what + " lies past the end of the file)");
     std::string bytes(size_t(count), '\0');
     in_.seekg(std::streamoff(offset));
     in_.read(bytes.data(), std::streamsize(count));
-    if (uint64_t(in_.gcount()) != count) fail(path_, "cannot read the " + what);
+    if (uint64_t(in_.gcount()) != count) fail<CheckpointError>(path_, "cannot read the " + what);
     return bytes;
   }
 
@@ -69,7 +66,7 @@ class ZipFile {
     for (uint64_t left = count; left > 0;) {
       const auto n = size_t(std::min<uint64_t>(left, buffer.size()));
       in_.read(buffer.data(), std::streamsize(n));
-      if (size_t(in_.gcount()) != n) fail(path_, "cannot read a zip record");
+      if (size_t(in_.gcount()) != n) fail<CheckpointError>(path_, "cannot read a zip record");
       crc = crc32(std::string_view(buffer.data(), n), crc);
       left -= n;
     }
@@ -101,7 +98,8 @@ Directory find_directory(ZipFile& zip, const std::string& path) {
     d.zip64 = d.entries == kZip64Marker16 || d.offset == kZip64Marker32 || d.size == kZip64Marker32;
     return d;
   }
-  fail(path, "not a complete zip archive (no end of central directory: truncated?)");
+  fail<CheckpointError>(path,
+                        "not a complete zip archive (no end of central directory: truncated?)");
 }
 
 struct CompressedRecord {
@@ -148,10 +146,11 @@ void verify_compressed(const std::string& path, const std::vector<CompressedReco
     try {
       const auto [data, size] = reader->getRecord(name);
       if (crc32(std::string_view(static_cast<const char*>(data.get()), size)) != record.crc)
-        fail(path, "zip record '" + record.name + "' is corrupt (CRC-32 mismatch)");
+        fail<CheckpointError>(path,
+                              "zip record '" + record.name + "' is corrupt (CRC-32 mismatch)");
     } catch (const c10::Error& e) {
-      fail(path,
-           "zip record '" + record.name + "' is corrupt (" + e.what_without_backtrace() + ")");
+      fail<CheckpointError>(
+          path, "zip record '" + record.name + "' is corrupt (" + e.what_without_backtrace() + ")");
     }
   }
 }
@@ -172,7 +171,7 @@ void verify_zip_checksums(const std::string& path) {
   for (uint64_t e = 0; e < dir.entries; ++e) {
     if (pos + kCentralHeaderSize > central.size() ||
         little_endian(&central[pos], 4) != kCentralHeader)
-      fail(path, "zip central directory is corrupt");
+      fail<CheckpointError>(path, "zip central directory is corrupt");
     const char* h = &central[pos];
     const auto method = uint16_t(little_endian(h + 10, 2));
     const auto crc = uint32_t(little_endian(h + 16, 4));
@@ -183,7 +182,7 @@ void verify_zip_checksums(const std::string& path) {
     const size_t comment_length = size_t(little_endian(h + 32, 2));
     const uint64_t local = little_endian(h + 42, 4);
     if (pos + kCentralHeaderSize + name_length + extra_length + comment_length > central.size())
-      fail(path, "zip central directory is corrupt");
+      fail<CheckpointError>(path, "zip central directory is corrupt");
     const std::string name(h + kCentralHeaderSize, name_length);
     if (compressed == kZip64Marker32 || uncompressed == kZip64Marker32 || local == kZip64Marker32)
       return;  // see zip64 above
@@ -191,21 +190,22 @@ void verify_zip_checksums(const std::string& path) {
 
     const std::string header = zip.read(local, kLocalHeaderSize, "local header of '" + name + "'");
     if (little_endian(header.data(), 4) != kLocalHeader)
-      fail(path, "zip record '" + name + "' is corrupt (bad local header)");
+      fail<CheckpointError>(path, "zip record '" + name + "' is corrupt (bad local header)");
     const uint64_t data = local + kLocalHeaderSize + little_endian(header.data() + 26, 2) +
                           little_endian(header.data() + 28, 2);
     if (data > zip.size() || compressed > zip.size() - data)
-      fail(path, "zip archive is truncated (record '" + name + "' lies past the end of the file)");
+      fail<CheckpointError>(
+          path, "zip archive is truncated (record '" + name + "' lies past the end of the file)");
     if (method == kStored && compressed == uncompressed && zip.crc_of(data, compressed) != crc)
-      fail(path, "zip record '" + name + "' is corrupt (CRC-32 mismatch)");
+      fail<CheckpointError>(path, "zip record '" + name + "' is corrupt (CRC-32 mismatch)");
     if (method == kDeflated) deflated.push_back({name, crc});
     names.push_back(name);
     stored_at.emplace_back(data, method == kStored ? compressed : kNotStored);
   }
   const std::string problem = pytorch_layout_problem(zip, names, stored_at);
   if (!problem.empty())
-    fail(path, "cannot be read as a TorchScript module (not a PyTorch archive: " + problem +
-                   "); TorchScript files are written by torch.jit.save");
+    fail<CheckpointError>(path, "cannot be read as a TorchScript module (not a PyTorch archive: " +
+                                    problem + "); TorchScript files are written by torch.jit.save");
   verify_compressed(path, deflated);
 }
 

@@ -17,17 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kFormat = "latentlab-analysis";
-constexpr int kFormatVersion = 1;
+constexpr const char* kStoreFormat = "latentlab-analysis";
+constexpr int kStoreFormatVersion = 1;
 constexpr const char* kAttributePrefix = "attribute/";
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw CheckpointError(path + ": " + what);
-}
-
-std::string folder_of(const std::string& path) {
-  const auto parent = fs::path(path).parent_path();
-  return parent.empty() ? "." : parent.string();
-}
 
 bool is_sha256(const std::string& text) {
   return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
@@ -41,7 +33,7 @@ void read_model_reference(const nlohmann::json& model, AnalysisStore& store,
   store.model_sha256 = model.at("sha256").get<std::string>();
   store.model_bytes = model.at("bytes").get<uint64_t>();
   if (!is_sha256(store.model_sha256))
-    fail(path, "the model's sha256 is not 64 lowercase hex digits");
+    fail<CheckpointError>(path, "the model's sha256 is not 64 lowercase hex digits");
 }
 
 void read_attributes(const nlohmann::json& meta, const CheckpointFile& file, int64_t latent_dim,
@@ -67,7 +59,8 @@ void check_no_stray_tensors(const CheckpointFile& file, const ModelAnalysis& ana
     const bool attribute = name.rfind(kAttributePrefix, 0) == 0 &&
                            analysis.attributes.count(name.substr(std::strlen(kAttributePrefix)));
     const bool gmm = analysis.gmm && is_gmm_tensor(name);
-    if (!attribute && !gmm) fail(path, "tensor '" + name + "' is not named in the metadata");
+    if (!attribute && !gmm)
+      fail<CheckpointError>(path, "tensor '" + name + "' is not named in the metadata");
   }
 }
 
@@ -101,8 +94,8 @@ std::string serialize_analysis_store(const AnalysisStore& store, const std::stri
   nlohmann::json datasets = nlohmann::json::array();
   for (const auto& spec : a.datasets) datasets.push_back(relative_dataset_spec(spec, store_dir));
   file.meta = {
-      {"format", kFormat},
-      {"version", kFormatVersion},
+      {"format", kStoreFormat},
+      {"version", kStoreFormatVersion},
       {"model",
        {{"file", store.model_file}, {"sha256", store.model_sha256}, {"bytes", store.model_bytes}}},
       {"attributes", attributes},
@@ -117,13 +110,13 @@ AnalysisStore parse_analysis_store(const std::string& bytes, const std::string& 
   AnalysisStore store;
   try {
     const auto& meta = file.meta;
-    if (meta.value("format", "") != kFormat)
-      fail(path,
-           "not a LatentLab analysis store (its format is not \"" + std::string(kFormat) + "\")");
+    if (meta.value("format", "") != kStoreFormat)
+      fail<CheckpointError>(path, "not a LatentLab analysis store (its format is not \"" +
+                                      std::string(kStoreFormat) + "\")");
     const int version = meta.at("version").get<int>();
-    if (version > kFormatVersion)
-      fail(path,
-           "written by a newer LatentLab (analysis store version " + std::to_string(version) + ")");
+    if (version > kStoreFormatVersion)
+      fail<CheckpointError>(path, "written by a newer LatentLab (analysis store version " +
+                                      std::to_string(version) + ")");
     read_model_reference(meta.at("model"), store, path);
     read_attributes(meta, file, latent_dim, store.analysis, path);
     if (meta.contains("gmm")) store.analysis.gmm = read_gmm(meta.at("gmm"), file, latent_dim, path);
@@ -133,9 +126,9 @@ AnalysisStore parse_analysis_store(const std::string& bytes, const std::string& 
     for (const auto& spec : specs)
       store.analysis.datasets.push_back(resolve_dataset_spec(spec, folder_of(path)));
   } catch (const nlohmann::json::exception& e) {
-    fail(path, std::string("bad metadata: ") + e.what());
+    fail<CheckpointError>(path, std::string("bad metadata: ") + e.what());
   } catch (const InputError& e) {
-    fail(path, e.what());
+    fail<CheckpointError>(path, e.what());
   }
   return store;
 }
@@ -143,10 +136,11 @@ AnalysisStore parse_analysis_store(const std::string& bytes, const std::string& 
 AnalysisStore read_analysis_store(const std::string& path, int64_t latent_dim) {
   std::error_code ec;
   // Named like every other refusal of a store ("PATH: what"), not as read_file quotes paths.
-  if (fs::is_directory(path, ec)) fail(path, "is a folder, not a file");
+  if (fs::is_directory(path, ec)) fail<CheckpointError>(path, "is a folder, not a file");
   const auto size = fs::file_size(path, ec);
   if (!ec && size > kMaxAnalysisStoreBytes)
-    fail(path, "too large for an analysis store (" + std::to_string(size) + " bytes)");
+    fail<CheckpointError>(path,
+                          "too large for an analysis store (" + std::to_string(size) + " bytes)");
   std::string bytes;
   try {
     bytes = read_file(path);

@@ -21,17 +21,13 @@ namespace latentlab {
 namespace {
 
 constexpr const char* kModelPrefix = "model/";
-constexpr const char* kFormat = "latentlab-checkpoint";
+constexpr const char* kCheckpointFormat = "latentlab-checkpoint";
 // Version 2 keeps the GMM's numbers as tensors (stored_tensors.h); version 1 has them in the
 // header's JSON, and is still read.
-constexpr int kFormatVersion = 2;
+constexpr int kCheckpointFormatVersion = 2;
 // What building a network may allocate beyond twice the weights the file holds (float16 files
 // load as float32): module bookkeeping, never a lying architecture's terabytes.
 constexpr uint64_t kBuildSlackBytes = uint64_t{16} << 20;
-
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw CheckpointError(path + ": " + what);
-}
 
 std::string read_prefix(const std::string& path, size_t count) {
   std::ifstream in(path, std::ios::binary);
@@ -57,20 +53,22 @@ void load_state(torch::nn::Module& net, const std::map<std::string, torch::Tenso
   for (const auto& [name, target] : state) {
     const auto it = tensors.find(kModelPrefix + name);
     if (it == tensors.end())
-      fail(path, "weights '" + name + "' are missing: the metadata does not match the weights");
+      fail<CheckpointError>(
+          path, "weights '" + name + "' are missing: the metadata does not match the weights");
     if (it->second.sizes() != target.sizes())
-      fail(path, "weights '" + name + "' have shape " + c10::str(it->second.sizes()) +
-                     " but the architecture in the metadata needs " + c10::str(target.sizes()));
+      fail<CheckpointError>(
+          path, "weights '" + name + "' have shape " + c10::str(it->second.sizes()) +
+                    " but the architecture in the metadata needs " + c10::str(target.sizes()));
     const auto& value = it->second;
     if (value.is_floating_point() && !torch::isfinite(value).all().item<bool>())
-      fail(path, "weights '" + name + "' contain NaN or Inf");
+      fail<CheckpointError>(path, "weights '" + name + "' contain NaN or Inf");
     target.copy_(value.to(target.dtype()));
   }
   const std::string prefix = kModelPrefix;
   for (const auto& [name, value] : tensors)
     if (name.rfind(prefix, 0) == 0 && !state.count(name.substr(prefix.size())))
-      fail(path, "unexpected weights '" + name.substr(prefix.size()) +
-                     "': the metadata does not match the weights");
+      fail<CheckpointError>(path, "unexpected weights '" + name.substr(prefix.size()) +
+                                      "': the metadata does not match the weights");
 }
 
 ArchitectureSpec spec_of(const ModelInfo& info) {
@@ -80,13 +78,14 @@ ArchitectureSpec spec_of(const ModelInfo& info) {
 
 void check_format(const CheckpointFile& file, const std::string& path) {
   try {
-    if (file.meta.value("format", "") != kFormat || !file.meta.contains("model"))
-      fail(path, "not a LatentLab checkpoint (no model metadata)");
+    if (file.meta.value("format", "") != kCheckpointFormat || !file.meta.contains("model"))
+      fail<CheckpointError>(path, "not a LatentLab checkpoint (no model metadata)");
     const int version = file.meta.value("version", 0);
-    if (version > kFormatVersion)
-      fail(path, "written by a newer LatentLab (format version " + std::to_string(version) + ")");
+    if (version > kCheckpointFormatVersion)
+      fail<CheckpointError>(
+          path, "written by a newer LatentLab (format version " + std::to_string(version) + ")");
   } catch (const nlohmann::json::exception& e) {
-    fail(path, std::string("bad metadata: ") + e.what());
+    fail<CheckpointError>(path, std::string("bad metadata: ") + e.what());
   }
 }
 
@@ -106,13 +105,13 @@ std::shared_ptr<NativeModel> build_model(const ModelInfo& info, const Checkpoint
     AllocationBudget budget(kBuildSlackBytes + 2 * model_bytes(file));
     return build_native_model(spec);
   } catch (const AllocationRefused&) {
-    fail(path, "the architecture in the metadata (" + described +
-                   ") is far larger than the weights in the file");
+    fail<CheckpointError>(path, "the architecture in the metadata (" + described +
+                                    ") is far larger than the weights in the file");
   } catch (const Error& e) {
-    fail(path, e.what());
+    fail<CheckpointError>(path, e.what());
   } catch (const c10::Error& e) {
-    fail(path, "the architecture in the metadata (" + described +
-                   ") cannot be built: " + e.what_without_backtrace());
+    fail<CheckpointError>(path, "the architecture in the metadata (" + described +
+                                    ") cannot be built: " + e.what_without_backtrace());
   }
 }
 
@@ -122,13 +121,8 @@ void trial_decode(Model& model, const std::string& path) {
   try {
     model.decode(torch::zeros({1, model.latent_dim()}));
   } catch (const Error& e) {
-    fail(path, std::string(e.what()) + " (trial decode of z = 0 at load)");
+    fail<CheckpointError>(path, std::string(e.what()) + " (trial decode of z = 0 at load)");
   }
-}
-
-std::string folder_of(const std::string& path) {
-  const auto parent = std::filesystem::path(path).parent_path();
-  return parent.empty() ? "." : parent.string();
 }
 
 // Bound data sets are stored relative to the file that stores them (dataset_spec_paths.h).
@@ -149,11 +143,11 @@ ModelInfo info_of(const CheckpointFile& file, const std::string& path) {
     for (auto& spec : info.datasets) spec = resolve_dataset_spec(spec, folder_of(path));
     return info;
   } catch (const nlohmann::json::exception& e) {
-    fail(path, std::string("bad metadata: ") + e.what());
+    fail<CheckpointError>(path, std::string("bad metadata: ") + e.what());
   } catch (const CheckpointError&) {
     throw;
   } catch (const Error& e) {
-    fail(path, e.what());
+    fail<CheckpointError>(path, e.what());
   }
 }
 
@@ -177,8 +171,9 @@ LoadedModel load_native_model(const std::string& path, torch::Device device) {
   loaded.path = path;
   const auto model = build_model(loaded.info, file, path);
   if (model->kind() != loaded.info.kind)
-    fail(path, "the metadata says kind " + to_string(loaded.info.kind) + " but architecture " +
-                   loaded.info.architecture + " builds a " + to_string(model->kind()));
+    fail<CheckpointError>(path, "the metadata says kind " + to_string(loaded.info.kind) +
+                                    " but architecture " + loaded.info.architecture + " builds a " +
+                                    to_string(model->kind()));
   load_state(model->network(), file.tensors, path);
   model->to_device(device);
   trial_decode(*model, path);
@@ -220,7 +215,9 @@ void save_checkpoint(const std::string& path, NativeModel& model, ModelInfo info
   info.image_shape = spec.image_shape;
   info.output_range = spec.output_range;
   CheckpointFile file;
-  file.meta = {{"format", kFormat}, {"version", kFormatVersion}, {"extra", options.extra_meta}};
+  file.meta = {{"format", kCheckpointFormat},
+               {"version", kCheckpointFormatVersion},
+               {"extra", options.extra_meta}};
   store_info(file, info, path);
   for (const auto& [name, value] : state_of(model.network())) {
     const auto cpu = value.detach().to(torch::kCPU);
@@ -252,13 +249,15 @@ CheckpointExtras read_checkpoint_extras(const std::string& path) {
 
 void update_checkpoint_info(const std::string& path, const ModelInfo& info) {
   if (is_zip(read_prefix(path, 8)))
-    fail(path, "is a TorchScript module: its analysis goes to an analysis store (save_analysis)");
+    fail<CheckpointError>(
+        path, "is a TorchScript module: its analysis goes to an analysis store (save_analysis)");
   CheckpointFile file = read_checkpoint_file(path);
   check_format(file, path);
   ModelInfo updated = info_of(file, path);
   if (info.latent_dim != updated.latent_dim)
-    fail(path, "the new metadata has latent size " + std::to_string(info.latent_dim) +
-                   ", the model " + std::to_string(updated.latent_dim));
+    fail<CheckpointError>(path, "the new metadata has latent size " +
+                                    std::to_string(info.latent_dim) + ", the model " +
+                                    std::to_string(updated.latent_dim));
   updated.name = info.name;
   updated.labels = info.labels;
   updated.provenance = info.provenance;
@@ -266,7 +265,7 @@ void update_checkpoint_info(const std::string& path, const ModelInfo& info) {
   updated.gmm = info.gmm;
   updated.datasets = info.datasets;
   store_info(file, updated, path);
-  file.meta["version"] = kFormatVersion;
+  file.meta["version"] = kCheckpointFormatVersion;
   info_of(file, path);  // refuse to write what could not be read back
   write_checkpoint_file(path, file);
 }

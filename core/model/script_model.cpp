@@ -7,10 +7,6 @@
 namespace latentlab {
 namespace {
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw CheckpointError(path + ": " + what);
-}
-
 std::string sizes_text(c10::IntArrayRef sizes) { return c10::str(sizes); }
 
 }  // namespace
@@ -40,7 +36,9 @@ ScriptModel::ScriptModel(torch::jit::Module module, const ModelInfo& info, bool 
   module_.eval();
 }
 
-void ScriptModel::fail(const std::string& what) const { latentlab::fail(path_, what); }
+void ScriptModel::fail(const std::string& what) const {
+  latentlab::fail<CheckpointError>(path_, what);
+}
 
 torch::Tensor ScriptModel::check_latents(const torch::Tensor& z) const {
   if (z.dim() != 2 || z.size(1) != latent_dim_)

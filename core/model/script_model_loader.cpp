@@ -23,10 +23,6 @@ constexpr const char* kExtraFileHint =
     "save it with torch.jit.save(module, path, _extra_files={\"latentlab.json\": "
     "json.dumps({\"kind\": ..., \"latent_dim\": ..., \"image_shape\": [C, H, W]})})";
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw CheckpointError(path + ": " + what);
-}
-
 std::string describe(const ModelInfo& info) {
   return "latentlab.json: kind " + to_string(info.kind) + ", latent_dim " +
          std::to_string(info.latent_dim) + ", image_shape " + to_string(info.image_shape);
@@ -34,24 +30,25 @@ std::string describe(const ModelInfo& info) {
 
 ModelInfo read_extra_file(const std::string& text, const std::string& path) {
   if (text.empty())
-    fail(path,
-         std::string("TorchScript module has no latentlab.json extra file; ") + kExtraFileHint);
+    fail<CheckpointError>(
+        path,
+        std::string("TorchScript module has no latentlab.json extra file; ") + kExtraFileHint);
   nlohmann::json meta;
   try {
     meta = parse_untrusted_json(text);
   } catch (const nlohmann::json::exception& e) {
-    fail(path, std::string("latentlab.json is not valid JSON: ") + e.what());
+    fail<CheckpointError>(path, std::string("latentlab.json is not valid JSON: ") + e.what());
   }
-  if (!meta.is_object()) fail(path, "latentlab.json must hold a JSON object");
+  if (!meta.is_object()) fail<CheckpointError>(path, "latentlab.json must hold a JSON object");
   for (const char* key : {"kind", "latent_dim", "image_shape"})
     if (!meta.contains(key))
-      fail(path, std::string("latentlab.json has no \"") + key +
-                     "\" (the contract needs kind, latent_dim and image_shape)");
+      fail<CheckpointError>(path, std::string("latentlab.json has no \"") + key +
+                                      "\" (the contract needs kind, latent_dim and image_shape)");
   ModelInfo info;
   try {
     info = model_info_from_json(meta);
   } catch (const Error& e) {
-    fail(path, std::string("latentlab.json: ") + e.what());
+    fail<CheckpointError>(path, std::string("latentlab.json: ") + e.what());
   }
   info.format = "torchscript";
   info.architecture = "torchscript";
@@ -74,7 +71,8 @@ LoadedModel load_script_model(const std::string& path, torch::Device device) {
     // Mapping to the target device at once also opens files exported from a GPU on a CPU.
     module = torch::jit::load(path, device, extra);
   } catch (const std::exception& e) {
-    fail(path, "cannot be read as a TorchScript module (" + torch_message(e) + "); " + kSaveHint);
+    fail<CheckpointError>(
+        path, "cannot be read as a TorchScript module (" + torch_message(e) + "); " + kSaveHint);
   }
   LoadedModel loaded;
   loaded.path = path;
@@ -85,9 +83,10 @@ LoadedModel load_script_model(const std::string& path, torch::Device device) {
   for (const char* method :
        vae ? std::vector<const char*>{"encode", "decode"} : std::vector<const char*>{"forward"})
     if (!module.find_method(method))
-      fail(path, std::string("TorchScript ") + (vae ? "VAE" : "GAN") + " has no method " + method +
-                     "(); the contract needs " +
-                     (vae ? "encode(x) -> (mu, logvar) and decode(z) -> x" : "forward(z) -> x"));
+      fail<CheckpointError>(
+          path, std::string("TorchScript ") + (vae ? "VAE" : "GAN") + " has no method " + method +
+                    "(); the contract needs " +
+                    (vae ? "encode(x) -> (mu, logvar) and decode(z) -> x" : "forward(z) -> x"));
   const bool has_discriminator = !vae && module.find_method("discriminate").has_value();
   auto model = std::make_shared<ScriptModel>(std::move(module), info, has_discriminator, path);
   model->to_device(device);

@@ -11,10 +11,6 @@ constexpr const char* kGmmWeights = "gmm/weights";
 constexpr const char* kGmmMeans = "gmm/means";
 constexpr const char* kGmmCovariances = "gmm/covariances";
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw CheckpointError(path + ": " + what);
-}
-
 }  // namespace
 
 torch::Tensor tensor_of(const std::vector<float>& values, std::vector<int64_t> shape) {
@@ -24,12 +20,12 @@ torch::Tensor tensor_of(const std::vector<float>& values, std::vector<int64_t> s
 std::vector<float> values_of(const CheckpointFile& file, const std::string& name,
                              const std::vector<int64_t>& shape, const std::string& path) {
   const auto it = file.tensors.find(name);
-  if (it == file.tensors.end()) fail(path, "tensor '" + name + "' is missing");
+  if (it == file.tensors.end()) fail<CheckpointError>(path, "tensor '" + name + "' is missing");
   const auto& t = it->second;
   if (t.scalar_type() != torch::kFloat32 || t.sizes() != torch::IntArrayRef(shape))
-    fail(path, "tensor '" + name + "' has shape " + c10::str(t.sizes()) + " (" +
-                   std::string(c10::toString(t.scalar_type())) + "), expected " +
-                   c10::str(torch::IntArrayRef(shape)) + " float32");
+    fail<CheckpointError>(path, "tensor '" + name + "' has shape " + c10::str(t.sizes()) + " (" +
+                                    std::string(c10::toString(t.scalar_type())) + "), expected " +
+                                    c10::str(torch::IntArrayRef(shape)) + " float32");
   const auto c = t.contiguous();
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
@@ -52,10 +48,11 @@ GaussianMixture read_gmm(const nlohmann::json& header, const CheckpointFile& fil
   m.components = header.at("components").get<int64_t>();
   if (m.covariance_type != "full" && m.covariance_type != "diag" &&
       m.covariance_type != "spherical")
-    fail(path, "unknown GMM covariance type '" + m.covariance_type + "'");
+    fail<CheckpointError>(path, "unknown GMM covariance type '" + m.covariance_type + "'");
   m.dim = latent_dim;
   if (m.components < 1 || m.components > 1000)
-    fail(path, "GMM component count " + std::to_string(m.components) + " is out of range");
+    fail<CheckpointError>(
+        path, "GMM component count " + std::to_string(m.components) + " is out of range");
   const int64_t k = m.components, d = latent_dim;
   m.weights = values_of(file, kGmmWeights, {k}, path);
   m.means = values_of(file, kGmmMeans, {k, d}, path);

@@ -11,8 +11,10 @@
 #include <iostream>
 #include <opencv2/imgcodecs.hpp>
 #include <optional>
+#include <string_view>
 
 #include "core/common/error.h"
+#include "core/image/image_header.h"
 #include "core/image/image_io.h"
 #include "core/io/atomic_file.h"
 
@@ -23,7 +25,6 @@ constexpr size_t kMaxWarningsListed = 20;  // then one line for the rest
 constexpr size_t kMinCheckBatch = 256;     // files checked in parallel at a time
 constexpr int64_t kCheckGrain = 16;        // a check costs one open and two small reads
 constexpr size_t kTailBytes = 4096;        // end markers are searched here: tolerates trailing junk
-constexpr unsigned char kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
 namespace fs = std::filesystem;
 
@@ -41,7 +42,8 @@ std::string image_file_problem(const std::string& path) {
   unsigned char head[8] = {};
   in.read(reinterpret_cast<char*>(head), sizeof head);
   const auto head_bytes = size_t(in.gcount());
-  const bool png = head_bytes == 8 && std::memcmp(head, kPngSignature, 8) == 0;
+  const bool png =
+      head_bytes == 8 && std::string_view(reinterpret_cast<const char*>(head), 8) == kPngSignature;
   const bool jpeg = head_bytes >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF;
   if (png || jpeg) {
     const auto tail_size = size_t(std::min<uint64_t>(size, kTailBytes));

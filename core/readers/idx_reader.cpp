@@ -24,10 +24,6 @@ constexpr uint64_t kMaxDeflateRatio = 1032;      // deflate never expands data b
 constexpr unsigned kGzipBufferBytes = 1u << 17;  // zlib's default 8 KiB buffer is slow
 constexpr uint64_t kMaxReadChunk = uint64_t(1) << 30;  // gzread takes an unsigned int length
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw DatasetError(path + ": " + what);
-}
-
 std::string hex32(uint32_t value) {
   char text[16];
   std::snprintf(text, sizeof text, "0x%08X", value);
@@ -45,16 +41,16 @@ class ByteSource {
   explicit ByteSource(const std::string& path) : path_(path) {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
-      fail(path, fs::exists(path, ec) ? "not a regular file" : "no such file");
+      fail<DatasetError>(path, fs::exists(path, ec) ? "not a regular file" : "no such file");
     file_bytes_ = fs::file_size(path, ec);
-    if (ec) fail(path, "cannot be read: " + ec.message());
+    if (ec) fail<DatasetError>(path, "cannot be read: " + ec.message());
     unsigned char magic[2] = {0, 0};
     std::ifstream probe(path, std::ios::binary);
-    if (!probe) fail(path, std::string("cannot be opened: ") + std::strerror(errno));
+    if (!probe) fail<DatasetError>(path, std::string("cannot be opened: ") + std::strerror(errno));
     probe.read(reinterpret_cast<char*>(magic), 2);
     gzipped_ = probe.gcount() == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     file_ = gzopen(path.c_str(), "rb");
-    if (!file_) fail(path, std::string("cannot be opened: ") + std::strerror(errno));
+    if (!file_) fail<DatasetError>(path, std::string("cannot be opened: ") + std::strerror(errno));
     gzbuffer(file_, kGzipBufferBytes);
   }
   ~ByteSource() { gzclose(file_); }
@@ -91,8 +87,8 @@ class ByteSource {
     std::string reason = code == Z_ERRNO ? std::strerror(errno) : message;
     if (reason.rfind(path_ + ": ", 0) == 0)
       reason = reason.substr(path_.size() + 2);  // zlib adds it
-    if (!gzipped_) fail(path_, "read error (" + reason + ")");
-    fail(path_, "corrupt or truncated gzip data (" + reason + ")");
+    if (!gzipped_) fail<DatasetError>(path_, "read error (" + reason + ")");
+    fail<DatasetError>(path_, "corrupt or truncated gzip data (" + reason + ")");
   }
 
   std::string path_;
@@ -114,32 +110,37 @@ torch::Tensor read_idx(const std::string& path, uint32_t expected_magic) {
   ByteSource source(path);
   unsigned char head[4];
   if (source.read(head, 4) < 4)
-    fail(path, "too short to be an IDX file (" + std::to_string(source.file_bytes()) + " bytes)");
+    fail<DatasetError>(
+        path, "too short to be an IDX file (" + std::to_string(source.file_bytes()) + " bytes)");
   const uint32_t magic = big_endian32(head);
   if (magic != expected_magic) {
     const std::string expected =
         " (expected " + hex32(expected_magic) + " for " + expected_kind + ")";
     if (head[0] != 0 || head[1] != 0)
-      fail(path, "not an IDX file: bad magic " + hex32(magic) + expected);
+      fail<DatasetError>(path, "not an IDX file: bad magic " + hex32(magic) + expected);
     if (head[2] != 0x08)
-      fail(path, "IDX data type 0x" + hex32(head[2]).substr(8) +
-                     " is not supported, only unsigned bytes " + "(magic " + hex32(magic) +
-                     expected + ")");
-    fail(path, "holds " + std::to_string(head[3]) + "-dimensional IDX data (magic " + hex32(magic) +
-                   ") where " + expected_kind + " were expected" + expected);
+      fail<DatasetError>(path, "IDX data type 0x" + hex32(head[2]).substr(8) +
+                                   " is not supported, only unsigned bytes " + "(magic " +
+                                   hex32(magic) + expected + ")");
+    fail<DatasetError>(path, "holds " + std::to_string(head[3]) + "-dimensional IDX data (magic " +
+                                 hex32(magic) + ") where " + expected_kind + " were expected" +
+                                 expected);
   }
   const int ndims = head[3];
   std::vector<unsigned char> dim_bytes(size_t(4 * ndims));
   if (source.read(dim_bytes.data(), dim_bytes.size()) < dim_bytes.size())
-    fail(path, "truncated IDX header");
+    fail<DatasetError>(path, "truncated IDX header");
   std::vector<int64_t> dims;
   uint64_t count = 1;
   for (int i = 0; i < ndims; ++i) {
     const uint32_t dim = big_endian32(&dim_bytes[size_t(4 * i)]);
-    if (dim == 0) fail(path, "the header declares an empty dimension (size 0) in " + hex32(magic));
+    if (dim == 0)
+      fail<DatasetError>(path,
+                         "the header declares an empty dimension (size 0) in " + hex32(magic));
     if (count > kMaxDataBytes / dim)
-      fail(path, "the header declares an absurd size (dimension " + std::to_string(i) + " is " +
-                     std::to_string(dim) + ", more than 64 GiB of data in all)");
+      fail<DatasetError>(path, "the header declares an absurd size (dimension " +
+                                   std::to_string(i) + " is " + std::to_string(dim) +
+                                   ", more than 64 GiB of data in all)");
     count *= dim;
     dims.push_back(int64_t(dim));
   }
@@ -149,22 +150,24 @@ torch::Tensor read_idx(const std::string& path, uint32_t expected_magic) {
   if (!source.gzipped()) {
     const uint64_t available = source.file_bytes() - header_bytes;
     if (available != count)
-      fail(path, std::string(available < count ? "truncated: " : "") + "the header declares " +
-                     declared + " but the file holds " + std::to_string(available) +
-                     " bytes of data: the counts disagree with the size");
+      fail<DatasetError>(path, std::string(available < count ? "truncated: " : "") +
+                                   "the header declares " + declared + " but the file holds " +
+                                   std::to_string(available) +
+                                   " bytes of data: the counts disagree with the size");
   } else if (count / kMaxDeflateRatio > source.file_bytes()) {
-    fail(path, "the header declares " + declared + ", more than a " +
-                   std::to_string(source.file_bytes()) + "-byte gzip file can hold");
+    fail<DatasetError>(path, "the header declares " + declared + ", more than a " +
+                                 std::to_string(source.file_bytes()) + "-byte gzip file can hold");
   }
   auto data = torch::empty(dims, torch::kUInt8);
   const uint64_t got = source.read(data.data_ptr(), count);
   if (got < count)
-    fail(path, "truncated: the header declares " + declared + " but the data hold only " +
-                   std::to_string(got) + " bytes: the counts disagree with the size");
+    fail<DatasetError>(path, "truncated: the header declares " + declared +
+                                 " but the data hold only " + std::to_string(got) +
+                                 " bytes: the counts disagree with the size");
   unsigned char extra = 0;
   if (source.read(&extra, 1) != 0)
-    fail(path, "the data are longer than the header declares (" + declared +
-                   "): the counts disagree with the size");
+    fail<DatasetError>(path, "the data are longer than the header declares (" + declared +
+                                 "): the counts disagree with the size");
   return data;
 }
 

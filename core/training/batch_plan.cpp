@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "core/common/error.h"
+#include "core/common/splitmix64.h"
 
 namespace latentlab {
 
@@ -13,13 +14,6 @@ namespace {
 
 constexpr uint64_t kShuffleStream = 1;
 constexpr uint64_t kNoiseStream = 2;
-
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 torch::Generator epoch_generator(int64_t seed, int64_t epoch, uint64_t stream) {
   const uint64_t s = splitmix64(splitmix64(splitmix64(uint64_t(seed)) ^ uint64_t(epoch)) ^ stream);

@@ -14,9 +14,6 @@ namespace {
 
 constexpr size_t kBroadcastBucketBytes = 250u << 20;  // DDP's broadcast_bucket_size
 
-std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
-std::string text(const std::vector<uint8_t>& b) { return {b.begin(), b.end()}; }
-
 class LocalBackward : public GradientSync {
  public:
   void backward(const torch::Tensor& loss) override { loss.backward(); }
@@ -76,18 +73,18 @@ std::string Communicator::share(const std::function<std::string()>& make) {
       value = make();
     } catch (const std::exception& e) {
       try {
-        impl_->store->set(key, bytes(std::string("e") + e.what()));
+        impl_->store->set(key, store_bytes(std::string("e") + e.what()));
       } catch (const std::exception&) {
         // The others time out instead; this rank's own error matters more.
       }
       throw;
     }
-    impl_->store->set(key, bytes("v" + value));
+    impl_->store->set(key, store_bytes("v" + value));
     return value;
   }
   std::string got;
   try {
-    got = text(impl_->store->get(key));  // waits for rank 0, up to the group's timeout
+    got = store_text(impl_->store->get(key));  // waits for rank 0, up to the group's timeout
   } catch (const c10::Error& e) {
     throw DistributedError("rank " + std::to_string(rank_) +
                            " waited for rank 0 in vain: " + e.what_without_backtrace());

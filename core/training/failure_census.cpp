@@ -12,9 +12,6 @@ constexpr const char* kHeartbeatKey = "census/heartbeat/";
 constexpr const char* kReasonKey = "census/reason/";
 constexpr const char* kVerdictKey = "census/verdict";
 
-std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
-std::string text(const std::vector<uint8_t>& b) { return {b.begin(), b.end()}; }
-
 }  // namespace
 
 FailureCensus::FailureCensus(c10::intrusive_ptr<c10d::Store> store, int rank, int world_size,
@@ -66,7 +63,7 @@ std::string FailureCensus::verdict() {
     const std::string key = kReasonKey + std::to_string(r);
     std::string part;
     if (store_->check({key}))
-      part = "rank " + std::to_string(r) + " stopped: " + text(store_->get(key));
+      part = "rank " + std::to_string(r) + " stopped: " + store_text(store_->get(key));
     else if (after[r] == before[r])
       part = "rank " + std::to_string(r) +
              " stopped without a word (killed, crashed, or its host went away)";
@@ -74,12 +71,13 @@ std::string FailureCensus::verdict() {
   }
   if (found.empty()) return found;
   // The first verdict stands: a later one might blame a survivor that exited after giving it.
-  return text(store_->compareSet(kVerdictKey, {}, bytes(found)));
+  return store_text(store_->compareSet(kVerdictKey, {}, store_bytes(found)));
 }
 
 std::string FailureCensus::explain(const std::string& what) {
   try {
-    if (store_->check({kVerdictKey})) return text(store_->get(kVerdictKey)) + " (" + what + ")";
+    if (store_->check({kVerdictKey}))
+      return store_text(store_->get(kVerdictKey)) + " (" + what + ")";
     const std::string found = verdict();
     if (!found.empty()) return found + " (" + what + ")";
     // Every other rank is alive and silent: the failure is this rank's own.
@@ -93,7 +91,7 @@ std::string FailureCensus::explain(const std::string& what) {
 
 void FailureCensus::record(const std::string& reason) {
   try {
-    store_->set(kReasonKey + std::to_string(rank_), bytes(reason));
+    store_->set(kReasonKey + std::to_string(rank_), store_bytes(reason));
   } catch (const std::exception&) {
     // The store is gone too; the other ranks will report this rank as stopped without a word.
   }

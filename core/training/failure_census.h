@@ -9,12 +9,18 @@
 // the failure only later (when a survivor that already explained it exits) repeats the same one
 // rather than blaming that survivor.
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <torch/csrc/distributed/c10d/Store.hpp>
+#include <vector>
 
 namespace latentlab {
+
+// A c10d Store holds bytes; the values the group keeps there are text.
+inline std::vector<uint8_t> store_bytes(const std::string& s) { return {s.begin(), s.end()}; }
+inline std::string store_text(const std::vector<uint8_t>& b) { return {b.begin(), b.end()}; }
 
 class FailureCensus {
  public:

@@ -6,14 +6,9 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/math_constants.h"
 
 namespace latentlab {
-namespace {
-
-constexpr double kLog2Pi = 1.83787706640934548356;  // log(2 pi)
-
-}  // namespace
-
 Likelihood parse_likelihood(const std::string& text) {
   if (text == "bernoulli") return {LikelihoodKind::Bernoulli, kSquaredErrorSigma};
   if (text == "gaussian") return {LikelihoodKind::Gaussian, kSquaredErrorSigma};

@@ -3,6 +3,7 @@
 // exit code, stdout and stderr lines, for the end-to-end CLI tests.
 #include <sys/wait.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <sstream>
 #include <string>
@@ -12,10 +13,14 @@
 
 namespace latentlab::test {
 
+// The padding around and between the images of the CLI's grids, in pixels.
+inline constexpr int64_t kPad = 2;
+
 struct CliResult {
   int code = -1;
   std::string out;
-  std::vector<std::string> err_lines;
+  std::string err;                     // stderr, whole
+  std::vector<std::string> err_lines;  // and line by line
 };
 
 // Single-quoted for the shell.
@@ -34,7 +39,8 @@ inline CliResult run_cli(const std::string& args, const std::string& scratch_dir
   CliResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = read_file(out);
-  std::istringstream lines(read_file(err));
+  r.err = read_file(err);
+  std::istringstream lines(r.err);
   for (std::string line; std::getline(lines, line);) r.err_lines.push_back(line);
   return r;
 }

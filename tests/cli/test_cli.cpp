@@ -22,6 +22,7 @@
 #include "core/model/model_file.h"
 #include "core/model/pixels.h"
 #include "core/model/vae_model.h"
+#include "tests/cli/cli_run.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -29,20 +30,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int64_t kDim = 3;
-constexpr int64_t kPad = 2;  // the CLI's grid padding
+constexpr int64_t kLatentDim = 3;
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::vector<std::string> err_lines;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using Result = test::CliResult;
+using test::kPad;
+using test::quote;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -55,11 +47,11 @@ class CliTest : public ::testing::Test {
     ConvVaeOptions o;
     o.image_shape = {3, 16, 16};
     o.channels = {4, 8};
-    o.latent_dim = kDim;
+    o.latent_dim = kLatentDim;
     VaeModel vae(o);
     save_checkpoint(dir_->file("vae.llckpt"), vae, ModelInfo{});
     DcganOptions g;
-    g.latent_dim = kDim;
+    g.latent_dim = kLatentDim;
     g.generator_width = 4;
     g.discriminator_width = 4;
     GanModel gan(g);
@@ -81,18 +73,7 @@ class CliTest : public ::testing::Test {
 
   static std::string file(const std::string& name) { return dir_->file(name); }
 
-  static Result run(const std::string& args) {
-    const auto out = file("stdout.txt"), err = file("stderr.txt");
-    const std::string command =
-        quote(LATENTLAB_CLI) + " " + args + " >" + quote(out) + " 2>" + quote(err);
-    const int status = std::system(command.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    std::istringstream lines(read_file(err));
-    for (std::string line; std::getline(lines, line);) r.err_lines.push_back(line);
-    return r;
-  }
+  static Result run(const std::string& args) { return test::run_cli(args, dir_->path()); }
 
   // Expected pixels of images in the model's range.
   static torch::Tensor pixels(const torch::Tensor& chw) {
@@ -144,7 +125,7 @@ TEST_F(CliTest, DecodeWritesWhatCoreDecodes) {
   ASSERT_EQ(s.code, 0);
   const auto one = png(file("one.png"));
   ASSERT_EQ(one.sizes(), (torch::IntArrayRef{32, 32, 3}));
-  const auto want = pixels(vae_->model->decode(latents_from_seed(7, 1, kDim))[0]);
+  const auto want = pixels(vae_->model->decode(latents_from_seed(7, 1, kLatentDim))[0]);
   EXPECT_TRUE(torch::equal(one.slice(0, 0, 32, 2).slice(1, 0, 32, 2), want));
 }
 
@@ -158,7 +139,7 @@ TEST_F(CliTest, EncodeWritesPosteriorMeansAsNpyAndJson) {
     const auto r = run("encode " + quote(file("vae.llckpt")) + " " + quote(images[0]) + " " +
                        quote(images[1]) + " --out " + quote(file(name)));
     ASSERT_EQ(r.code, 0) << name;
-    EXPECT_TRUE(torch::equal(read_latents(file(name), kDim), means)) << name;
+    EXPECT_TRUE(torch::equal(read_latents(file(name), kLatentDim), means)) << name;
   }
 }
 
@@ -237,7 +218,7 @@ TEST_F(CliTest, SampleIsReproducibleFromTheSeed) {
   // A 3-column grid of the decoded seed-11 latents.
   const auto grid = png(file("a.png"));
   ASSERT_EQ(grid.sizes(), (torch::IntArrayRef{kPad + 2 * (16 + kPad), kPad + 3 * (16 + kPad), 3}));
-  const auto images = vae_->model->decode(latents_from_seed(11, 5, kDim));
+  const auto images = vae_->model->decode(latents_from_seed(11, 5, kLatentDim));
   EXPECT_TRUE(torch::equal(tile(grid, 1, 1, 16, 16), pixels(images[4])));
 
   // A GAN ([-1, 1] images, 1x28x28) through the same path, truncated.
@@ -246,7 +227,7 @@ TEST_F(CliTest, SampleIsReproducibleFromTheSeed) {
                 .code,
             0);
   const auto gan = load_model(file("gan.llckpt"));
-  const auto generated = gan.model->decode(latents_from_seed(3, 2, kDim, 1.5));
+  const auto generated = gan.model->decode(latents_from_seed(3, 2, kLatentDim, 1.5));
   const auto gan_grid = png(file("gan.png"));
   ASSERT_EQ(gan_grid.sizes(), (torch::IntArrayRef{kPad + 28 + kPad, kPad + 2 * (28 + kPad), 1}));
   EXPECT_TRUE(

@@ -25,6 +25,7 @@
 #include "core/model/model_file.h"
 #include "core/model/pixels.h"
 #include "core/model/vae_model.h"
+#include "tests/cli/cli_run.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -32,20 +33,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int64_t kDim = 4;
+constexpr int64_t kAnalysisDim = 4;
 constexpr int64_t kFaces = 80;
-constexpr int64_t kPad = 2;  // the CLI's grid padding
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using Result = test::CliResult;
+using test::kPad;
+using test::quote;
 
 std::vector<std::vector<std::string>> read_csv(const std::string& path) {
   std::vector<std::vector<std::string>> rows;
@@ -76,11 +69,11 @@ class CliAnalysisTest : public ::testing::Test {
     ConvVaeOptions o;
     o.image_shape = {3, 16, 16};
     o.channels = {4, 8};
-    o.latent_dim = kDim;
+    o.latent_dim = kAnalysisDim;
     VaeModel vae(o);
     save_checkpoint(file("vae.llckpt"), vae, ModelInfo{});
     DcganOptions g;
-    g.latent_dim = kDim;
+    g.latent_dim = kAnalysisDim;
     g.generator_width = 8;
     g.discriminator_width = 4;
     GanModel gan(g);
@@ -107,13 +100,7 @@ class CliAnalysisTest : public ::testing::Test {
     return " --data " + quote(*spec_) + " --cache-dir " + quote(file("cache"));
   }
 
-  static Result run(const std::string& args) {
-    const auto out = file("stdout.txt"), err = file("stderr.txt");
-    const std::string command =
-        quote(LATENTLAB_CLI) + " " + args + " >" + quote(out) + " 2>" + quote(err);
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
-  }
+  static Result run(const std::string& args) { return test::run_cli(args, dir_->path()); }
 
   static TempDir* dir_;
   static std::string* spec_;
@@ -147,7 +134,7 @@ TEST_F(CliAnalysisTest, EmbedWritesProjectionAndLatentsAndUsesTheCache) {
     EXPECT_EQ(row[1], "-1");  // CelebA has attributes, no class labels
     EXPECT_NEAR(std::stod(row[2]), xy[i][0].item<double>(), 1e-5);
     EXPECT_NEAR(std::stod(row[3]), xy[i][1].item<double>(), 1e-5);
-    for (int64_t j = 0; j < kDim; ++j)
+    for (int64_t j = 0; j < kAnalysisDim; ++j)
       EXPECT_NEAR(std::stod(row[4 + j]), means[i][j].item<float>(), 1e-6);
   }
   // Again: from the cache, the same file.
@@ -314,19 +301,19 @@ TEST_F(CliAnalysisTest, AttributesAreStoredWithTheirAccuracy) {
 TEST_F(CliAnalysisTest, EncodeInvertsAGan) {
   const auto gan = load_model(file("gan.llckpt"));
   torch::manual_seed(9);
-  const auto target = gan.model->decode(torch::randn({1, kDim}));
+  const auto target = gan.model->decode(torch::randn({1, kAnalysisDim}));
   write_png(file("target.png"), target[0], gan.model->output_range());
   const auto r = run("encode " + quote(file("gan.llckpt")) + " " + quote(file("target.png")) +
                      " --out " + quote(file("z.json")) + " --steps 150 --restarts 3");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("pixel MSE"), std::string::npos) << r.err;
-  const auto z = read_latents(file("z.json"), kDim);
+  const auto z = read_latents(file("z.json"), kAnalysisDim);
   ASSERT_EQ(z.size(0), 1);
   const auto image =
       read_image(file("target.png"), gan.model->image_shape(), gan.model->output_range());
   const double error = (gan.model->decode(z)[0] - image).pow(2).mean().item<double>();
   const double baseline =
-      (gan.model->decode(torch::randn({8, kDim})) - image).pow(2).mean().item<double>();
+      (gan.model->decode(torch::randn({8, kAnalysisDim})) - image).pow(2).mean().item<double>();
   EXPECT_LT(error, 0.1 * baseline) << error << " vs " << baseline;
 }
 

@@ -18,6 +18,7 @@
 #include "core/model/device.h"
 #include "core/model/model_file.h"
 #include "core/model/pixels.h"
+#include "tests/cli/cli_run.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -25,19 +26,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int64_t kPad = 2;  // the CLI's grid padding
-
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::vector<std::string> err_lines;
-};
-
-std::string q(const std::string& s) {
-  std::string r = "'";
-  for (char c : s) r += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return r + "'";
-}
+using CliRun = test::CliResult;
+using test::kPad;
+using test::quote;
 
 class CliTrainTest : public ::testing::Test {
  protected:
@@ -48,17 +39,7 @@ class CliTrainTest : public ::testing::Test {
   static void TearDownTestSuite() { delete dir_; }
   static std::string file(const std::string& name) { return dir_->file(name); }
 
-  static CliRun run(const std::string& args) {
-    const auto out = file("stdout.txt"), err = file("stderr.txt");
-    const std::string command = q(LATENTLAB_CLI) + " " + args + " >" + q(out) + " 2>" + q(err);
-    const int status = std::system(command.c_str());
-    CliRun r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    std::istringstream lines(read_file(err));
-    for (std::string line; std::getline(lines, line);) r.err_lines.push_back(line);
-    return r;
-  }
+  static CliRun run(const std::string& args) { return test::run_cli(args, dir_->path()); }
   static std::string last_error(const CliRun& r) {
     return r.err_lines.empty() ? "" : r.err_lines.back();
   }
@@ -76,14 +57,14 @@ const std::string kSmallVae =
 
 TEST_F(CliTrainTest, TrainResumeAndEval) {
   // 3 epochs in one go, and 2 + resume to 3: the same file contents.
-  const auto straight = run(kSmallVae + " --epochs 3 --out " + q(file("straight.llckpt")));
+  const auto straight = run(kSmallVae + " --epochs 3 --out " + quote(file("straight.llckpt")));
   ASSERT_EQ(straight.code, 0) << last_error(straight);
   EXPECT_NE(straight.out.find("wrote " + file("straight.llckpt")), std::string::npos);
-  ASSERT_EQ(run(kSmallVae + " --epochs 2 --out " + q(file("resumed.llckpt"))).code, 0);
+  ASSERT_EQ(run(kSmallVae + " --epochs 2 --out " + quote(file("resumed.llckpt"))).code, 0);
   const auto resumed =
       run("train vae --data fashion-mnist:test --limit 256 --epochs 3 --resume --lr 0.1 "
           "--threads 1 --out " +
-          q(file("resumed.llckpt")));
+          quote(file("resumed.llckpt")));
   ASSERT_EQ(resumed.code, 0) << last_error(resumed);
   bool noted = false;
   for (const auto& line : resumed.err_lines)
@@ -104,7 +85,7 @@ TEST_F(CliTrainTest, TrainResumeAndEval) {
   EXPECT_EQ(loaded.info.hyper_parameters["channels"], nlohmann::json({4, 8}));
 
   // eval --json --store: consistent terms, stored in the checkpoint.
-  const auto e = run("eval " + q(file("straight.llckpt")) +
+  const auto e = run("eval " + quote(file("straight.llckpt")) +
                      " --data fashion-mnist:test --limit 128 --iwae-samples 20 --json --store");
   ASSERT_EQ(e.code, 0) << last_error(e);
   const auto j = nlohmann::json::parse(e.out);
@@ -124,14 +105,14 @@ TEST_F(CliTrainTest, TrainResumeAndEval) {
   // Resuming a finished run without more epochs is one clear error line.
   const auto done =
       run("train vae --data fashion-mnist:test --limit 256 --epochs 3 --resume --out " +
-          q(file("straight.llckpt")));
+          quote(file("straight.llckpt")));
   EXPECT_NE(done.code, 0);
   EXPECT_NE(last_error(done).find("already trained for 3 epochs"), std::string::npos)
       << last_error(done);
 
   // release: float16 weights equal to the trained ones rounded, the card kept, no training state.
   const auto r =
-      run("release " + q(file("straight.llckpt")) + " --out " + q(file("release.llckpt")));
+      run("release " + quote(file("straight.llckpt")) + " --out " + quote(file("release.llckpt")));
   ASSERT_EQ(r.code, 0) << last_error(r);
   const auto released = read_checkpoint_file(file("release.llckpt"));
   EXPECT_LT(released.tensors.size(), a.tensors.size());  // the Adam state is gone
@@ -145,10 +126,11 @@ TEST_F(CliTrainTest, TrainResumeAndEval) {
   EXPECT_DOUBLE_EQ(card.provenance.metrics["eval_elbo"].get<double>(), elbo);
   const auto again =
       run("train vae --data fashion-mnist:test --limit 256 --epochs 4 --resume --out " +
-          q(file("release.llckpt")));
+          quote(file("release.llckpt")));
   EXPECT_NE(again.code, 0);
   EXPECT_NE(last_error(again).find("no training state"), std::string::npos) << last_error(again);
-  const auto bad = run("release " + q(file("missing.llckpt")) + " --out " + q(file("x.llckpt")));
+  const auto bad =
+      run("release " + quote(file("missing.llckpt")) + " --out " + quote(file("x.llckpt")));
   EXPECT_EQ(bad.code, 1);
   EXPECT_EQ(bad.err_lines.size(), 1u);
   EXPECT_FALSE(fs::exists(file("x.llckpt")));
@@ -158,12 +140,12 @@ TEST_F(CliTrainTest, GanTrainsAndEvalScoresDataAndSamples) {
   const auto t =
       run("train gan --data fashion-mnist:test --limit 64 --latent-dim 4 --generator-width 4 "
           "--discriminator-width 4 --batch-size 32 --epochs 1 --threads 1 --half --out " +
-          q(file("gan.llckpt")));
+          quote(file("gan.llckpt")));
   ASSERT_EQ(t.code, 0) << last_error(t);
   const auto loaded = load_model(file("gan.llckpt"));
   EXPECT_EQ(loaded.info.kind, ModelKind::Gan);
   const auto e =
-      run("eval " + q(file("gan.llckpt")) + " --data fashion-mnist:test --limit 32 --json");
+      run("eval " + quote(file("gan.llckpt")) + " --data fashion-mnist:test --limit 32 --json");
   ASSERT_EQ(e.code, 0) << last_error(e);
   const auto j = nlohmann::json::parse(e.out);
   for (const auto* key : {"d_data", "d_samples"}) {
@@ -173,7 +155,7 @@ TEST_F(CliTrainTest, GanTrainsAndEvalScoresDataAndSamples) {
   EXPECT_EQ(j["samples"], 32);
   // --half: a release file, not resumable.
   const auto r = run("train gan --data fashion-mnist:test --limit 64 --epochs 2 --resume --out " +
-                     q(file("gan.llckpt")));
+                     quote(file("gan.llckpt")));
   EXPECT_NE(r.code, 0);
   EXPECT_NE(last_error(r).find("no training state"), std::string::npos) << last_error(r);
 }
@@ -181,7 +163,7 @@ TEST_F(CliTrainTest, GanTrainsAndEvalScoresDataAndSamples) {
 // tools/latentlab_train_raw (the trainer for a machine without OpenCV) on the raw RGB bytes of
 // the same PNGs `latentlab-cli train --data celeba:` reads: the same weights, bit for bit.
 TEST_F(CliTrainTest, TrainRawGivesTheWeightsTheCliTrainsOnTheSamePngs) {
-  const auto faces = run("make-faces --out " + q(file("faces")) + " --count 64 --seed 1");
+  const auto faces = run("make-faces --out " + quote(file("faces")) + " --count 64 --seed 1");
   ASSERT_EQ(faces.code, 0) << last_error(faces);
   {
     std::ofstream raw(file("images.u8"), std::ios::binary);
@@ -198,12 +180,12 @@ TEST_F(CliTrainTest, TrainRawGivesTheWeightsTheCliTrainsOnTheSamePngs) {
   const std::string settings =
       " --latent-dim 4 --generator-width 4 --discriminator-width 4 --batch-size 32 --epochs 2"
       " --seed 3 --threads 1 --half --out ";
-  const auto cli = run("train gan --data " + q("celeba:" + file("faces")) + settings +
-                       q(file("from-pngs.llckpt")));
+  const auto cli = run("train gan --data " + quote("celeba:" + file("faces")) + settings +
+                       quote(file("from-pngs.llckpt")));
   ASSERT_EQ(cli.code, 0) << last_error(cli);
-  const std::string raw = q(LATENTLAB_TRAIN_RAW) + " gan --images " + q(file("images.u8")) +
-                          " --shape 3x64x64" + settings + q(file("from-raw.llckpt")) + " 2>" +
-                          q(file("raw-stderr.txt"));
+  const std::string raw = quote(LATENTLAB_TRAIN_RAW) + " gan --images " + quote(file("images.u8")) +
+                          " --shape 3x64x64" + settings + quote(file("from-raw.llckpt")) + " 2>" +
+                          quote(file("raw-stderr.txt"));
   ASSERT_EQ(std::system(raw.c_str()), 0) << read_file(file("raw-stderr.txt"));
 
   const auto a = load_model(file("from-pngs.llckpt")), b = load_model(file("from-raw.llckpt"));
@@ -213,9 +195,9 @@ TEST_F(CliTrainTest, TrainRawGivesTheWeightsTheCliTrainsOnTheSamePngs) {
 
   // A file that is not a whole number of images: one line, nothing written.
   std::ofstream(file("short.u8"), std::ios::binary) << "12345";
-  const std::string bad = q(LATENTLAB_TRAIN_RAW) + " gan --images " + q(file("short.u8")) +
-                          " --shape 1x28x28 --out " + q(file("short.llckpt")) + " 2>" +
-                          q(file("raw-stderr.txt"));
+  const std::string bad = quote(LATENTLAB_TRAIN_RAW) + " gan --images " + quote(file("short.u8")) +
+                          " --shape 1x28x28 --out " + quote(file("short.llckpt")) + " 2>" +
+                          quote(file("raw-stderr.txt"));
   EXPECT_NE(std::system(bad.c_str()), 0);
   EXPECT_NE(read_file(file("raw-stderr.txt")).find("not a whole number of 1x28x28 images"),
             std::string::npos);
@@ -223,7 +205,7 @@ TEST_F(CliTrainTest, TrainRawGivesTheWeightsTheCliTrainsOnTheSamePngs) {
 }
 
 TEST_F(CliTrainTest, EditAddsAttributeVectors) {
-  ASSERT_EQ(run(kSmallVae + " --epochs 1 --out " + q(file("edit.llckpt"))).code, 0);
+  ASSERT_EQ(run(kSmallVae + " --epochs 1 --out " + quote(file("edit.llckpt"))).code, 0);
   auto loaded = load_model(file("edit.llckpt"));
   ModelInfo info = loaded.info;
   info.attributes["Wide"].direction = {1.5f, -0.5f};
@@ -249,8 +231,9 @@ TEST_F(CliTrainTest, EditAddsAttributeVectors) {
   };
 
   // One row: decoded | Wide+2 | Dark-1 | both.
-  const auto r = run("edit " + q(file("edit.llckpt")) +
-                     " seed:9 --attribute Wide=2 --attribute Dark=-1 --out " + q(file("edit.png")));
+  const auto r =
+      run("edit " + quote(file("edit.llckpt")) +
+          " seed:9 --attribute Wide=2 --attribute Dark=-1 --out " + quote(file("edit.png")));
   ASSERT_EQ(r.code, 0) << last_error(r);
   const auto grid = png(file("edit.png"));
   ASSERT_EQ(grid.size(1), kPad + 4 * 30);
@@ -260,8 +243,9 @@ TEST_F(CliTrainTest, EditAddsAttributeVectors) {
     EXPECT_TRUE(torch::equal(as_rgb(tile(grid, 0, c)), pixels(expected[c]))) << c;
 
   // --sweep 3: a row per attribute from -A to +A, the middle one unedited.
-  const auto s = run("edit " + q(file("edit.llckpt")) +
-                     " seed:9 --attribute Wide=2 Dark=1 --sweep 3 --out " + q(file("sweep.png")));
+  const auto s =
+      run("edit " + quote(file("edit.llckpt")) +
+          " seed:9 --attribute Wide=2 Dark=1 --sweep 3 --out " + quote(file("sweep.png")));
   ASSERT_EQ(s.code, 0) << last_error(s);
   const auto sweep = png(file("sweep.png"));
   ASSERT_EQ(sweep.size(0), kPad + 2 * 30);
@@ -273,8 +257,8 @@ TEST_F(CliTrainTest, EditAddsAttributeVectors) {
 
   // Several sources: their rows one after the other, each edited the same way.
   const auto m =
-      run("edit " + q(file("edit.llckpt")) +
-          " seed:9 seed:4 --attribute Wide=2 Dark=1 --sweep 3 --out " + q(file("two.png")));
+      run("edit " + quote(file("edit.llckpt")) +
+          " seed:9 seed:4 --attribute Wide=2 Dark=1 --sweep 3 --out " + quote(file("two.png")));
   ASSERT_EQ(m.code, 0) << last_error(m);
   const auto two = png(file("two.png"));
   ASSERT_EQ(two.size(0), kPad + 4 * 30);
@@ -288,8 +272,8 @@ TEST_F(CliTrainTest, EditAddsAttributeVectors) {
   }
 
   // An unknown name: one line that lists the known ones, and no file.
-  const auto bad = run("edit " + q(file("edit.llckpt")) + " seed:9 --attribute Smiling=1 --out " +
-                       q(file("bad.png")));
+  const auto bad = run("edit " + quote(file("edit.llckpt")) +
+                       " seed:9 --attribute Smiling=1 --out " + quote(file("bad.png")));
   EXPECT_NE(bad.code, 0);
   ASSERT_EQ(bad.err_lines.size(), 1u);
   EXPECT_NE(bad.err_lines[0].find("unknown attribute 'Smiling'"), std::string::npos)

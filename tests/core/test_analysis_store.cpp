@@ -12,6 +12,7 @@
 #include "core/io/checkpoint_file.h"
 #include "core/io/sha256.h"
 #include "core/model/analysis_store.h"
+#include "tests/core/error_of.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -42,15 +43,6 @@ AnalysisStore sample_store(const std::string& data_dir) {
   s.analysis.datasets = {"folder:" + data_dir + "/shoes", "fashion-mnist:test",
                          "idx:/elsewhere/images.idx:/elsewhere/labels.idx"};
   return s;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const CheckpointError& e) {
-    return e.what();
-  }
-  return "no CheckpointError";
 }
 
 // A store's container with its metadata or tensors edited.
@@ -158,7 +150,7 @@ TEST(AnalysisStore, DamagedFilesAreRefusedNamingTheFile) {
   const std::string good = serialize_analysis_store(sample_store(dir.path()), dir.path());
   const auto message = [&](const std::string& bytes) {
     write_file_atomically(path, bytes);
-    return error_of([&] { read_analysis_store(path, kDim); });
+    return error_of<CheckpointError>([&] { read_analysis_store(path, kDim); });
   };
   const auto expect = [&](const std::string& bytes, const std::string& words) {
     const std::string m = message(bytes);
@@ -180,7 +172,7 @@ TEST(AnalysisStore, DamagedFilesAreRefusedNamingTheFile) {
   // Lies: sizes that do not fit the model, data the header does not name, values that are not
   // numbers.
   write_file_atomically(path, good);
-  const std::string wider = error_of([&] { read_analysis_store(path, kDim + 1); });
+  const std::string wider = error_of<CheckpointError>([&] { read_analysis_store(path, kDim + 1); });
   EXPECT_NE(wider.find("tensor 'attribute/"), std::string::npos) << wider;
   EXPECT_NE(wider.find("expected [" + std::to_string(kDim + 1) + "] float32"), std::string::npos)
       << wider;

@@ -12,6 +12,7 @@
 #include "core/model/gan_model.h"
 #include "core/model/model_file.h"
 #include "core/model/vae_model.h"
+#include "tests/core/error_of.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -51,15 +52,6 @@ void expect_same_weights(NativeModel& a, NativeModel& b) {
   auto ba = a.network().named_buffers();
   auto bb = b.network().named_buffers();
   for (const auto& p : ba) EXPECT_TRUE(torch::equal(p.value(), bb[p.key()])) << p.key();
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const CheckpointError& e) {
-    return e.what();
-  }
-  return "no CheckpointError";
 }
 
 }  // namespace
@@ -249,7 +241,7 @@ TEST(Checkpoint, ExtrasRoundTrip) {
 }
 
 TEST(Checkpoint, MissingFileNamesThePath) {
-  const auto message = error_of([] { load_model("/nonexistent/model.llckpt"); });
+  const auto message = error_of<CheckpointError>([] { load_model("/nonexistent/model.llckpt"); });
   EXPECT_NE(message.find("/nonexistent/model.llckpt"), std::string::npos) << message;
   EXPECT_NE(message.find("no such file"), std::string::npos) << message;
 }
@@ -257,9 +249,12 @@ TEST(Checkpoint, MissingFileNamesThePath) {
 TEST(Checkpoint, EmptyAndForeignFilesAreRejected) {
   TempDir dir;
   write_file_atomically(dir.file("empty"), "");
-  EXPECT_NE(error_of([&] { load_model(dir.file("empty")); }).find("empty"), std::string::npos);
+  EXPECT_NE(error_of<CheckpointError>([&] { load_model(dir.file("empty")); }).find("empty"),
+            std::string::npos);
   write_file_atomically(dir.file("text"), "hello, I am not a model at all");
-  EXPECT_NE(error_of([&] { load_model(dir.file("text")); }).find("not a LatentLab checkpoint"),
+  EXPECT_NE(error_of<CheckpointError>([&] {
+              load_model(dir.file("text"));
+            }).find("not a LatentLab checkpoint"),
             std::string::npos);
 }
 
@@ -273,7 +268,7 @@ TEST(Checkpoint, EveryTruncationIsRejectedWithAMessage) {
   // Many offsets across the header and the payload, each must fail cleanly.
   for (size_t length = 1; length < bytes.size(); length += 1 + length / 3) {
     write_file_atomically(cut, bytes.substr(0, length));
-    const auto message = error_of([&] { load_model(cut); });
+    const auto message = error_of<CheckpointError>([&] { load_model(cut); });
     EXPECT_EQ(message.rfind(cut, 0), 0u) << length << ": " << message;
   }
 }
@@ -286,7 +281,8 @@ TEST(Checkpoint, FlippedPayloadByteFailsTheChecksum) {
   std::string bytes = read_file(path);
   bytes[bytes.size() - 100] ^= 0x40;
   write_file_atomically(path, bytes);
-  EXPECT_NE(error_of([&] { load_model(path); }).find("checksum"), std::string::npos);
+  EXPECT_NE(error_of<CheckpointError>([&] { load_model(path); }).find("checksum"),
+            std::string::npos);
 }
 
 TEST(Checkpoint, LyingMetadataIsRejected) {
@@ -300,7 +296,7 @@ TEST(Checkpoint, LyingMetadataIsRejected) {
     CheckpointFile file = original;
     edit(file.meta["model"]);
     write_checkpoint_file(path, file);
-    return error_of([&] { load_model(path); });
+    return error_of<CheckpointError>([&] { load_model(path); });
   };
   EXPECT_NE(
       lie([](auto& m) { m["latent_dim"] = 5; }).find("but the architecture in the metadata needs"),

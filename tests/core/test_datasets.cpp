@@ -14,6 +14,7 @@
 #include "core/readers/celeba_dataset.h"
 #include "core/readers/idx_dataset.h"
 #include "core/readers/idx_reader.h"
+#include "tests/core/error_of.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -22,16 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kFashionDir = kFashionMnistDir;
-
-template <typename E = Error>
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "no error of the expected type";
-}
 
 void write_bytes(const std::string& path, const std::string& bytes) {
   fs::create_directories(fs::path(path).parent_path());

@@ -28,7 +28,7 @@ torch::Tensor clusters(int64_t k, int64_t n, int64_t d, double spread = 10.0) {
 }
 
 // Random symmetric positive definite matrices [k, d, d].
-torch::Tensor random_covariances(int64_t k, int64_t d) {
+torch::Tensor random_spd_covariances(int64_t k, int64_t d) {
   const auto a = torch::randn({k, d, d}, torch::kFloat64);
   return torch::matmul(a, a.transpose(1, 2)) + 0.5 * torch::eye(d, torch::kFloat64);
 }
@@ -72,7 +72,7 @@ TEST(Gmm, LogLikelihoodMatchesScikitLearn) {
   const int64_t k = 4, d = 5;
   const auto weights = torch::rand({k}, torch::kFloat64) + 0.2;
   const auto means = torch::randn({k, d}, torch::kFloat64) * 2;
-  const auto covs = random_covariances(k, d);
+  const auto covs = random_spd_covariances(k, d);
   const Gmm gmm(weights, means, covs);
   const auto z = torch::randn({300, d}, torch::kFloat64) * 3;
   std::string error;
@@ -98,7 +98,7 @@ TEST(Gmm, OneComponentIsTheGaussianDensity) {
   torch::manual_seed(2);
   const int64_t d = 3;
   const auto mean = torch::randn({1, d}, torch::kFloat64);
-  const auto cov = random_covariances(1, d);
+  const auto cov = random_spd_covariances(1, d);
   const Gmm gmm(torch::ones({1}, torch::kFloat64), mean, cov);
   const auto z = torch::randn({d}, torch::kFloat64);
   const auto diff = (z - mean[0]).unsqueeze(1);
@@ -229,7 +229,7 @@ TEST(Gmm, EllipsesProjectMeanAndCovariance) {
 TEST(Gmm, InfoRoundTripAndValidation) {
   torch::manual_seed(7);
   const Gmm gmm(torch::tensor({1.0, 3.0}, torch::kFloat64), torch::randn({2, 3}, torch::kFloat64),
-                random_covariances(2, 3), CovarianceType::Diagonal);
+                random_spd_covariances(2, 3), CovarianceType::Diagonal);
   EXPECT_NEAR(gmm.weights()[1].item<double>(), 0.75, 1e-15);
   const auto info = gmm.to_info();
   EXPECT_EQ(info.covariance_type, "diag");
@@ -245,7 +245,7 @@ TEST(Gmm, InfoRoundTripAndValidation) {
   bad.means.pop_back();
   EXPECT_THROW(Gmm::from_info(bad), InputError);
   EXPECT_THROW(Gmm(torch::tensor({1.0, 0.0}, torch::kFloat64),
-                   torch::zeros({2, 3}, torch::kFloat64), random_covariances(2, 3)),
+                   torch::zeros({2, 3}, torch::kFloat64), random_spd_covariances(2, 3)),
                InputError);
   EXPECT_THROW(gmm.log_likelihood(torch::zeros({1, 4})), InputError);
   EXPECT_THROW(fit_gmm(torch::zeros({2, 3}), GmmFitOptions{}),

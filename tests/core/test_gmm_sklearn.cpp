@@ -15,25 +15,25 @@ using namespace latentlab;
 
 namespace {
 
-const auto kF64 = torch::kFloat64;
 const CovarianceType kTypes[] = {CovarianceType::Full, CovarianceType::Diagonal,
                                  CovarianceType::Spherical};
 
 // 2,000 latents from four overlapping 5-D Gaussians.
 torch::Tensor overlapping_latents() {
   torch::manual_seed(10);
-  const auto a = torch::randn({4, 5, 5}, kF64);
-  const Gmm truth(torch::tensor({0.1, 0.2, 0.3, 0.4}, kF64), torch::randn({4, 5}, kF64) * 3,
-                  torch::matmul(a, a.transpose(1, 2)) + 0.3 * torch::eye(5, kF64));
-  return truth.sample(2000, 3).to(kF64);
+  const auto a = torch::randn({4, 5, 5}, torch::kFloat64);
+  const Gmm truth(torch::tensor({0.1, 0.2, 0.3, 0.4}, torch::kFloat64),
+                  torch::randn({4, 5}, torch::kFloat64) * 3,
+                  torch::matmul(a, a.transpose(1, 2)) + 0.3 * torch::eye(5, torch::kFloat64));
+  return truth.sample(2000, 3).to(torch::kFloat64);
 }
 
 }  // namespace
 
 TEST(GmmScikitLearn, MStepAndDensitiesMatchForEveryCovarianceType) {
   torch::manual_seed(11);
-  const auto x = torch::randn({60, 4}, kF64) * 2 + 1;
-  const auto resp = torch::softmax(torch::randn({60, 3}, kF64) * 2, 1);
+  const auto x = torch::randn({60, 4}, torch::kFloat64) * 2 + 1;
+  const auto resp = torch::softmax(torch::randn({60, 3}, torch::kFloat64) * 2, 1);
   std::string error;
   const auto expected = run_python_reference(R"(
 from sklearn.mixture._gaussian_mixture import (
@@ -114,7 +114,8 @@ output = np.concatenate(parts)
   for (auto type : kTypes) {
     const auto labels = take(z.size(0)).to(torch::kInt64);
     const auto summary = take(2);
-    const auto r = run_em(z - offset, torch::one_hot(labels, 4).to(kF64), type, EmSettings{});
+    const auto r =
+        run_em(z - offset, torch::one_hot(labels, 4).to(torch::kFloat64), type, EmSettings{});
     EXPECT_EQ(r.iterations, summary[0].item<int>()) << to_string(type);
     EXPECT_NEAR(r.lower_bound, summary[1].item<double>(), 1e-9) << to_string(type);
     EXPECT_TRUE(torch::allclose(r.parameters.weights, take(4), 1e-7, 1e-9)) << to_string(type);
@@ -128,7 +129,8 @@ TEST(GmmScikitLearn, KMeansFindsScikitLearnsClusteringOfSeparatedBlobs) {
   // Four blobs far apart: one optimum, which both must find whatever their random draws (on
   // overlapping data the local optima of the two differ by a few percent either way).
   torch::manual_seed(12);
-  const auto z = torch::randn({400, 5}, kF64) + torch::randn({4, 5}, kF64).repeat({100, 1}) * 8;
+  const auto z = torch::randn({400, 5}, torch::kFloat64) +
+                 torch::randn({4, 5}, torch::kFloat64).repeat({100, 1}) * 8;
   std::string error;
   const auto expected = run_python_reference(R"(
 from sklearn.cluster import KMeans

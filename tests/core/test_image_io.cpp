@@ -11,21 +11,13 @@
 #include "core/io/atomic_file.h"
 #include "core/io/crc32.h"
 #include "core/model/pixels.h"
+#include "tests/core/error_of.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ImageError& e) {
-    return e.what();
-  }
-  return "no ImageError";
-}
 
 std::string be32(uint32_t v) {
   return {char(v >> 24), char((v >> 16) & 0xff), char((v >> 8) & 0xff), char(v & 0xff)};
@@ -131,31 +123,31 @@ TEST(ImageIo, BadFilesNameThePathAndTheProblem) {
     return message.find(path) != std::string::npos &&
            message.find(path) <= 1;  // "PATH" or "'PATH'"
   };
-  const auto missing = error_of([&] { read_image(dir.file("none.png"), shape, {}); });
+  const auto missing = error_of<ImageError>([&] { read_image(dir.file("none.png"), shape, {}); });
   EXPECT_TRUE(starts_with_path(missing, dir.file("none.png"))) << missing;
   EXPECT_NE(missing.find("no such file"), std::string::npos) << missing;
 
   write_file_atomically(dir.file("empty.png"), "");
-  EXPECT_EQ(error_of([&] { read_image(dir.file("empty.png"), shape, {}); }),
+  EXPECT_EQ(error_of<ImageError>([&] { read_image(dir.file("empty.png"), shape, {}); }),
             dir.file("empty.png") + ": empty file");
 
   write_file_atomically(dir.file("text.png"), "this is not an image");
-  const auto text = error_of([&] { read_image(dir.file("text.png"), shape, {}); });
+  const auto text = error_of<ImageError>([&] { read_image(dir.file("text.png"), shape, {}); });
   EXPECT_EQ(text.rfind(dir.file("text.png") + ": not an image", 0), 0u) << text;
 
   // A header claiming 100000 x 100000 pixels is refused before anything is decoded.
   write_file_atomically(dir.file("bomb.png"), png_header_only(100000, 100000));
-  const auto bomb = error_of([&] { read_image(dir.file("bomb.png"), shape, {}); });
+  const auto bomb = error_of<ImageError>([&] { read_image(dir.file("bomb.png"), shape, {}); });
   EXPECT_NE(bomb.find("larger than the limit"), std::string::npos) << bomb;
 
   // A valid header with no pixel data is still not an image.
   write_file_atomically(dir.file("hollow.png"), png_header_only(10, 10));
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_of<ImageError>([&] {
               read_image(dir.file("hollow.png"), shape, {});
             }).rfind(dir.file("hollow.png"), 0),
             0u);
 
-  const auto folder = error_of([&] { read_image(dir.path(), shape, {}); });
+  const auto folder = error_of<ImageError>([&] { read_image(dir.path(), shape, {}); });
   EXPECT_NE(folder.find("folder"), std::string::npos) << folder;
   EXPECT_THROW(read_image(dir.file("x.png"), {2, 28, 28}, {}), InputError);
 }

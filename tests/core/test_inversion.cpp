@@ -11,7 +11,7 @@ using namespace latentlab;
 
 namespace {
 
-std::shared_ptr<GanModel> tiny_gan() {
+std::shared_ptr<GanModel> tiny_gan_model() {
   torch::manual_seed(0);
   DcganOptions o;
   o.latent_dim = 8;
@@ -29,7 +29,7 @@ std::shared_ptr<GanModel> tiny_gan() {
 }  // namespace
 
 TEST(Inversion, RecoversAnImageGeneratedFromAKnownLatent) {
-  auto gan = tiny_gan();
+  auto gan = tiny_gan_model();
   const auto z_true = torch::randn({2, 8});
   const auto target = gan->decode(z_true);
   const auto before = gan->net()->generator->parameters()[0].clone();
@@ -65,7 +65,7 @@ TEST(Inversion, RecoversAnImageGeneratedFromAKnownLatent) {
 }
 
 TEST(Inversion, PriorWeightKeepsLatentsSmaller) {
-  auto gan = tiny_gan();
+  auto gan = tiny_gan_model();
   const auto target = gan->decode(torch::randn({1, 8}) * 2.5);
   InversionOptions o;
   o.steps = 100;
@@ -76,7 +76,7 @@ TEST(Inversion, PriorWeightKeepsLatentsSmaller) {
 }
 
 TEST(Inversion, CancelsAndRejectsWhatItCannotInvert) {
-  auto gan = tiny_gan();
+  auto gan = tiny_gan_model();
   InversionOptions o;
   o.progress = [](int64_t step, int64_t, double) { return step < 3; };
   EXPECT_THROW(invert(*gan, gan->decode(torch::zeros({1, 8})), o), Cancelled);

@@ -12,7 +12,7 @@ using namespace latentlab;
 
 namespace {
 
-std::shared_ptr<VaeModel> tiny_vae(int64_t latent_dim) {
+std::shared_ptr<VaeModel> tiny_vae_model(int64_t latent_dim) {
   torch::manual_seed(0);
   ConvVaeOptions o;
   o.image_shape = {1, 12, 12};
@@ -39,7 +39,7 @@ GaussianMixture two_components() {
 }  // namespace
 
 TEST(LatentAxes, DecoderSensitivityIsTheImageChangeOfEachUnitVector) {
-  auto vae = tiny_vae(5);
+  auto vae = tiny_vae_model(5);
   // Make the decoder ignore dimension 3: its column of the first decoder layer is zero.
   {
     torch::NoGradGuard no_grad;
@@ -68,7 +68,7 @@ TEST(LatentAxes, DecoderSensitivityIsTheImageChangeOfEachUnitVector) {
 }
 
 TEST(LatentAxes, GmmSamplesHaveTheMixturesTotalCovariance) {
-  auto vae = tiny_vae(3);
+  auto vae = tiny_vae_model(3);
   ModelInfo info;
   info.gmm = two_components();
   const auto axis = axis_latents(*vae, info, /*seed=*/4);
@@ -95,7 +95,7 @@ TEST(LatentAxes, GmmSamplesHaveTheMixturesTotalCovariance) {
 }
 
 TEST(LatentAxes, VaeWithoutGmmUsesPosteriorMeansOfDecodedPriorSamples) {
-  auto vae = tiny_vae(4);
+  auto vae = tiny_vae_model(4);
   const auto axis = axis_latents(*vae, ModelInfo{}, /*seed=*/9);
   EXPECT_EQ(axis.source, AxisSource::EncodedPrior);
   ASSERT_EQ(axis.latents.sizes(), (torch::IntArrayRef{kAxisLatentsFromPrior, 4}));
@@ -116,7 +116,7 @@ TEST(LatentAxes, GanWithoutGmmHasNoAxisLatentsAndAGmmOfAnotherSizeIsRefused) {
   EXPECT_FALSE(none.latents.defined());
   EXPECT_EQ(latent_activity(gan, none).values.size(0), 3);
 
-  auto vae = tiny_vae(5);
+  auto vae = tiny_vae_model(5);
   ModelInfo info;
   info.gmm = two_components();
   try {

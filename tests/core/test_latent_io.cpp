@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
 #include "core/io/latent_io.h"
+#include "tests/core/error_of.h"
 #include "tests/core/temp_dir.h"
 
 using namespace latentlab;
@@ -30,15 +31,6 @@ std::string numpy_file(const std::string& dict, const void* data, size_t size) {
 std::string numpy_f4_2x3() {
   const float v[] = {0.0f, 0.5f, 1.0f, 1.5f, 2.0f, 2.5f};
   return numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no InputError";
 }
 
 }  // namespace
@@ -95,7 +87,7 @@ TEST(LatentIo, BadFilesNameThePathAndTheProblem) {
                    int64_t dim = 3) {
     const auto path = dir.file(name);
     write_file_atomically(path, bytes);
-    const auto message = error_of([&] { read_latents(path, dim); });
+    const auto message = error_of<InputError>([&] { read_latents(path, dim); });
     EXPECT_EQ(message.rfind(path + ": ", 0), 0u) << message;
     EXPECT_NE(message.find(problem), std::string::npos) << name << ": " << message;
   };
@@ -143,7 +135,7 @@ TEST(LatentIo, BadFilesNameThePathAndTheProblem) {
         numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", nan3, 12),
         "NaN or Inf");
 
-  const auto missing = error_of([&] { read_latents(dir.file("missing.json"), 3); });
+  const auto missing = error_of<InputError>([&] { read_latents(dir.file("missing.json"), 3); });
   EXPECT_NE(missing.find("missing.json"), std::string::npos) << missing;
   EXPECT_NE(missing.find("no such file"), std::string::npos) << missing;
 }

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "core/common/tensor_values.h"
 #include "core/model/model_info.h"
 #include "ui/analysis/background_job.h"
 #include "ui/analysis/latent_analysis.h"
@@ -9,15 +10,6 @@
 #include "ui/analysis/model_store.h"
 
 namespace latentlab::ui {
-
-namespace {
-
-std::vector<float> toVector(const torch::Tensor& t) {
-  const auto c = t.to(torch::kFloat32).contiguous();
-  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
-}
-
-}  // namespace
 
 GmmAnalysis::GmmAnalysis(LatentAnalysis* analysis, QObject* parent)
     : QObject(parent),
@@ -60,7 +52,7 @@ GmmSummary GmmAnalysis::summary() const {
   out.storable = !gmm->stored && model.file;
   for (int64_t k = 0; k < gmm->model.components(); ++k) {
     out.weights.push_back(gmm->model.weights()[k].item<double>());
-    out.means.push_back(toVector(gmm->model.means()[k]));
+    out.means.push_back(tensor_values<float>(gmm->model.means()[k]));
   }
   return out;
 }
@@ -68,7 +60,7 @@ GmmSummary GmmAnalysis::summary() const {
 std::vector<float> GmmAnalysis::sample(int component, quint64 seed) const {
   const auto& gmm = m_analysis->data().gmm;
   if (!gmm || component < 0 || component >= gmm->model.components()) return {};
-  return toVector(gmm->model.sample(1, seed, component)[0]);
+  return tensor_values<float>(gmm->model.sample(1, seed, component)[0]);
 }
 
 std::optional<StoredAnalysis> GmmAnalysis::store() const {

@@ -6,6 +6,7 @@
 #include <QSettings>
 #include <algorithm>
 
+#include "core/common/tensor_values.h"
 #include "core/fitting/attributes.h"
 #include "core/model/model.h"
 #include "core/model/model_info.h"
@@ -22,11 +23,6 @@ const char* const kDatasetsKey = "analysis/datasets";  // model path -> data set
 torch::Tensor rows(const torch::Tensor& means, const std::vector<int>& indices) {
   return means.index_select(
       0, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kInt64));
-}
-
-std::vector<float> toVector(const torch::Tensor& t) {
-  const auto c = t.to(torch::kFloat32).contiguous();
-  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
 }  // namespace
@@ -218,11 +214,11 @@ QStringList LatentAnalysis::axisAttributeNames() const {
 }
 
 std::vector<float> LatentAnalysis::latent(int index) const {
-  return toVector(m_data->embedding.means[index]);
+  return tensor_values<float>(m_data->embedding.means[index]);
 }
 
 std::vector<float> LatentAnalysis::meanLatent(const std::vector<int>& indices) const {
-  return toVector(rows(m_data->embedding.means, indices).mean(0));
+  return tensor_values<float>(rows(m_data->embedding.means, indices).mean(0));
 }
 
 std::vector<float> LatentAnalysis::selectionAttribute(const std::vector<int>& with,

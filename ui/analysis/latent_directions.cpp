@@ -7,6 +7,7 @@
 
 #include "core/analysis/projection.h"
 #include "core/analysis/sampling.h"
+#include "core/common/tensor_values.h"
 #include "core/fitting/latent_axes.h"
 #include "core/model/model_info.h"
 
@@ -24,12 +25,6 @@ double dot(const std::vector<float>& a, const std::vector<float>& b) {
   double sum = 0.0;
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) sum += double(a[i]) * double(b[i]);
   return sum;
-}
-
-template <typename T>
-std::vector<T> toVector(const torch::Tensor& t) {
-  const auto c = t.contiguous();
-  return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
 }
 
 }  // namespace
@@ -57,7 +52,7 @@ std::vector<float> LatentDirections::fromAxisCoordinates(const std::vector<doubl
 std::vector<float> homeLatent(const ModelInfo* info, int dimensions) {
   if (!info || !info->gmm || info->gmm->dim != dimensions) {
     if (dimensions <= 0) return {};
-    return toVector<float>(latents_from_seed(kHomeSeed, 1, dimensions).to(torch::kFloat32));
+    return tensor_values<float>(latents_from_seed(kHomeSeed, 1, dimensions).to(torch::kFloat32));
   }
   std::vector<float> home(size_t(dimensions), 0.0f);
   const GaussianMixture& g = *info->gmm;
@@ -95,14 +90,14 @@ LatentDirections computeLatentDirections(Model& model, const ModelInfo& info) {
   LatentDirections out;
   const AxisLatents axis = axis_latents(model, info);
   const LatentActivity activity = latent_activity(model, axis);
-  out.activity = toVector<double>(activity.values.to(torch::kFloat64));
+  out.activity = tensor_values<double>(activity.values.to(torch::kFloat64));
   out.activitySource = QString::fromStdString(activity.source);
   if (axis.source == AxisSource::None) return out;
   const Projection pca = fit_pca(axis.latents, /*components=*/0);  // every direction: a full basis
-  out.pcaMean = toVector<float>(pca.mean.to(torch::kFloat32));
+  out.pcaMean = tensor_values<float>(pca.mean.to(torch::kFloat32));
   const auto axes = pca.axes();  // [D, D] float32, rows one standard deviation long
-  for (int64_t k = 0; k < axes.size(0); ++k) out.pcaAxes.push_back(toVector<float>(axes[k]));
-  out.pcaVarianceRatio = toVector<double>(pca.explained_variance_ratio);
+  for (int64_t k = 0; k < axes.size(0); ++k) out.pcaAxes.push_back(tensor_values<float>(axes[k]));
+  out.pcaVarianceRatio = tensor_values<double>(pca.explained_variance_ratio);
   out.pcaSource = QString::fromStdString(to_string(axis.source));
   return out;
 }

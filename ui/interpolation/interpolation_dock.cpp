@@ -8,10 +8,6 @@
 
 namespace latentlab::ui {
 
-namespace {
-constexpr int kStatusMs = 5000;
-}
-
 InterpolationDock::InterpolationDock(LatentHost& host, QWidget* window) : QObject(window) {
   m_panel = new InterpolationPanel;
   m_dock = new QDockWidget(tr("Interpolation"), window);
@@ -31,7 +27,7 @@ InterpolationDock::InterpolationDock(LatentHost& host, QWidget* window) : QObjec
   connect(m_panel, &InterpolationPanel::errorOccurred, this,
           [&host](const QString& title, const QString& text) { host.showMessage(title, text); });
   connect(m_panel, &InterpolationPanel::statusMessage, this,
-          [&host](const QString& text) { host.showStatus(text, kStatusMs); });
+          [&host](const QString& text) { host.showStatus(text, LatentHost::kStatusMs); });
 }
 
 QAction* InterpolationDock::toggleViewAction() const { return m_dock->toggleViewAction(); }

@@ -9,8 +9,8 @@ namespace latentlab::ui {
 
 namespace {
 
-constexpr int kMargin = 12;  // free space around the image, in pixels
-constexpr int kGap = 16;     // between the original and the reconstruction
+constexpr int kMargin = 12;   // free space around the image, in pixels
+constexpr int kPairGap = 16;  // between the original and the reconstruction
 
 }  // namespace
 
@@ -67,7 +67,7 @@ QRect ImageView::area(bool original) const {
   const QRect all = rect().adjusted(kMargin, kMargin, -kMargin, -kMargin);
   if (m_original.isNull()) return all;
   // Two halves: original on the left, reconstruction on the right, at the same scale.
-  const int half = (all.width() - kGap) / 2;
+  const int half = (all.width() - kPairGap) / 2;
   return original ? QRect(all.left(), all.top(), half, all.height())
                   : QRect(all.right() - half + 1, all.top(), half, all.height());
 }

@@ -9,7 +9,7 @@
 namespace latentlab::ui {
 
 namespace {
-constexpr int kGap = 3;  // between frames, and room for the current frame's outline
+constexpr int kFrameGap = 3;  // between frames, and room for the current frame's outline
 }
 
 StripView::StripView(QWidget* parent) : QWidget(parent) {
@@ -43,8 +43,9 @@ int StripView::columns() const {
   double bestScale = 0;
   for (int c = 1; c <= n; ++c) {
     const int rows = (n + c - 1) / c;
-    const double scale = std::min(double(width() - kGap) / c / (frame.width() + kGap),
-                                  double(height() - kGap) / rows / (frame.height() + kGap));
+    const double scale =
+        std::min(double(width() - kFrameGap) / c / (frame.width() + kFrameGap),
+                 double(height() - kFrameGap) / rows / (frame.height() + kFrameGap));
     if (scale > bestScale) {
       bestScale = scale;
       best = c;
@@ -56,10 +57,10 @@ int StripView::columns() const {
 QRect StripView::cellRect(int index) const {
   const int c = columns();
   const int rows = (count() + c - 1) / c;
-  const int cellWidth = (width() - kGap) / c;
-  const int cellHeight = (height() - kGap) / std::max(rows, 1);
-  return {kGap + (index % c) * cellWidth, kGap + (index / c) * cellHeight, cellWidth - kGap,
-          cellHeight - kGap};
+  const int cellWidth = (width() - kFrameGap) / c;
+  const int cellHeight = (height() - kFrameGap) / std::max(rows, 1);
+  return {kFrameGap + (index % c) * cellWidth, kFrameGap + (index / c) * cellHeight,
+          cellWidth - kFrameGap, cellHeight - kFrameGap};
 }
 
 QRect StripView::frameRect(int index) const {

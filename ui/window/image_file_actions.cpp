@@ -20,7 +20,6 @@ namespace latentlab::ui {
 
 namespace {
 constexpr int kProgressSteps = 1000;
-constexpr int kStatusMs = 5000;
 }  // namespace
 
 ImageFileActions::ImageFileActions(LatentHost& host, const ImageView& view, QWidget* window)
@@ -75,7 +74,7 @@ void ImageFileActions::openImage(const QString& path) {
   connect(m_job, &BackgroundJob::succeeded, run, [this, result, generation, name] {
     if (m_host.model().generation != generation) return;  // the model changed meanwhile
     m_host.loadLatent(result->latent, tr("Open image %1").arg(name), result->original);
-    m_host.showStatus(tr("Encoded %1").arg(name), kStatusMs);
+    m_host.showStatus(tr("Encoded %1").arg(name), LatentHost::kStatusMs);
   });
   connect(m_job, &BackgroundJob::failed, run, [this, name](const QString& message) {
     m_host.showMessage(tr("Could not open image %1").arg(name), message);
@@ -139,7 +138,7 @@ bool ImageFileActions::exportImage(const QString& path, int scale) {
     m_host.showMessage(tr("Could not export the image"), QString::fromStdString(e.what()));
     return false;
   }
-  m_host.showStatus(tr("Exported %1").arg(path), kStatusMs);
+  m_host.showStatus(tr("Exported %1").arg(path), LatentHost::kStatusMs);
   return true;
 }
 

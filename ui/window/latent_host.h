@@ -35,8 +35,9 @@ class LatentHost {
 
   // An error the user must see (a message box, or the tests' handler).
   virtual void showMessage(const QString& title, const QString& text) = 0;
-  // A passing note in the status bar.
+  // A passing note in the status bar, shown for timeoutMs (kStatusMs for the panels' notes).
   virtual void showStatus(const QString& text, int timeoutMs) = 0;
+  static constexpr int kStatusMs = 5000;
 
  protected:
   ~LatentHost() = default;  // not owned through this interface

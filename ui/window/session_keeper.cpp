@@ -22,7 +22,6 @@ namespace latentlab::ui {
 
 namespace {
 
-constexpr int kStatusMs = 5000;
 const char* const kAutosaveName = "autosave.json";
 const char* const kLockName = "autosave.lock";
 
@@ -126,7 +125,7 @@ bool SessionKeeper::saveSession(const QString& path) {
     return false;
   }
   m_path = path;
-  m_host.showStatus(tr("Saved session %1").arg(path), kStatusMs);
+  m_host.showStatus(tr("Saved session %1").arg(path), LatentHost::kStatusMs);
   return true;
 }
 
@@ -193,7 +192,7 @@ void SessionKeeper::apply(const Session& session, const QString& path) {
       m_interpolation.clearEndpoint(which);
   }
   m_view.setSmoothScaling(session.smooth_scaling);
-  m_host.showStatus(tr("Opened session %1").arg(path), kStatusMs);
+  m_host.showStatus(tr("Opened session %1").arg(path), LatentHost::kStatusMs);
 }
 
 QString SessionKeeper::defaultAutosaveFolder() {
@@ -208,13 +207,14 @@ bool SessionKeeper::startAutosave(const QString& folder) {
   if (m_lock) return false;
   m_folder = folder.isEmpty() ? defaultAutosaveFolder() : folder;
   if (!QDir().mkpath(m_folder)) {
-    m_host.showStatus(tr("Autosave is off: cannot create %1").arg(m_folder), kStatusMs);
+    m_host.showStatus(tr("Autosave is off: cannot create %1").arg(m_folder), LatentHost::kStatusMs);
     return false;
   }
   auto lock = std::make_unique<QLockFile>(QDir(m_folder).filePath(kLockName));
   lock->setStaleLockTime(0);  // stale only when its process is gone, however long it ran
   if (!lock->tryLock(0)) {
-    m_host.showStatus(tr("Autosave is off: another LatentLab is autosaving"), kStatusMs);
+    m_host.showStatus(tr("Autosave is off: another LatentLab is autosaving"),
+                      LatentHost::kStatusMs);
     return false;
   }
   m_lock = std::move(lock);
@@ -244,7 +244,8 @@ void SessionKeeper::writeAutosave() {
     m_lastAutosave = bytes;
   } catch (const Error& e) {
     // Every few seconds: the status bar, never a message box.
-    m_host.showStatus(tr("Autosave failed: %1").arg(QString::fromStdString(e.what())), kStatusMs);
+    m_host.showStatus(tr("Autosave failed: %1").arg(QString::fromStdString(e.what())),
+                      LatentHost::kStatusMs);
   }
 }
 
