@@ -2,11 +2,14 @@
 // alternating with benchmarks/pytorch_reference.py and writes docs/performance.md.
 // Threads: LATENTLAB_THREADS, as for the applications (default: every core). Device:
 // LATENTLAB_BENCH_DEVICE (default cpu; e.g. cuda on a GPU machine's core-only build).
+// LATENTLAB_BENCH_SCRIPTS: a folder of TorchScript files script-*.pt (benchmarks/script_modules.py
+// writes the bundled models there), timed through load_model like a user's own PyTorch model.
 #include <torch/torch.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "benchmarks/suite.h"
 #include "core/common/allocator_tuning.h"
@@ -35,6 +38,17 @@ ModelInfo default_face_gan() {
   return info;
 }
 
+// The TorchScript files script-*.pt in `folder`, by name.
+std::set<fs::path> script_files(const std::string& folder) {
+  std::set<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind("script-", 0) == 0 && entry.path().extension() == ".pt")
+      files.insert(entry.path());
+  }
+  return files;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +73,10 @@ int main(int argc, char** argv) {
     have_gan = have_gan || loaded->info.kind == ModelKind::Gan;
   }
   if (!have_gan) bench::register_training_benchmark("dcgan-3x64x64", default_face_gan(), device);
+  const char* scripts = std::getenv("LATENTLAB_BENCH_SCRIPTS");
+  for (const auto& path : scripts&&* scripts ? script_files(scripts) : std::set<fs::path>{})
+    bench::register_inference_benchmarks(
+        path.stem().string(), std::make_shared<LoadedModel>(load_model(path.string(), device)));
 #ifdef LATENTLAB_ANALYSIS_BENCHMARKS
   const auto analysis = fs::path(LATENTLAB_MODELS_DIR) / (std::string(kAnalysisModel) + ".llckpt");
   if (fs::exists(analysis)) bench::register_analysis_benchmarks(analysis.string());

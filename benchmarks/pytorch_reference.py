@@ -8,6 +8,8 @@ Run with Debian's python3-torch (the same LibTorch 1.13 build as ours):
   [--check latentlab-cli]   # first compare our decode with PyTorch's, pixel for pixel
   [--device cuda]           # as LATENTLAB_BENCH_DEVICE=cuda for ours: inputs come from the CPU
                             # and outputs go back to it, as our Model's do
+  [--scripts DIR]           # also time DIR's script-*.pt TorchScript files (script_modules.py)
+  --export-scripts DIR      # only write the bundled models there as TorchScript files
 Writes one JSON object: {"threads", "torch", "environment", "results": {NAME: {...}},
 "flops": {MODEL: {...}}} with NAME as in benchmarks/suite.h; "environment" holds the GLIBC_TUNABLES
 (malloc settings) and OMP_NUM_THREADS this process started with (null: unset), so the report says
@@ -26,6 +28,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from script_modules import ScriptCalls, export_scripts, load_scripts
 
 DEVICE = torch.device("cpu")  # --device
 
@@ -410,8 +414,16 @@ def main():
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--check", metavar="CLI", help="compare decoded pixels with latentlab-cli first")
     p.add_argument("--device", default="cpu")
-    p.add_argument("--out", required=True)
+    p.add_argument("--scripts", metavar="DIR", help="also time the TorchScript files script-*.pt there")
+    p.add_argument("--export-scripts", metavar="DIR", help="write the bundled models there as TorchScript and stop")
+    p.add_argument("--out")
     a = p.parse_args()
+    if a.export_scripts:
+        bundled = [(n, os.path.join(a.models_dir, n + ".llckpt")) for n in MODELS]
+        export_scripts([(n, path) for n, path in bundled if os.path.exists(path)], load, a.export_scripts)
+        return
+    if not a.out:
+        p.error("--out is required")
     torch.set_num_threads(a.threads)
     global DEVICE
     DEVICE = torch.device(a.device)
@@ -435,6 +447,9 @@ def main():
         training(name, spec, results)
     if not have_gan:
         training("dcgan-3x64x64", default_face_gan(), results)
+    for name, module, contract in load_scripts(a.scripts) if a.scripts else []:
+        spec = Spec({**contract, "hyper_parameters": {}})
+        inference(name, spec, ScriptCalls(module.to(DEVICE), spec.kind), results)
 
     with open(a.out, "w") as f:
         json.dump({"threads": torch.get_num_threads(), "torch": torch.__version__,

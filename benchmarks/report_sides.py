@@ -68,6 +68,14 @@ def differences(a, theirs_runs):
         f"sub-pixel rewrite; on the CPU for batches or with 2+ threads{subpixel}). PyTorch runs the plain "
         "`nn.Sequential` modules eagerly in eval mode under `torch.inference_mode()`: batch norm as a pass of "
         "its own, activations out of place, `ConvTranspose2d` as it is; no `torch.jit`, no fusion.",
+        "- **TorchScript files (the script-* rows).** The bundled models exported by "
+        "`benchmarks/script_modules.py` as TorchScript under PRODUCT.md's contract, the same files on both "
+        "sides. Ours loads them with `load_model` (checksums, contract trial) and runs a frozen copy "
+        "(`core/model/script_model_freeze.cpp`: parameters inlined, batch norm folded, each contract "
+        "method's graph optimised, as `torch.jit.freeze` does; used only when it reproduces the loaded "
+        "module on a trial batch). PyTorch runs each file as `torch.jit.load` gives it, in eval mode under "
+        "`torch.inference_mode()`, as a user's own script would: not frozen. Both run LibTorch's profiling "
+        "graph executor.",
         "- **Checks, ours only.** Ours checks the latents' shape and scans latents and outputs for NaN/Inf "
         "(the app's contract); PyTorch does neither. This costs ours.",
         "- **Strip.** Ours: core's `interpolate_path` (spherical) and `to_uint8_hwc` in C++; PyTorch: the same "

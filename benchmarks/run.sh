@@ -48,7 +48,11 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 busy=$(ps -eo pcpu=,ni=,comm= --sort=-pcpu | awk '$1 >= 20 {printf "%s%s (%s%% CPU, nice %s)", sep, $3, $1, $2; sep=", "}')
-ours() { "$build/benchmarks/latentlab_benchmarks" --benchmark_out_format=json "$@"; }
+# The bundled models also as TorchScript files (a user's own PyTorch model): both sides time the
+# same files, PyTorch as torch.jit.load gives them.
+scripts="$out/scripts"
+"$python" "$root/benchmarks/pytorch_reference.py" --models-dir "$root/models" --export-scripts "$scripts"
+ours() { LATENTLAB_BENCH_SCRIPTS="$scripts" "$build/benchmarks/latentlab_benchmarks" --benchmark_out_format=json "$@"; }
 run_ours() {
   echo "== round $1 of $rounds: ours" >&2
   ours --benchmark_filter='^(sgemm|decode|strip|encode|train)/' --benchmark_out="$out/ours-$1.json"
@@ -58,7 +62,7 @@ run_theirs() {
   local check=()
   [ "$1" = 1 ] && check=(--check "$build/app/latentlab-cli")
   "$python" "$root/benchmarks/pytorch_reference.py" --models-dir "$root/models" \
-    --threads "$LATENTLAB_THREADS" "${check[@]}" --out "$out/theirs-$1.json"
+    --threads "$LATENTLAB_THREADS" "${check[@]}" --scripts "$scripts" --out "$out/theirs-$1.json"
 }
 
 first=()

@@ -62,7 +62,7 @@ torch::Tensor ScriptModel::check_images(const torch::Tensor& images) const {
 // worker, the CLI) only need to catch latentlab::Error.
 c10::IValue ScriptModel::run(const std::string& method, const torch::Tensor& input) {
   try {
-    return module_.get_method(method)({input});
+    return (use_frozen_ ? frozen_ : module_).get_method(method)({input});
   } catch (const std::exception& e) {
     fail("TorchScript " + method + "() failed on input of shape " + sizes_text(input.sizes()) +
          ": " + torch_message(e));
@@ -151,6 +151,8 @@ torch::Tensor ScriptModel::discriminate(const torch::Tensor& images) {
 void ScriptModel::to_device(torch::Device device) {
   module_.to(device);
   device_ = device;
+  // A frozen module's constants stay where they were frozen.
+  if (use_frozen_) freeze_for_inference();
 }
 
 }  // namespace latentlab

@@ -56,12 +56,22 @@ class ScriptModel : public Model {
   std::vector<std::string> fit_to_contract();
   const ScriptAdapters& adapters() const { return adapters_; }
 
+  // Runs the contract's methods from a frozen copy of the module (script_model_freeze.cpp), as
+  // torch.jit.freeze makes one: parameters and attributes inlined as constants, batch norm folded
+  // into the convolution before it, each method's graph optimised. The copy is used only when it
+  // gives the loaded module's outputs on the trial batch; otherwise, or when the module cannot be
+  // frozen (a method that changes an attribute), it runs as loaded. Returns whether the frozen
+  // copy is in use. Call after fit_to_contract; to_device freezes again for the new device.
+  bool freeze_for_inference();
+  bool frozen() const { return use_frozen_; }
+
  private:
   torch::Tensor check_latents(const torch::Tensor& z) const;
   torch::Tensor check_images(const torch::Tensor& images) const;
   c10::IValue run(const std::string& method, const torch::Tensor& input);
   torch::Tensor output_tensor(const c10::IValue& value, const std::string& what) const;
-  std::string decode_method() const;  // "decode" for a VAE, "forward" for a GAN
+  std::string decode_method() const;                  // "decode" for a VAE, "forward" for a GAN
+  std::vector<std::string> contract_methods() const;  // decode_method(), encode, discriminate
   // Images as the module takes them: [N, C, H, W], or [N, C*H*W] when flat.
   torch::Tensor module_images(const torch::Tensor& images, bool flat) const;
   // Whether method fails on images [N, C, H, W] but runs on them flattened (load-time trial).
@@ -69,7 +79,9 @@ class ScriptModel : public Model {
   bool takes_flat_images(const std::string& method, const torch::Tensor& x);
   [[noreturn]] void fail(const std::string& what) const;
 
-  torch::jit::Module module_;
+  torch::jit::Module module_;  // as loaded
+  torch::jit::Module frozen_;  // freeze_for_inference's copy, for device_
+  bool use_frozen_ = false;
   ModelKind kind_;
   int64_t latent_dim_;
   ImageShape shape_;

@@ -95,6 +95,7 @@ LoadedModel load_script_model(const std::string& path, torch::Device device) {
   } catch (const Error& e) {
     throw CheckpointError(std::string(e.what()) + " (trial run at load; " + describe(info) + ")");
   }
+  model->freeze_for_inference();
   loaded.model = model;
   return loaded;
 }

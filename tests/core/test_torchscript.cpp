@@ -129,6 +129,37 @@ TEST_F(TorchScriptTest, ModuleExportedInTrainingModeRunsInEvalMode) {
                 reference("gan_generated"));
 }
 
+// Loaded modules run frozen (batch norm folded, parameters inlined): the parity tests above prove
+// the frozen graphs against PyTorch; here they agree with the module as loaded on other inputs,
+// every method, and again after to_device (which freezes anew).
+TEST_F(TorchScriptTest, ModulesRunFrozenAndComputeWhatTheLoadedModuleComputes) {
+  for (const std::string name : {"vae.pt", "gan.pt"}) {
+    auto loaded = load_model(fixture(name));
+    auto* frozen = dynamic_cast<ScriptModel*>(loaded.model.get());
+    ASSERT_NE(frozen, nullptr) << name;
+    EXPECT_TRUE(frozen->frozen()) << name;
+    ScriptModel as_loaded(torch::jit::load(fixture(name)), loaded.info, frozen->can_discriminate(),
+                          fixture(name));
+    as_loaded.fit_to_contract();
+    ASSERT_FALSE(as_loaded.frozen());
+    const auto z = torch::randn({5, frozen->latent_dim()});
+    const auto images = as_loaded.decode(z);
+    EXPECT_LE(max_abs_diff(frozen->decode(z), images), kParityTolerance) << name;
+    if (frozen->can_encode()) {
+      const auto want = as_loaded.encode(images), got = frozen->encode(images);
+      EXPECT_LE(max_abs_diff(got.mean, want.mean), kParityTolerance) << name;
+      EXPECT_LE(max_abs_diff(got.logvar, want.logvar), kParityTolerance) << name;
+    }
+    if (frozen->can_discriminate())
+      EXPECT_LE(max_abs_diff(frozen->discriminate(images), as_loaded.discriminate(images)),
+                kParityTolerance)
+          << name;
+    frozen->to_device(torch::kCPU);
+    EXPECT_TRUE(frozen->frozen()) << name;
+    EXPECT_LE(max_abs_diff(frozen->decode(z), images), kParityTolerance) << name;
+  }
+}
+
 // Render workers decode while other threads encode: TorchScript methods must be re-entrant.
 TEST_F(TorchScriptTest, ConcurrentCallsReproducePyTorch) {
   const auto vae = load_model(fixture("vae.pt")).model;
