@@ -150,10 +150,11 @@ TEST_F(TorchScriptTest, ModulesRunFrozenAndComputeWhatTheLoadedModuleComputes) {
       EXPECT_LE(max_abs_diff(got.mean, want.mean), kParityTolerance) << name;
       EXPECT_LE(max_abs_diff(got.logvar, want.logvar), kParityTolerance) << name;
     }
-    if (frozen->can_discriminate())
+    if (frozen->can_discriminate()) {
       EXPECT_LE(max_abs_diff(frozen->discriminate(images), as_loaded.discriminate(images)),
                 kParityTolerance)
           << name;
+    }
     frozen->to_device(torch::kCPU);
     EXPECT_TRUE(frozen->frozen()) << name;
     EXPECT_LE(max_abs_diff(frozen->decode(z), images), kParityTolerance) << name;
