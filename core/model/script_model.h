@@ -72,6 +72,7 @@ class ScriptModel : public Model {
   torch::Tensor output_tensor(const c10::IValue& value, const std::string& what) const;
   std::string decode_method() const;                  // "decode" for a VAE, "forward" for a GAN
   std::vector<std::string> contract_methods() const;  // decode_method(), encode, discriminate
+  torch::Tensor trial_latents() const;                // the load-time trial's latents [2, D]
   // Images as the module takes them: [N, C, H, W], or [N, C*H*W] when flat.
   torch::Tensor module_images(const torch::Tensor& images, bool flat) const;
   // Whether method fails on images [N, C, H, W] but runs on them flattened (load-time trial).

@@ -44,9 +44,8 @@ bool ScriptModel::freeze_for_inference() {
     return false;  // e.g. a method that sets an attribute: such a module cannot be frozen
   }
 
-  // The trial batch of fit_to_contract (z = 0 and a ramp), through both modules.
-  const auto z =
-      torch::stack({torch::zeros({latent_dim_}), torch::linspace(-1.0, 1.0, latent_dim_)});
+  // The trial batch of fit_to_contract, through both modules.
+  const auto z = trial_latents();
   const auto images = decode(z);
   std::vector<torch::Tensor> loaded{images};
   if (kind_ == ModelKind::Vae) {

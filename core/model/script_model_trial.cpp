@@ -17,6 +17,11 @@ std::string shape_text(const std::vector<int64_t>& sizes) {
 
 }  // namespace
 
+torch::Tensor ScriptModel::trial_latents() const {
+  // A batch of two (z = 0 and a ramp) also catches modules that mishandle the batch dimension.
+  return torch::stack({torch::zeros({latent_dim_}), torch::linspace(-1.0, 1.0, latent_dim_)});
+}
+
 bool ScriptModel::takes_flat_images(const std::string& method, const torch::Tensor& x) {
   try {
     run(method, x);
@@ -39,9 +44,7 @@ std::vector<std::string> ScriptModel::fit_to_contract() {
   torch::InferenceMode guard;
   adapters_ = {};
   std::vector<std::string> adapted;
-  // A batch of two (z = 0 and a ramp) also catches modules that mishandle the batch dimension.
-  const auto z =
-      torch::stack({torch::zeros({latent_dim_}), torch::linspace(-1.0, 1.0, latent_dim_)});
+  const auto z = trial_latents();
   const int64_t n = z.size(0);
   const std::vector<int64_t> image{n, shape_.channels, shape_.height, shape_.width};
   const std::vector<int64_t> flat{n, shape_.numel()};
