@@ -1,6 +1,7 @@
 // latentlab-cli train vae|gan --data SPEC --out CKPT [--epochs E] [--batch-size B] [--lr LR]
 //   [--latent-dim D] [--arch NAME] [--channels 32,64,128] [--hidden H] [--beta B] [--warmup S]
-//   [--likelihood L] [--seed S] [--resume] [--limit N] [--threads T] [--name NAME] [--half]
+//   [--attribute-weight W] [--likelihood L] [--seed S] [--resume] [--limit N] [--threads T] [--name
+//   NAME] [--half]
 //   [--nproc N | --world-size W --rank R --master HOST:PORT]
 #include <torch/torch.h>
 
@@ -31,7 +32,7 @@ struct TrainArgs {
   std::string image_shape;
   int64_t epochs = 10, batch_size = 128, latent_dim = 0, hidden = -1, limit = 0, seed = 0;
   int64_t generator_width = 0, discriminator_width = 0;
-  double lr = 0.0, beta = 1.0;
+  double lr = 0.0, beta = 1.0, attribute_weight = 0.0;
   int64_t warmup = 0;
   std::vector<int64_t> channels;
   bool resume = false, half = false, batch_norm = false, no_batch_norm = false;
@@ -59,8 +60,8 @@ std::string progress_text(const TrainProgress& p) {
       << " [" << std::string(filled, '#') << std::string(kBarWidth - filled, '-') << "] "
       << fixed(p.images_per_second, 0) << " img/s";
   static const std::pair<const char*, const char*> kShown[] = {
-      {"loss", "loss"}, {"reconstruction", "rec"}, {"kl", "kl"},         {"d_loss", "D"},
-      {"g_loss", "G"},  {"d_real", "D(x)"},        {"d_fake", "D(G(z))"}};
+      {"loss", "loss"}, {"reconstruction", "rec"}, {"kl", "kl"},          {"d_loss", "D"},
+      {"g_loss", "G"},  {"d_real", "D(x)"},        {"d_fake", "D(G(z))"}, {"attributes", "attr"}};
   for (const auto& [key, label] : kShown) {
     const auto it = p.losses.find(key);
     if (it != p.losses.end())
@@ -123,8 +124,8 @@ void train_in_group(const TrainArgs& a, const CLI::App& verb, std::shared_ptr<Co
       throw InputError(a.out + " holds a " + to_string(state.settings.kind) + ", not a " + a.kind);
     for (const auto* flag :
          {"--batch-size", "--lr", "--latent-dim", "--arch", "--channels", "--hidden", "--beta",
-          "--warmup", "--likelihood", "--seed", "--batch-norm", "--no-batch-norm",
-          "--generator-width", "--discriminator-width", "--image-shape"})
+          "--warmup", "--attribute-weight", "--likelihood", "--seed", "--batch-norm",
+          "--no-batch-norm", "--generator-width", "--discriminator-width", "--image-shape"})
       if (root && verb.count(flag))
         std::cerr << "note: " << flag << " is ignored with --resume: the run continues with the "
                   << "settings stored in " << a.out << "\n";
@@ -144,6 +145,7 @@ void train_in_group(const TrainArgs& a, const CLI::App& verb, std::shared_ptr<Co
     o.discriminator_width = a.discriminator_width;
     o.beta = a.beta;
     o.warmup_steps = a.warmup;
+    o.attribute_weight = a.attribute_weight;
     o.likelihood = parse_likelihood(a.likelihood);
     o.seed = a.seed;
     // Bernoulli VAEs see [0, 1]; Gaussian VAEs and DCGANs (tanh) see [-1, 1].
@@ -182,7 +184,7 @@ void train_in_group(const TrainArgs& a, const CLI::App& verb, std::shared_ptr<Co
   const auto previous = std::signal(SIGINT, on_interrupt);
   TrainResult result;
   try {
-    result = train(images, o);
+    result = train(images, o, load_all_attributes(*data));
   } catch (const Cancelled&) {
     std::signal(SIGINT, previous);
     if (root)
@@ -260,6 +262,11 @@ void add_train_verb(CLI::App& app) {
   verb->add_option("--warmup", a->warmup,
                    "VAE: raise the learning rate linearly to --lr over this many first steps")
       ->default_val(0);
+  verb->add_option("--attribute-weight", a->attribute_weight,
+                   "VAE: read the data set's A attributes (celeba:DIR) from the first A latent "
+                   "coordinates with this weight on their logistic loss (a guided VAE; 0: off)")
+      ->default_val(0.0)
+      ->check(CLI::NonNegativeNumber);
   verb->add_option("--likelihood", a->likelihood,
                    "VAE decoder: bernoulli (images in [0, 1]), gaussian (sum of squared errors, "
                    "sigma 1/sqrt(2), images in [-1, 1]) or gaussian:SIGMA")

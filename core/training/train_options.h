@@ -51,6 +51,9 @@ struct TrainOptions {
   // first steps move every weight by about lr whatever its gradient; a warm-up keeps them from
   // blowing up the posterior variances (KL 1e10 after 5 steps in one faces-vae run).
   int64_t warmup_steps = 0;
+  // VAE: weight of guided_attribute_loss (vae_loss.h): the data set's A attributes are read from
+  // the first A latent coordinates (0: unsupervised). Needs a data set with attributes.
+  double attribute_weight = 0.0;
   Likelihood likelihood;                    // VAE decoder distribution (Bernoulli needs [0, 1])
   std::optional<OutputRange> output_range;  // unset: [0, 1] for a VAE, [-1, 1] for a GAN
   int64_t seed = 0;

@@ -22,6 +22,9 @@ TrainOptions with_defaults(TrainOptions o, const ImageShape& shape) {
   if (!(o.lr >= 0.0)) throw InputError("learning rate must be positive");
   if (!(o.beta >= 0.0)) throw InputError("beta must be >= 0");
   if (o.warmup_steps < 0) throw InputError("warm-up steps must be >= 0");
+  if (!(o.attribute_weight >= 0.0)) throw InputError("attribute weight must be >= 0");
+  if (o.attribute_weight > 0.0 && o.kind != ModelKind::Vae)
+    throw InputError("the attribute weight guides a VAE's latent; a DCGAN has no encoder");
   if (o.latent_dim < 0) throw InputError("latent size must be >= 1");
   if (o.kind == ModelKind::Vae) {
     if (o.generator_width || o.discriminator_width)
@@ -77,6 +80,7 @@ nlohmann::json train_settings_to_json(const TrainOptions& o) {
     j["batch_norm"] = o.batch_norm.value_or(false);
     j["beta"] = o.beta;
     j["warmup_steps"] = o.warmup_steps;
+    j["attribute_weight"] = o.attribute_weight;
     j["likelihood"] = to_string(o.likelihood);
   } else {
     j["generator_width"] = o.generator_width;
@@ -100,7 +104,8 @@ TrainOptions train_settings_from_json(const nlohmann::json& j) {
       o.hidden = j.at("hidden").get<int64_t>();
       o.batch_norm = j.at("batch_norm").get<bool>();
       o.beta = j.at("beta").get<double>();
-      o.warmup_steps = j.value("warmup_steps", int64_t(0));  // absent before it existed
+      o.warmup_steps = j.value("warmup_steps", int64_t(0));   // absent before it existed
+      o.attribute_weight = j.value("attribute_weight", 0.0);  // likewise
       o.likelihood = parse_likelihood(j.at("likelihood").get<std::string>());
     } else {
       o.generator_width = j.at("generator_width").get<int64_t>();

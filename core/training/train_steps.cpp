@@ -42,24 +42,32 @@ class VaeStep : public TrainStep {
         sync_(group.gradient_sync(net_->parameters())),
         likelihood_(o.likelihood),
         beta_(o.beta),
+        attribute_weight_(o.attribute_weight),
         lr_(o.lr),
         warmup_steps_(o.warmup_steps) {}
 
-  std::map<std::string, double> run(const torch::Tensor& x, const torch::Tensor& noise,
-                                    double weight) override {
+  std::map<std::string, double> run(const torch::Tensor& x, const torch::Tensor& attributes,
+                                    const torch::Tensor& noise, double weight) override {
     optimizer_.zero_grad();
     const auto [mu, logvar] = net_->encode(x);
     const auto z = reparameterize(mu, logvar, noise.to(mu.device(), mu.scalar_type()));
     const auto terms = vae_loss(net_->decode(z), x, mu, logvar, likelihood_, beta_);
-    const auto loss = terms.loss.mean();
+    auto loss = terms.loss.mean();
+    torch::Tensor guide;
+    if (attribute_weight_ > 0.0) {
+      guide = guided_attribute_loss(mu, attributes).mean();
+      loss = loss + attribute_weight_ * guide;
+    }
     sync_->backward(loss * weight);
     if (warmup_steps_ > 0)
       set_learning_rate(optimizer_, warmed_up_lr(lr_, steps_done(), warmup_steps_));
     optimizer_.step();
     const double rec = terms.reconstruction.mean().item<double>();
     const double kl = terms.kl.mean().item<double>();
-    return {
+    std::map<std::string, double> losses{
         {"loss", loss.item<double>()}, {"reconstruction", rec}, {"kl", kl}, {"elbo", -(rec + kl)}};
+    if (guide.defined()) losses["attributes"] = guide.item<double>();
+    return losses;
   }
   void save_state(std::map<std::string, torch::Tensor>& out) override {
     save_adam(optimizer_, std::string(kStatePrefix) + "adam/", out);
@@ -81,7 +89,7 @@ class VaeStep : public TrainStep {
   }
 
   Likelihood likelihood_;
-  double beta_, lr_;
+  double beta_, attribute_weight_, lr_;
   int64_t warmup_steps_;
 };
 
@@ -101,8 +109,8 @@ class GanStep : public TrainStep {
         g_sync_(group.gradient_sync(net_->generator->parameters())),
         d_sync_(group.gradient_sync(net_->discriminator->parameters())) {}
 
-  std::map<std::string, double> run(const torch::Tensor& x, const torch::Tensor& noise,
-                                    double weight) override {
+  std::map<std::string, double> run(const torch::Tensor& x, const torch::Tensor& /*attributes*/,
+                                    const torch::Tensor& noise, double weight) override {
     namespace F = torch::nn::functional;
     const int64_t n = x.size(0);
     const auto ones = torch::ones({n}, x.options());

@@ -15,11 +15,12 @@ namespace latentlab {
 class TrainStep {
  public:
   virtual ~TrainStep() = default;
-  // One step on this rank's images x [n, C, H, W] with this rank's rows of standard-normal noise
-  // [n, latent]. The loss is scaled by `weight` (BatchPlan::gradient_weight) before backward,
-  // whose gradients the group averages over the ranks. Returns the mean losses of x by name.
-  virtual std::map<std::string, double> run(const torch::Tensor& x, const torch::Tensor& noise,
-                                            double weight) = 0;
+  // One step on this rank's images x [n, C, H, W] with their attributes [n, A] (+1 / -1; undefined
+  // when the run is not guided) and this rank's rows of standard-normal noise [n, latent]. The
+  // loss is scaled by `weight` (BatchPlan::gradient_weight) before backward, whose gradients the
+  // group averages over the ranks. Returns the mean losses of x by name.
+  virtual std::map<std::string, double> run(const torch::Tensor& x, const torch::Tensor& attributes,
+                                            const torch::Tensor& noise, double weight) = 0;
   // The optimizer state as named tensors ("train/..."), for the checkpoint.
   virtual void save_state(std::map<std::string, torch::Tensor>& out) = 0;
   virtual void restore_state(const std::map<std::string, torch::Tensor>& in,

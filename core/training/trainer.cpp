@@ -39,6 +39,25 @@ void check_images(const torch::Tensor& images, const NativeModel& model) {
                      std::to_string(r.hi) + "]");
 }
 
+// The labels a guided run reads from its first latent coordinates, as float [N, A] on the device;
+// undefined for a run without an attribute weight.
+torch::Tensor guide_labels(const torch::Tensor& attributes, const torch::Tensor& images,
+                           const TrainOptions& o, torch::Device device) {
+  if (!(o.attribute_weight > 0.0)) return {};
+  if (!attributes.defined() || attributes.dim() != 2 || attributes.size(1) == 0)
+    throw InputError(
+        "an attribute weight needs a data set with attributes (e.g. celeba:DIR), and this one "
+        "has none");
+  if (attributes.size(0) != images.size(0))
+    throw InputError("attributes for " + std::to_string(attributes.size(0)) + " images, but " +
+                     std::to_string(images.size(0)) + " images");
+  if (attributes.size(1) > o.latent_dim)
+    throw InputError(std::to_string(attributes.size(1)) + " attributes need a latent of at least " +
+                     std::to_string(attributes.size(1)) + " dimensions, not " +
+                     std::to_string(o.latent_dim));
+  return attributes.to(device, torch::kFloat32);
+}
+
 // Every rank starts from rank 0's weights, batch-norm statistics and (on resume) Adam state, as
 // DDP does. Batch-norm statistics are not broadcast again at every step as DDP's default does:
 // only rank 0's model is ever saved or evaluated, so that traffic would change nothing.
@@ -91,8 +110,8 @@ std::string failure_message(Communicator& group, const std::string& what, const 
          std::to_string(at.saved_epoch) + " and is intact: continue with --resume";
 }
 
-TrainResult train_in_group(const torch::Tensor& images, const TrainOptions& given,
-                           Communicator& group, Position& at) {
+TrainResult train_in_group(const torch::Tensor& images, const torch::Tensor& attributes,
+                           const TrainOptions& given, Communicator& group, Position& at) {
   const torch::Device device = resolve_device(given.device);
   RunStart run =
       start_run(ImageShape{images.size(1), images.size(2), images.size(3)}, given, group);
@@ -104,6 +123,7 @@ TrainResult train_in_group(const torch::Tensor& images, const TrainOptions& give
   o.half_precision = given.half_precision;
   NativeModel& model = *run.model;
   check_images(images, model);
+  const auto labels = guide_labels(attributes, images, o, device);
 
   model.to_device(device);
   model.network().train();
@@ -129,8 +149,10 @@ TrainResult train_in_group(const torch::Tensor& images, const TrainOptions& give
     std::map<std::string, double> sums;
     for (int64_t s = 0; s < steps; ++s) {
       at.step = s + 1;
-      const auto x = images.index_select(0, plan.indices(s)).to(device);
-      auto losses = step->run(x, plan.noise(o.latent_dim), plan.gradient_weight());
+      const auto rows = plan.indices(s);
+      const auto x = images.index_select(0, rows).to(device);
+      const auto y = labels.defined() ? labels.index_select(0, rows.to(device)) : labels;
+      auto losses = step->run(x, y, plan.noise(o.latent_dim), plan.gradient_weight());
       const bool stop_here = given.cancel && given.cancel->load();
       if (reduce_step(group, losses, plan.local_batch(), stop_here)) throw Cancelled();
       for (const auto& [name, value] : losses) sums[name] += value;
@@ -193,7 +215,8 @@ TrainResult train_in_group(const torch::Tensor& images, const TrainOptions& give
 
 }  // namespace
 
-TrainResult train(const torch::Tensor& images, const TrainOptions& given) {
+TrainResult train(const torch::Tensor& images, const TrainOptions& given,
+                  const torch::Tensor& attributes) {
   // The thread count is process-wide: set it for this run only and put it back afterwards.
   struct ThreadScope {
     int previous = torch::get_num_threads();
@@ -210,7 +233,7 @@ TrainResult train(const torch::Tensor& images, const TrainOptions& given) {
   Communicator& group = given.group ? *given.group : alone;
   Position at;
   try {
-    return train_in_group(images, given, group, at);
+    return train_in_group(images, attributes, given, group, at);
   } catch (const Cancelled&) {
     throw;
   } catch (const Error& e) {

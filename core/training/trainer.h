@@ -31,11 +31,13 @@ struct TrainResult {
 };
 
 // Trains on images [N, C, H, W] (float32, values in the model's output range) and writes the
-// checkpoint after every epoch. With resume the settings stored in options.out are used and
-// only epochs, threads, device, command and the callbacks come from options. In a group every
-// rank calls train with its own copy of the same images.
-// Throws InputError for bad options or images, Cancelled when options.cancel is set, and
-// DistributedError naming the rank that stopped when the group breaks.
-TrainResult train(const torch::Tensor& images, const TrainOptions& options);
+// checkpoint after every epoch. attributes [N, A] (+1 / -1, e.g. load_all_attributes) are needed
+// by a run with an attribute weight (a guided VAE) and ignored otherwise. With resume the settings
+// stored in options.out are used and only epochs, threads, device, command and the callbacks come
+// from options. In a group every rank calls train with its own copy of the same images. Throws
+// InputError for bad options or images, Cancelled when options.cancel is set, and DistributedError
+// naming the rank that stopped when the group breaks.
+TrainResult train(const torch::Tensor& images, const TrainOptions& options,
+                  const torch::Tensor& attributes = {});
 
 }  // namespace latentlab

@@ -77,6 +77,12 @@ VaeLoss vae_loss(const torch::Tensor& x_hat, const torch::Tensor& x, const torch
   return out;
 }
 
+torch::Tensor guided_attribute_loss(const torch::Tensor& mu, const torch::Tensor& labels) {
+  const auto y = labels.to(mu.device(), mu.scalar_type());
+  const auto logits = kGuideLogitScale * mu.narrow(1, 0, labels.size(1));
+  return torch::softplus(-y * logits).sum(1);
+}
+
 torch::Tensor normal_noise_like(const torch::Tensor& like,
                                 std::optional<torch::Generator> generator) {
   auto cpu = torch::TensorOptions().dtype(torch::kFloat32);

@@ -59,6 +59,15 @@ struct VaeLoss {
 VaeLoss vae_loss(const torch::Tensor& x_hat, const torch::Tensor& x, const torch::Tensor& mu,
                  const torch::Tensor& logvar, const Likelihood& likelihood, double beta = 1.0);
 
+// Guided latent coordinates (the supervised Guided VAE of Ding et al., CVPR 2020): attribute a
+// of A is read from latent coordinate a of the posterior mean as the logit
+// kGuideLogitScale * mu[:, a], with the logistic loss against labels y in {-1, +1}:
+//   sum over a of log(1 + exp(-kGuideLogitScale * y_a * mu_a)) per image: [N].
+// Against the KL term's pull to 0 a weight w settles mu_a near +-1.6 for w = 20, so the prior's
+// range stays the range of the attribute. labels is [N, A] (any dtype), A <= mu's columns.
+constexpr double kGuideLogitScale = 2.0;
+torch::Tensor guided_attribute_loss(const torch::Tensor& mu, const torch::Tensor& labels);
+
 // The IWAE bound with k samples per image, in nats: [N]
 //   log (1/k) sum_i p(x|z_i) p(z_i) / q(z_i|x),   z_i ~ q(z|x) = N(mu, exp(logvar)).
 // decode maps latents [N, D] to x_hat like x. k = 1 is an unbiased estimate of the ELBO; the

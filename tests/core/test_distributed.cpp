@@ -43,7 +43,7 @@ std::vector<torch::Tensor> train_gan(Communicator& group, const torch::Tensor& i
   BatchPlan plan(images.size(0), /*global_batch=*/8, group.rank(), group.world_size());
   plan.start_epoch(/*seed=*/1, /*epoch=*/1);
   for (int s = 0; s < steps; ++s)
-    step->run(images.index_select(0, plan.indices(s)), plan.noise(o.latent_dim),
+    step->run(images.index_select(0, plan.indices(s)), /*attributes=*/{}, plan.noise(o.latent_dim),
               plan.gradient_weight());
   std::vector<torch::Tensor> params;
   for (const auto& p : model->network().parameters()) params.push_back(p.detach().clone());

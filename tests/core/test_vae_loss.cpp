@@ -64,6 +64,18 @@ TEST(VaeLoss, LogNormalMatchesTheDensityFormula) {
   EXPECT_NEAR(log_normal(z, mu, logvar).item<double>(), expected, 1e-12);
 }
 
+TEST(VaeLoss, GuidedAttributeLossIsTheLogisticLossOfTheFirstCoordinates) {
+  // Two images, three latent coordinates, two attributes: the third coordinate is not read.
+  const auto mu = torch::tensor({{1.0, -2.0, 9.0}, {-0.5, 0.25, -9.0}}, torch::kFloat64);
+  const auto labels = torch::tensor({{1, -1}, {1, 1}}, torch::kInt8);
+  const auto log1pexp = [](double t) { return std::log(1.0 + std::exp(t)); };
+  const double s = kGuideLogitScale;
+  const auto loss = guided_attribute_loss(mu, labels);
+  ASSERT_EQ(loss.sizes(), (std::vector<int64_t>{2}));
+  EXPECT_NEAR(loss[0].item<double>(), log1pexp(-s * 1.0) + log1pexp(-s * 2.0), 1e-12);
+  EXPECT_NEAR(loss[1].item<double>(), log1pexp(s * 0.5) + log1pexp(-s * 0.25), 1e-12);
+}
+
 TEST(VaeLoss, ReconstructionTermsHaveTheirFullConstants) {
   torch::manual_seed(1);
   const auto x = torch::rand({2, 1, 3, 3}, torch::kFloat64);
