@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/common/torch_compat.h"
+#include "core/model/batch_norm_folding.h"
 #include "core/model/subpixel_conv.h"
 
 namespace latentlab {
@@ -155,18 +156,10 @@ std::shared_ptr<const InferencePlan::Prepared> InferencePlan::prepare(
     const size_t count = layers->size();
     auto* bn = i + 1 < count ? layers->ptr(i + 1)->as<BatchNorm2dImpl>() : nullptr;
     if (channel_dim >= 0 && bn && foldable(*bn)) {
-      // Folded in float64: the product of the scale and the weights is rounded once.
-      const auto scale = bn->running_var.to(torch::kFloat64).add(bn->options.eps()).rsqrt();
-      auto gamma = bn->weight.defined() ? bn->weight.to(torch::kFloat64) * scale : scale;
-      auto shift = bn->bias.defined() ? bn->bias.to(torch::kFloat64)
-                                      : torch::zeros_like(bn->running_mean, torch::kFloat64);
-      auto bias = s.bias.defined() ? s.bias.to(torch::kFloat64)
-                                   : torch::zeros_like(bn->running_mean, torch::kFloat64);
-      std::vector<int64_t> shape(4, 1);
-      shape[size_t(channel_dim)] = -1;
-      s.weight = (s.weight.to(torch::kFloat64) * gamma.view(shape)).to(s.weight.dtype());
-      s.bias = ((bias - bn->running_mean.to(torch::kFloat64)) * gamma + shift)
-                   .to(bn->running_mean.dtype());
+      auto folded = fold_batch_norm(s.weight, s.bias, bn->weight, bn->bias, bn->running_mean,
+                                    bn->running_var, bn->options.eps(), channel_dim);
+      s.weight = std::move(folded.weight);
+      s.bias = std::move(folded.bias);
       // A training-mode forward updates the running statistics inside the kernel, which leaves
       // their version counters alone; it also adds 1 to num_batches_tracked, which does not.
       for (const auto* t :

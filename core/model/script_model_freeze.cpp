@@ -1,12 +1,14 @@
 // ScriptModel::freeze_for_inference: what torch.jit.freeze does, for every method of the
 // contract (torch::jit::freeze itself optimises forward() alone and needs one, which a VAE under
-// the contract need not have). The frozen copy replaces the module only where it computes the same
-// outputs, so a module the passes mishandle keeps running as loaded.
+// the contract need not have), and batch norm folded into transposed convolutions too. The frozen
+// copy replaces the module only where it computes the same outputs, so a module the passes
+// mishandle keeps running as loaded.
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
+#include "core/model/batch_norm_folding.h"
 #include "core/model/script_model.h"
 
 namespace latentlab {
@@ -39,6 +41,7 @@ bool ScriptModel::freeze_for_inference() {
     for (const auto& method : methods) {
       auto graph = frozen_.get_method(method).graph();
       torch::jit::OptimizeFrozenGraph(graph, /*optimize_numerics=*/true);
+      fold_transposed_conv_batch_norm(graph);  // LibTorch folds batch norm into conv2d only
     }
   } catch (const std::exception&) {
     return false;  // e.g. a method that sets an attribute: such a module cannot be frozen

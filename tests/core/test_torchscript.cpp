@@ -3,6 +3,8 @@
 // reference outputs for fixed inputs, and the contract breakers. Here LibTorch must reproduce
 // PyTorch to 1e-5 and reject every breaker with a message naming the file and the problem.
 #include <gtest/gtest.h>
+#include <torch/csrc/jit/passes/freeze_module.h>
+#include <torch/script.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
 #include "core/io/zip_check.h"
+#include "core/model/batch_norm_folding.h"
 #include "core/model/model_file.h"
 #include "core/model/script_model.h"
 #include "tests/core/temp_dir.h"
@@ -159,6 +162,32 @@ TEST_F(TorchScriptTest, ModulesRunFrozenAndComputeWhatTheLoadedModuleComputes) {
     EXPECT_TRUE(frozen->frozen()) << name;
     EXPECT_LE(max_abs_diff(frozen->decode(z), images), kParityTolerance) << name;
   }
+}
+
+// The DCGAN fixture's generator: four transposed convolutions each followed by a batch norm with
+// non-trivial statistics (make_torchscript.py). LibTorch's frozen-graph passes fold batch norm into
+// conv2d only; ours folds these four, and the graph computes what it did before, as PyTorch.
+TEST_F(TorchScriptTest, TransposedConvolutionsAbsorbTheirBatchNorms) {
+  torch::InferenceMode guard;
+  auto module = torch::jit::load(fixture("gan.pt"));
+  module.eval();
+  auto frozen = torch::jit::freeze_module(module, {"forward"});
+  const auto graph = frozen.get_method("forward").graph();
+  const auto count = [&graph](c10::Symbol kind) {
+    int n = 0;
+    for (const auto* node : graph->nodes()) n += node->kind() == kind;
+    return n;
+  };
+  const auto z = reference("gan_z");
+  const auto before = frozen.forward({z}).toTensor();
+  ASSERT_EQ(count(c10::aten::batch_norm), 4);
+  EXPECT_EQ(fold_transposed_conv_batch_norm(graph), 4);
+  EXPECT_EQ(count(c10::aten::batch_norm), 0);
+  EXPECT_EQ(count(c10::aten::conv_transpose2d), 5);
+  const auto after = frozen.forward({z}).toTensor();
+  EXPECT_LE(max_abs_diff(after, before), kParityTolerance);
+  EXPECT_LE(max_abs_diff(after, reference("gan_generated")), kParityTolerance);
+  EXPECT_EQ(fold_transposed_conv_batch_norm(graph), 0);  // nothing left to fold
 }
 
 // Render workers decode while other threads encode: TorchScript methods must be re-entrant.
