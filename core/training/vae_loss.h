@@ -63,9 +63,12 @@ VaeLoss vae_loss(const torch::Tensor& x_hat, const torch::Tensor& x, const torch
 // of A is read from latent coordinate a of the posterior mean as the logit
 // kGuideLogitScale * mu[:, a], with the logistic loss against labels y in {-1, +1}:
 //   sum over a of log(1 + exp(-kGuideLogitScale * y_a * mu_a)) per image: [N].
-// Against the KL term's pull to 0 a weight w settles mu_a near +-1.6 for w = 20, so the prior's
-// range stays the range of the attribute. labels is [N, A] (any dtype), A <= mu's columns.
-constexpr double kGuideLogitScale = 2.0;
+// The steep scale makes a misread image cost w * 6 per unit of mu_a, enough to pull features the
+// reconstruction hardly needs (a slightly open mouth) into the encoder, while against the KL
+// term's pull to 0 the coordinate settles near +-1.1 for w = 100: inside the prior's range, so
+// the prior's samples and the slider's range cover both values of the attribute.
+// labels is [N, A] (any dtype), A <= mu's columns.
+constexpr double kGuideLogitScale = 6.0;
 torch::Tensor guided_attribute_loss(const torch::Tensor& mu, const torch::Tensor& labels);
 
 // The IWAE bound with k samples per image, in nats: [N]
