@@ -28,6 +28,12 @@ void print_info(const LoadedModel& loaded) {
     for (const auto& l : info.labels) std::cout << " " << l;
     std::cout << "\n";
   }
+  if (!info.guided_attributes.empty()) {
+    std::cout << "guided:       ";
+    for (size_t i = 0; i < info.guided_attributes.size(); ++i)
+      std::cout << " z" << i << "=" << info.guided_attributes[i];
+    std::cout << "\n";
+  }
   std::cout << "attributes:    " << (info.attributes.empty() ? "none" : "") << "\n";
   for (const auto& [name, a] : info.attributes) {
     std::cout << "  " << name << " (" << a.method;

@@ -171,6 +171,7 @@ void train_in_group(const TrainArgs& a, const CLI::App& verb, std::shared_ptr<Co
                                               " processes (" + group->backend() + ")"
                                         : std::string()));
   o.labels = data->class_names();
+  o.attribute_names = data->attribute_names();
 
   o.cancel = &g_cancel;
   if (root)

@@ -260,6 +260,7 @@ void update_checkpoint_info(const std::string& path, const ModelInfo& info) {
                                     std::to_string(updated.latent_dim));
   updated.name = info.name;
   updated.labels = info.labels;
+  updated.guided_attributes = info.guided_attributes;
   updated.provenance = info.provenance;
   updated.attributes = info.attributes;
   updated.gmm = info.gmm;

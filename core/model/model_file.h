@@ -66,9 +66,9 @@ CheckpointExtras read_checkpoint_extras(const std::string& path);
 // The model metadata of a checkpoint already read, checked; CheckpointError naming `path`.
 ModelInfo checkpoint_info(const CheckpointFile& file, const std::string& path);
 
-// Replaces the analysis stored in a checkpoint (attributes, GMM, bound data sets, name,
-// provenance) and keeps its weights, atomically. Only for LatentLab checkpoints; other callers go
-// through save_analysis (core/model/model_analysis.h), which picks the place.
+// Replaces the analysis stored in a checkpoint (attributes, GMM, bound data sets, name, labels,
+// coordinate names, provenance) and keeps its weights, atomically. Only for LatentLab checkpoints;
+// other callers go through save_analysis (core/model/model_analysis.h), which picks the place.
 void update_checkpoint_info(const std::string& path, const ModelInfo& info);
 
 }  // namespace latentlab

@@ -90,6 +90,7 @@ nlohmann::json to_json(const ModelInfo& info) {
       {"provenance", to_json(info.provenance)},
       {"attributes", attributes}};
   j["datasets"] = info.datasets;
+  if (!info.guided_attributes.empty()) j["guided_attributes"] = info.guided_attributes;
   if (!info.adapted.empty()) j["adapted"] = info.adapted;
   if (info.gmm) {
     const auto& g = *info.gmm;
@@ -125,6 +126,9 @@ ModelInfo model_info_from_json(const nlohmann::json& j) {
       throw InputError("output_range must be [lo, hi] with lo < hi");
     info.output_range = {range[0], range[1]};
     info.labels = j.value("labels", std::vector<std::string>{});
+    info.guided_attributes = j.value("guided_attributes", std::vector<std::string>{});
+    if (int64_t(info.guided_attributes.size()) > info.latent_dim)
+      throw InputError("guided_attributes names more coordinates than the latent has");
     info.provenance = provenance_from_json(j.value("provenance", nlohmann::json::object()));
     const auto attributes = j.value("attributes", nlohmann::json::object());
     for (const auto& [name, a] : attributes.items()) {

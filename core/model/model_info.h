@@ -48,6 +48,9 @@ struct ModelInfo {
   ImageShape image_shape;
   OutputRange output_range;
   std::vector<std::string> labels;  // class names of the training data, if any
+  // Latent coordinate i holds attribute guided_attributes[i] (a guided VAE: train
+  // --attribute-weight); empty for models whose coordinates have no names.
+  std::vector<std::string> guided_attributes;
   Provenance provenance;
   std::map<std::string, AttributeVector> attributes;
   std::optional<GaussianMixture> gmm;

@@ -72,6 +72,8 @@ struct TrainOptions {
   std::string command;
   std::string data;                 // data set spec
   std::vector<std::string> labels;  // class names of the data
+  // The data's attribute names: a guided run's model names its first coordinates after them.
+  std::vector<std::string> attribute_names;
 
   std::function<void(const TrainProgress&)> progress;  // called after every step (rank 0 only)
   // Set: every rank stops with Cancelled after the step in which any rank saw it set.

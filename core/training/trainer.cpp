@@ -124,6 +124,12 @@ TrainResult train_in_group(const torch::Tensor& images, const torch::Tensor& att
   NativeModel& model = *run.model;
   check_images(images, model);
   const auto labels = guide_labels(attributes, images, o, device);
+  if (labels.defined()) {
+    if (int64_t(given.attribute_names.size()) != labels.size(1))
+      throw InputError(std::to_string(labels.size(1)) + " attributes but " +
+                       std::to_string(given.attribute_names.size()) + " attribute names");
+    run.info.guided_attributes = given.attribute_names;
+  }
 
   model.to_device(device);
   model.network().train();

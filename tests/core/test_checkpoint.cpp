@@ -24,6 +24,7 @@ ModelInfo sample_info(int64_t dim) {
   ModelInfo info;
   info.name = "tiny";
   info.labels = {"a", "b"};
+  info.guided_attributes = {"Smiling"};
   info.provenance.command = "latentlab-cli train vae --data x";
   info.provenance.epochs = 3;
   info.provenance.seed = 7;
@@ -101,6 +102,7 @@ TEST(Checkpoint, VaeRoundTripIsBitExact) {
   EXPECT_EQ(loaded.info.provenance.seed, 7);
   EXPECT_EQ(loaded.info.provenance.metrics["elbo"], -123.5);
   EXPECT_EQ(loaded.info.attributes.at("Smiling").direction, std::vector<float>(3, 0.25f));
+  EXPECT_EQ(loaded.info.guided_attributes, std::vector<std::string>{"Smiling"});
   ASSERT_TRUE(loaded.info.gmm.has_value());
   EXPECT_EQ(loaded.info.gmm->means, std::vector<float>(3, 0.5f));
   // Saving the same model again gives the same bytes.
@@ -315,6 +317,10 @@ TEST(Checkpoint, LyingMetadataIsRejected) {
             }).find("Smiling"),
             std::string::npos);
   EXPECT_NE(lie([](auto& m) { m.erase("kind"); }).find("kind"), std::string::npos);
+  EXPECT_NE(lie([](auto& m) {
+              m["guided_attributes"] = {"Smiling", "Bangs", "Male"};  // a latent of 2
+            }).find("guided_attributes"),
+            std::string::npos);
 }
 
 TEST(Checkpoint, UpdateInfoKeepsWeightsAndStoresAttributes) {

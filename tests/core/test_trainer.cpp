@@ -137,24 +137,29 @@ TEST(Trainer, GuidedVaeReadsEachAttributeFromItsOwnCoordinate) {
   o.epochs = 15;
   o.lr = 1e-2;
   o.attribute_weight = 20.0;
+  o.attribute_names = {"Vertical", "First_Half"};
   const auto result = train(images, o, attributes);
   EXPECT_LT(result.info.provenance.loss_history.back()["attributes"].get<double>(),
             0.25 * result.info.provenance.loss_history.front()["attributes"].get<double>());
   EXPECT_GE(accuracy(o.out, 0), 0.95);
   EXPECT_GE(accuracy(o.out, 1), 0.95);
   EXPECT_DOUBLE_EQ(read_train_state(o.out).settings.attribute_weight, 20.0);  // kept for --resume
+  EXPECT_EQ(load_model(o.out).info.guided_attributes, o.attribute_names);     // the sliders' names
 
   auto control = o;
   control.out = dir.file("control.llckpt");
   control.attribute_weight = 0.0;
   train(images, control, attributes);
   EXPECT_LT(std::min(accuracy(control.out, 0), accuracy(control.out, 1)), 0.8);
+  EXPECT_TRUE(load_model(control.out).info.guided_attributes.empty());
 
   // A guided run needs attributes, one row per image, no more of them than latent coordinates.
   o.out = dir.file("bad.llckpt");
   EXPECT_THROW(train(images, o), InputError);
   EXPECT_THROW(train(images, o, attributes.narrow(0, 0, 100)), InputError);
   EXPECT_THROW(train(images, o, torch::ones({256, 4}, torch::kInt8)), InputError);
+  o.attribute_names = {"Vertical"};  // one name for two attributes
+  EXPECT_THROW(train(images, o, attributes), InputError);
 }
 
 TEST(Trainer, SameSeedGivesTheSameWeights) {

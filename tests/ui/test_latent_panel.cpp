@@ -77,6 +77,7 @@ class TestLatentPanel : public QObject {
   void cleanup();
   void largeLatentShowsTheMostSensitiveDimensionsFirst();
   void filterShowsOnlyMatchingRows();
+  void guidedCoordinatesAreNamedAfterTheirAttributes();
   void storedGmmOrdersByPosteriorVariance();
   void slidersReachAsFarAsTheStoredGmm();
   void pcaAxisMovesTheLatentAlongThePrincipalDirection();
@@ -185,6 +186,26 @@ void TestLatentPanel::filterShowsOnlyMatchingRows() {
   QCOMPARE(shown, (std::vector<int>{3, 7}));
   panel()->filterEdit()->clear();
   QCOMPARE(shownRows(panel()).size(), size_t(20));
+}
+
+// A guided VAE (train --attribute-weight) names its first coordinates: the rows say so and the
+// filter finds them by attribute.
+void TestLatentPanel::guidedCoordinatesAreNamedAfterTheirAttributes() {
+  const QString guided = m_dir.filePath("guided.llckpt");
+  saveTinyVae(guided, {1, 12, 12}, 4, {}, /*seed=*/6);
+  LoadedModel loaded = load_model(guided.toStdString(), "cpu");
+  loaded.info.guided_attributes = {"Smiling", "Eyeglasses"};
+  update_checkpoint_info(guided.toStdString(), loaded.info);
+  QVERIFY(openAndWaitForDirections(guided));
+  QCOMPARE(panel()->row(0)->label(), QString("z0 Smiling"));
+  QCOMPARE(panel()->row(1)->label(), QString("z1 Eyeglasses"));
+  QCOMPARE(panel()->row(2)->label(), QString("z2"));
+  QTest::keyClicks(panel()->filterEdit(), "eyeglasses");
+  QCOMPARE(shownRows(panel()), std::vector<int>{1});
+  panel()->filterEdit()->clear();
+  // Another model's sliders carry no names.
+  QVERIFY(openAndWaitForDirections(m_gmm));
+  QCOMPARE(panel()->row(0)->label(), QString("z0"));
 }
 
 void TestLatentPanel::storedGmmOrdersByPosteriorVariance() {

@@ -95,7 +95,12 @@ LatentPanel::LatentPanel(QWidget* parent)
 }
 
 void LatentPanel::setModel(const ModelSummary& model) {
-  resetRows(model.latentDim, sliderRanges(model.info.get(), model.latentDim, kRange));
+  std::vector<QString> names;
+  if (model.info)
+    for (const auto& name : model.info->guided_attributes)
+      names.push_back(QString::fromStdString(name));
+  resetRows(model.latentDim, sliderRanges(model.info.get(), model.latentDim, kRange),
+            std::move(names));
   m_home = homeLatent(model.info.get(), model.latentDim);
   setValues(m_home);
   if (!model.model || !model.info || model.latentDim == 0) return;
@@ -130,7 +135,7 @@ void LatentPanel::setDimensions(int count) {
   resetRows(count, std::vector<double>(size_t(count), kRange));
 }
 
-void LatentPanel::resetRows(int count, std::vector<double> ranges) {
+void LatentPanel::resetRows(int count, std::vector<double> ranges, std::vector<QString> names) {
   if (m_job) {
     m_job->cancel();  // it deletes itself when it ends
     m_job = nullptr;
@@ -139,6 +144,7 @@ void LatentPanel::resetRows(int count, std::vector<double> ranges) {
   m_directions = {};
   m_home.assign(size_t(count), 0.0f);
   m_ranges = std::move(ranges);
+  m_names = std::move(names);
   m_axes = Axes::Dimensions;
   m_axesChosen = false;
   buildRows(std::vector<float>(size_t(count), 0.0f));
@@ -204,14 +210,15 @@ void LatentPanel::buildRows(const std::vector<float>& latent) {
   const bool withActivity = int(m_directions.activity.size()) == m_dimensions && !pca;
   std::vector<SliderRows::Row> rows;
   for (int i = 0; i < count; ++i) {
-    SliderRows::Row row{pca ? QStringLiteral("PC%1").arg(i + 1) : QStringLiteral("z%1").arg(i),
-                        pca ? kRange : m_ranges.at(size_t(i)), QString()};
+    QString label = pca ? QStringLiteral("PC%1").arg(i + 1) : QStringLiteral("z%1").arg(i);
+    if (!pca && size_t(i) < m_names.size()) label += QLatin1Char(' ') + m_names[size_t(i)];
+    SliderRows::Row row{label, pca ? kRange : m_ranges.at(size_t(i)), QString()};
     if (pca)
       row.toolTip = tr("Principal direction %1: %2% of the latent variance")
                         .arg(i + 1)
                         .arg(100.0 * m_directions.pcaVarianceRatio.at(size_t(i)), 0, 'f', 1);
     else if (withActivity)
-      row.toolTip = QStringLiteral("z%1: %2").arg(i).arg(
+      row.toolTip = QStringLiteral("%1: %2").arg(label).arg(
           activityText(m_directions.activitySource, m_directions.activity[size_t(i)]));
     rows.push_back(row);
   }

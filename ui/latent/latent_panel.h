@@ -83,7 +83,7 @@ class LatentPanel : public QWidget {
 
  private:
   // Rows for `count` dimensions at 0, dimension i spanning [-ranges[i], +ranges[i]].
-  void resetRows(int count, std::vector<double> ranges);
+  void resetRows(int count, std::vector<double> ranges, std::vector<QString> names = {});
   void buildRows(const std::vector<float>& latent);
   void updateAxesChoices(const QString& note);
   void onRowChanged();
@@ -102,6 +102,7 @@ class LatentPanel : public QWidget {
   LatentDirections m_directions;
   std::vector<float> m_home;     // where the sliders start and Reset returns to (homeLatent)
   std::vector<double> m_ranges;  // per dimension (sliderRanges); PCA rows span kRange
+  std::vector<QString> m_names;  // of the first dimensions (a guided VAE's attributes)
 
   BackgroundJob* m_job = nullptr;  // computing m_directions for the current model
   // With PCA axes: the latent last set, exact until a row moves, and the part of it that the
