@@ -20,9 +20,11 @@ SliderRows::SliderRows(const QString& widestLabel, double range, QWidget* parent
   setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   // Rows scroll vertically only: wide enough for a whole row and the scroll bar.
   const ValueSlider prototype(widestLabel, range);
-  setMinimumWidth(prototype.minimumSizeHint().width() + m_layout->contentsMargins().left() +
-                  m_layout->contentsMargins().right() + verticalScrollBar()->sizeHint().width() +
-                  2 * frameWidth());
+  m_labelWidth = prototype.labelWidthHint();
+  m_baseWidth = prototype.minimumSizeHint().width() + m_layout->contentsMargins().left() +
+                m_layout->contentsMargins().right() + verticalScrollBar()->sizeHint().width() +
+                2 * frameWidth();
+  setMinimumWidth(m_baseWidth);
 }
 
 void SliderRows::rebuild(const std::vector<Row>& rows, std::vector<int> order) {
@@ -46,6 +48,12 @@ void SliderRows::rebuild(const std::vector<Row>& rows, std::vector<int> order) {
     }
     m_rows[i]->setToolTip(rows[i].toolTip);
   }
+  // Named rows ("z5 Mouth_Slightly_Open") can be wider than the labels the area was sized for:
+  // the area widens so no name is cut, and every slider starts at the same x.
+  int labelWidth = m_labelWidth;
+  for (const ValueSlider* row : m_rows) labelWidth = std::max(labelWidth, row->labelWidthHint());
+  for (ValueSlider* row : m_rows) row->setLabelWidth(labelWidth);
+  setMinimumWidth(m_baseWidth + labelWidth - m_labelWidth);
   m_order = std::move(order);
   for (size_t position = 0; position < m_order.size(); ++position)  // before the stretch
     m_layout->insertWidget(int(position), m_rows.at(size_t(m_order[position])));

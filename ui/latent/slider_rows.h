@@ -48,6 +48,8 @@ class SliderRows : public QScrollArea {
   std::vector<ValueSlider*> m_rows;
   std::vector<int> m_order;
   QString m_filter;
+  int m_labelWidth = 0;  // of widestLabel, which the minimum width m_baseWidth allows for
+  int m_baseWidth = 0;
 };
 
 }  // namespace latentlab::ui
