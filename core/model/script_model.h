@@ -58,10 +58,11 @@ class ScriptModel : public Model {
 
   // Runs the contract's methods from a frozen copy of the module (script_model_freeze.cpp), as
   // torch.jit.freeze makes one: parameters and attributes inlined as constants, batch norm folded
-  // into the convolution or transposed convolution before it, each method's graph optimised. The copy is used only when it
-  // gives the loaded module's outputs on the trial batch; otherwise, or when the module cannot be
-  // frozen (a method that changes an attribute), it runs as loaded. Returns whether the frozen
-  // copy is in use. Call after fit_to_contract; to_device freezes again for the new device.
+  // into the convolution or transposed convolution before it, each method's graph optimised. The
+  // copy is used only when it gives the loaded module's outputs on the trial batch; otherwise, or
+  // when the module cannot be frozen (a method that changes an attribute), it runs as loaded.
+  // Returns whether the frozen copy is in use. Call after fit_to_contract; to_device freezes again
+  // for the new device.
   bool freeze_for_inference();
   bool frozen() const { return use_frozen_; }
 
