@@ -12,9 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${LATENTLAB_ASAN_BUILD_DIR:-build-asan}
 # LeakSanitizer stays on: core, CLI and tests leak nothing (LibTorch's static registries are not
-# reported). abort_on_error: a report fails the test that caused it, child processes included.
+# reported; one LibTorch leak on a failure path is suppressed, tests/lsan.supp). abort_on_error:
+# a report fails the test that caused it, child processes included.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+# One third-party leak is suppressed (tests/lsan.supp says which and why).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp}
 # LATENTLAB_UNITY_BATCH=0: each target compiled as one unity source. The least CPU time from
 # scratch, and a name defined twice in one target's anonymous namespaces fails here whatever
 # batches the Release build happens to form.
