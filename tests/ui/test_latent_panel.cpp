@@ -192,11 +192,14 @@ void TestLatentPanel::filterShowsOnlyMatchingRows() {
 // filter finds them by attribute.
 void TestLatentPanel::guidedCoordinatesAreNamedAfterTheirAttributes() {
   const QString guided = m_dir.filePath("guided.llckpt");
-  saveTinyVae(guided, {1, 12, 12}, 4, {}, /*seed=*/6);
+  saveTinyVae(guided, {1, 12, 12}, 20, {}, /*seed=*/6);
   LoadedModel loaded = load_model(guided.toStdString(), "cpu");
   loaded.info.guided_attributes = {"Smiling", "Eyeglasses"};
   update_checkpoint_info(guided.toStdString(), loaded.info);
   QVERIFY(openAndWaitForDirections(guided));
+  // 20 dimensions would be shown most active first; the named ones stay on top instead.
+  QCOMPARE(panel()->axes(), LatentPanel::Axes::Dimensions);
+  QCOMPARE(panel()->rowOrder().front(), 0);
   QCOMPARE(panel()->row(0)->label(), QString("z0 Smiling"));
   QCOMPARE(panel()->row(1)->label(), QString("z1 Eyeglasses"));
   QCOMPARE(panel()->row(2)->label(), QString("z2"));

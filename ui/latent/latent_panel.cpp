@@ -183,7 +183,8 @@ void LatentPanel::showDirections(const LatentDirections& directions) {
                         ? QString()
                         : tr("Needs latents that describe the data: a GMM stored in the checkpoint "
                              "or an encoder (a GAN's prior alone has no preferred directions)"));
-  if (!m_axesChosen && m_dimensions > kManyDimensions) setAxes(Axes::MostActiveFirst);
+  if (!m_axesChosen && m_dimensions > kManyDimensions && m_names.empty())
+    setAxes(Axes::MostActiveFirst);
   buildRows(values());  // the rows' tooltips now tell their activity
   emit directionsReady();
 }

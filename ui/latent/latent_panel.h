@@ -28,7 +28,8 @@ class LatentPanel : public QWidget {
   // Sliders span [-3, +3], 3 prior standard deviations, or wider where the model's data lies
   // further out (sliderRanges); PCA rows are in the data's standard deviations.
   static constexpr double kRange = 3.0;
-  // Latents with more dimensions than this show the most active ones first (once known).
+  // Latents with more dimensions than this show the most active ones first (once known), unless
+  // the model names its first coordinates (a guided VAE): those stay on top.
   static constexpr int kManyDimensions = 16;
 
   // What the rows are: latent dimensions (by index or most active first) or principal axes.
