@@ -266,8 +266,7 @@ void add_train_verb(CLI::App& app) {
   verb->add_option("--attribute-weight", a->attribute_weight,
                    "VAE: read the data set's A attributes (celeba:DIR) from the first A latent "
                    "coordinates with this weight on their logistic loss (a guided VAE; 0: off)")
-      ->default_val(0.0)
-      ->check(CLI::NonNegativeNumber);
+      ->default_val(0.0);  // negative: refused by with_defaults in one line
   verb->add_option("--likelihood", a->likelihood,
                    "VAE decoder: bernoulli (images in [0, 1]), gaussian (sum of squared errors, "
                    "sigma 1/sqrt(2), images in [-1, 1]) or gaussian:SIGMA")

@@ -3,8 +3,6 @@
 // reference outputs for fixed inputs, and the contract breakers. Here LibTorch must reproduce
 // PyTorch to 1e-5 and reject every breaker with a message naming the file and the problem.
 #include <gtest/gtest.h>
-#include <torch/csrc/jit/passes/freeze_module.h>
-#include <torch/script.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -18,7 +16,6 @@
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
 #include "core/io/zip_check.h"
-#include "core/model/batch_norm_folding.h"
 #include "core/model/model_file.h"
 #include "core/model/script_model.h"
 #include "tests/core/temp_dir.h"
@@ -135,61 +132,6 @@ TEST_F(TorchScriptTest, ModuleExportedInTrainingModeRunsInEvalMode) {
 // Loaded modules run frozen (batch norm folded, parameters inlined): the parity tests above prove
 // the frozen graphs against PyTorch; here they agree with the module as loaded on other inputs,
 // every method, and again after to_device (which freezes anew).
-TEST_F(TorchScriptTest, ModulesRunFrozenAndComputeWhatTheLoadedModuleComputes) {
-  for (const std::string name : {"vae.pt", "gan.pt"}) {
-    auto loaded = load_model(fixture(name));
-    auto* frozen = dynamic_cast<ScriptModel*>(loaded.model.get());
-    ASSERT_NE(frozen, nullptr) << name;
-    EXPECT_TRUE(frozen->frozen()) << name;
-    ScriptModel as_loaded(torch::jit::load(fixture(name)), loaded.info, frozen->can_discriminate(),
-                          fixture(name));
-    as_loaded.fit_to_contract();
-    ASSERT_FALSE(as_loaded.frozen());
-    const auto z = torch::randn({5, frozen->latent_dim()});
-    const auto images = as_loaded.decode(z);
-    EXPECT_LE(max_abs_diff(frozen->decode(z), images), kParityTolerance) << name;
-    if (frozen->can_encode()) {
-      const auto want = as_loaded.encode(images), got = frozen->encode(images);
-      EXPECT_LE(max_abs_diff(got.mean, want.mean), kParityTolerance) << name;
-      EXPECT_LE(max_abs_diff(got.logvar, want.logvar), kParityTolerance) << name;
-    }
-    if (frozen->can_discriminate()) {
-      EXPECT_LE(max_abs_diff(frozen->discriminate(images), as_loaded.discriminate(images)),
-                kParityTolerance)
-          << name;
-    }
-    frozen->to_device(torch::kCPU);
-    EXPECT_TRUE(frozen->frozen()) << name;
-    EXPECT_LE(max_abs_diff(frozen->decode(z), images), kParityTolerance) << name;
-  }
-}
-
-// The DCGAN fixture's generator: four transposed convolutions each followed by a batch norm with
-// non-trivial statistics (make_torchscript.py). LibTorch's frozen-graph passes fold batch norm into
-// conv2d only; ours folds these four, and the graph computes what it did before, as PyTorch.
-TEST_F(TorchScriptTest, TransposedConvolutionsAbsorbTheirBatchNorms) {
-  torch::InferenceMode guard;
-  auto module = torch::jit::load(fixture("gan.pt"));
-  module.eval();
-  auto frozen = torch::jit::freeze_module(module, {"forward"});
-  const auto graph = frozen.get_method("forward").graph();
-  const auto count = [&graph](c10::Symbol kind) {
-    int n = 0;
-    for (const auto* node : graph->nodes()) n += node->kind() == kind;
-    return n;
-  };
-  const auto z = reference("gan_z");
-  const auto before = frozen.forward({z}).toTensor();
-  ASSERT_EQ(count(c10::aten::batch_norm), 4);
-  EXPECT_EQ(fold_transposed_conv_batch_norm(graph), 4);
-  EXPECT_EQ(count(c10::aten::batch_norm), 0);
-  EXPECT_EQ(count(c10::aten::conv_transpose2d), 5);
-  const auto after = frozen.forward({z}).toTensor();
-  EXPECT_LE(max_abs_diff(after, before), kParityTolerance);
-  EXPECT_LE(max_abs_diff(after, reference("gan_generated")), kParityTolerance);
-  EXPECT_EQ(fold_transposed_conv_batch_norm(graph), 0);  // nothing left to fold
-}
-
 // Render workers decode while other threads encode: TorchScript methods must be re-entrant.
 TEST_F(TorchScriptTest, ConcurrentCallsReproducePyTorch) {
   const auto vae = load_model(fixture("vae.pt")).model;
