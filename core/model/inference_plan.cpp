@@ -46,6 +46,17 @@ bool foldable(const BatchNorm2dImpl& bn) {
   return bn.options.track_running_stats() && bn.running_mean.defined() && bn.running_var.defined();
 }
 
+// Measured per layer (docs/performance.md, "Batch 1: the sub-pixel rewrite per layer"): the
+// sub-pixel rewrite wins for batches, and for one image once the input map has 16x16 pixels or
+// more (the faces-vae's 16-channel layer at 32x32: 0.19 ms against LibTorch's 0.45 ms on one
+// thread), on one thread or two; on the small early maps of one image LibTorch's own transposed
+// convolution is as fast or faster (256 channels at 4x4: 0.40 against 0.48 ms). A deterministic
+// rule of the shapes, so a latent decodes to the same values in every run. On a GPU, cuDNN's
+// transposed convolution is kept.
+bool prefer_subpixel(const torch::Tensor& input) {
+  return input.device().is_cpu() && (input.size(0) > 1 || input.size(2) * input.size(3) >= 256);
+}
+
 }  // namespace
 
 struct InferencePlan::Step {
@@ -67,10 +78,6 @@ torch::Tensor InferencePlan::forward(torch::nn::Sequential& layers, torch::Tenso
     if (!prepared_ || !still_valid(*prepared_, layers)) prepared_ = prepare(layers);
     plan = prepared_;
   }
-  // Measured on the faces-vae decoder (docs/performance.md): the sub-pixel rewrite wins for
-  // batches and with two or more threads, but one image on one thread is faster through
-  // LibTorch's own transposed convolution. On a GPU, cuDNN's transposed convolution is kept.
-  const bool subpixel = x.device().is_cpu() && (x.size(0) > 1 || torch::get_num_threads() > 1);
   for (const Step& s : plan->steps) {
     switch (s.op) {
       case Op::Module:
@@ -80,7 +87,7 @@ torch::Tensor InferencePlan::forward(torch::nn::Sequential& layers, torch::Tenso
         x = torch::conv2d(x, s.weight, s.bias, s.stride, s.padding, s.dilation, s.groups);
         break;
       case Op::ConvTranspose:
-        x = subpixel && s.subpixel.defined()
+        x = s.subpixel.defined() && prefer_subpixel(x)
                 ? subpixel_conv_transpose(x, s.subpixel, s.bias)
                 : torch::conv_transpose2d(x, s.weight, s.bias, s.stride, s.padding,
                                           s.output_padding, s.groups, s.dilation);

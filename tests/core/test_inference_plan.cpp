@@ -45,7 +45,7 @@ torch::Tensor unfolded(F f) {
   return f().detach();
 }
 
-// The intra-op thread count for one scope (it selects the transposed convolution's path).
+// The intra-op thread count for one scope (LibTorch picks its kernels by it).
 struct Threads {
   int previous = torch::get_num_threads();
   explicit Threads(int n) { torch::set_num_threads(n); }
