@@ -10,6 +10,7 @@
 
 #include "core/common/error.h"
 #include "core/data/batch_reader.h"
+#include "core/data/batch_workers.h"
 #include "core/io/atomic_file.h"
 #include "core/io/crc32.h"
 #include "core/io/user_dirs.h"
@@ -144,7 +145,18 @@ Embedding encode_dataset(Model& model, const Dataset& data, const EmbedOptions& 
   e.attributes = load_all_attributes(data).to(torch::kInt8).contiguous();
   if (e.labels.numel() != n || e.attributes.sizes() != torch::IntArrayRef{n, a})
     throw DatasetError(data.spec() + ": labels or attributes do not cover every image");
-  // The next batches are decoded on the reader's thread while the model encodes this one.
+  if (model.device().is_cpu()) {
+    // On the CPU each core reads and encodes batches of its own (core/data/batch_workers.h).
+    BatchWorkOptions work;
+    work.batch_size = batch;
+    work.workers = torch::get_num_threads();
+    work.progress = options.progress;
+    for_each_batch(data, work, [&](int64_t begin, const torch::Tensor& images) {
+      e.means.slice(0, begin, begin + images.size(0)).copy_(model.encode(images).mean);
+    });
+    return e;
+  }
+  // On a GPU the next batches are decoded on the reader's thread while the model encodes this one.
   BatchReader reader(data, batch);
   for (auto b = reader.next(); b.images.defined(); b = reader.next()) {
     const int64_t end = b.begin + b.images.size(0);

@@ -17,6 +17,7 @@
 #include "core/model/model_file.h"
 #include "core/model/vae_model.h"
 #include "tests/core/temp_dir.h"
+#include "tests/core/thread_count.h"
 
 using namespace latentlab;
 namespace fs = std::filesystem;
@@ -235,20 +236,27 @@ TEST(Embedding, DefaultCacheDirFollowsTheEnvironment) {
   unsetenv("XDG_CACHE_HOME");
 }
 
-// --- the reading pipeline (core/data/batch_reader.h) ----------------------------------------
+// --- reading while encoding (core/data/batch_workers.h on the CPU, batch_reader.h for a GPU) ---
 
 TEST(EmbeddingPipeline, LatentsEqualTheSequentialLoopBitForBit) {
   const auto model = batch_norm_vae();
   WatchedDataset data(37);
-  data.delay_us = 200;  // decoding slower than encoding: the reader runs ahead
+  data.delay_us = 200;  // decoding slower than encoding
   EmbedOptions o;
   o.batch_size = 8;
-  const auto e = encode_dataset(*model, data, o);
-  // What encode_dataset did before it had a reader: each batch read, then encoded, in turn.
+  // What encode_dataset did before it had workers: each batch read, then encoded, in turn, here
+  // with one intra-op thread as each worker has.
   std::vector<torch::Tensor> expected;
-  for (int64_t start = 0; start < data.size(); start += 8)
-    expected.push_back(model->encode(data.images(start, std::min<int64_t>(37, start + 8))).mean);
-  EXPECT_TRUE(torch::equal(e.means, torch::cat(expected)));
+  {
+    ThreadCount one(1);
+    for (int64_t start = 0; start < data.size(); start += 8)
+      expected.push_back(model->encode(data.images(start, std::min<int64_t>(37, start + 8))).mean);
+  }
+  for (int workers : {1, 3}) {
+    ThreadCount scope(workers);  // encode_dataset's workers on the CPU
+    const auto e = encode_dataset(*model, data, o);
+    EXPECT_TRUE(torch::equal(e.means, torch::cat(expected))) << workers << " workers";
+  }
 }
 
 // Waits (up to 10 s) until count stops below `until`; returns the count it settled at.
@@ -269,19 +277,21 @@ TEST(EmbeddingPipeline, ReadsAtMostTwoBatchesAhead) {
   EXPECT_EQ(reader.next().begin, 10);
   EXPECT_EQ(settled(data.decoded, 25), 25);
 
+  // encode_dataset's CPU workers read at most workers + 1 batches beyond what was reported.
   const auto model = batch_norm_vae();
   WatchedDataset more(60);
   EmbedOptions o;
   o.batch_size = 5;
+  const int64_t window = torch::get_num_threads() + 1;
   o.progress = [&](int64_t done, int64_t) {
-    EXPECT_LE(more.decoded.load(), done + BatchReader::kDefaultAhead * 5);
+    EXPECT_LE(more.decoded.load(), done + window * 5);
     return true;
   };
   encode_dataset(*model, more, o);
   EXPECT_EQ(more.decoded.load(), 60);
 }
 
-TEST(EmbeddingPipeline, CancelStopsTheReader) {
+TEST(EmbeddingPipeline, CancelStopsTheWorkers) {
   const auto model = batch_norm_vae();
   WatchedDataset data(200);
   EmbedOptions o;
@@ -293,9 +303,9 @@ TEST(EmbeddingPipeline, CancelStopsTheReader) {
   };
   EXPECT_THROW(encode_dataset(*model, data, o), Cancelled);
   EXPECT_EQ(seen, (std::vector<int64_t>{5, 10, 15}));
-  // encode_dataset has returned: the reader is gone, having read at most two batches more.
+  // encode_dataset has returned: the workers are gone, having read at most a window more.
   const int64_t decoded = data.decoded.load();
-  EXPECT_LE(decoded, 15 + BatchReader::kDefaultAhead * 5);
+  EXPECT_LE(decoded, 15 + (torch::get_num_threads() + 1) * 5);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(data.decoded.load(), decoded);
 }

@@ -11,6 +11,7 @@
 #include "core/model/gan_model.h"
 #include "core/model/subpixel_conv.h"
 #include "core/model/vae_model.h"
+#include "tests/core/thread_count.h"
 
 using namespace latentlab;
 
@@ -44,13 +45,6 @@ torch::Tensor unfolded(F f) {
   torch::AutoGradMode grad(true);
   return f().detach();
 }
-
-// The intra-op thread count for one scope (LibTorch picks its kernels by it).
-struct Threads {
-  int previous = torch::get_num_threads();
-  explicit Threads(int n) { torch::set_num_threads(n); }
-  ~Threads() { torch::set_num_threads(previous); }
-};
 
 float max_difference(const torch::Tensor& a, const torch::Tensor& b) {
   return (a - b).abs().max().item<float>();
@@ -141,7 +135,7 @@ TEST(InferencePlan, FoldedVaeEqualsTheUnfoldedOneWithin1e5) {
   randomise_running_stats(*vae);
   vae->eval();
   for (int threads : {1, 2}) {
-    Threads scope(threads);
+    ThreadCount scope(threads);  // LibTorch picks its kernels by it
     for (int64_t batch : {1, 5}) {
       SCOPED_TRACE(std::to_string(threads) + " thread(s), batch " + std::to_string(batch));
       const auto z = torch::randn({batch, 6});
@@ -172,7 +166,7 @@ TEST(InferencePlan, FoldedDcganEqualsTheUnfoldedOneWithin1e5) {
   generator->eval();
   discriminator->eval();
   for (int threads : {1, 2}) {
-    Threads scope(threads);
+    ThreadCount scope(threads);  // LibTorch picks its kernels by it
     for (int64_t batch : {1, 3}) {
       SCOPED_TRACE(std::to_string(threads) + " thread(s), batch " + std::to_string(batch));
       const auto z = torch::randn({batch, 8});
