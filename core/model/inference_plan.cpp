@@ -4,6 +4,7 @@
 
 #include "core/common/torch_compat.h"
 #include "core/model/batch_norm_folding.h"
+#include "core/model/few_output_conv.h"
 #include "core/model/subpixel_conv.h"
 
 namespace latentlab {
@@ -63,7 +64,8 @@ struct InferencePlan::Step {
   Op op = Op::Module;
   size_t layer = 0;  // index in the Sequential (Op::Module)
   torch::Tensor weight, bias;
-  torch::Tensor subpixel;  // ConvTranspose: the 2x2 convolution weight, when convertible
+  torch::Tensor subpixel;    // ConvTranspose: the 2x2 convolution weight, when convertible
+  bool few_outputs = false;  // Conv: a 3x3 one to 1-4 channels (core/model/few_output_conv.h)
   std::vector<int64_t> stride, padding, dilation, output_padding;
   int64_t groups = 1;
   Activation activation = Activation::None;
@@ -84,7 +86,9 @@ torch::Tensor InferencePlan::forward(torch::nn::Sequential& layers, torch::Tenso
         x = (layers->begin() + std::ptrdiff_t(s.layer))->forward(x);
         break;
       case Op::Conv:
-        x = torch::conv2d(x, s.weight, s.bias, s.stride, s.padding, s.dilation, s.groups);
+        x = s.few_outputs && x.is_cpu() && x.scalar_type() == torch::kFloat32
+                ? few_output_conv3x3(x, s.weight, s.bias)
+                : torch::conv2d(x, s.weight, s.bias, s.stride, s.padding, s.dilation, s.groups);
         break;
       case Op::ConvTranspose:
         x = s.subpixel.defined() && prefer_subpixel(x)
@@ -176,6 +180,8 @@ std::shared_ptr<const InferencePlan::Prepared> InferencePlan::prepare(
     }
     if (s.op == Op::ConvTranspose && is_subpixel_convertible(*module->as<ConvTranspose2dImpl>()))
       s.subpixel = subpixel_weight(s.weight);
+    s.few_outputs = s.op == Op::Conv &&
+                    is_few_output_conv3x3(s.weight, s.stride, s.padding, s.dilation, s.groups);
     if (s.op != Op::Module && i + 1 < count) {
       s.activation = activation_of(*layers->ptr(i + 1), &s.slope);
       if (s.activation != Activation::None) ++i;  // applied in place on this step's output

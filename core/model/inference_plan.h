@@ -5,7 +5,9 @@
 // sqrt(var + eps): one pass over the activations instead of two), and the activation after it
 // (ReLU, LeakyReLU, tanh, sigmoid) applied in place on the layer's output, so no step allocates
 // more than its own output. Stride-2 kernel-4 transposed convolutions run as ordinary ones
-// (core/model/subpixel_conv.h) where that was measured faster. Anything else runs as its module.
+// (core/model/subpixel_conv.h) where that was measured faster, and 3x3 convolutions to 1-4
+// channels (the VAE decoders' last layer) by a direct loop (core/model/few_output_conv.h).
+// Anything else runs as its module.
 //
 // The folded weights are prepared once, on the first inference call after the weights were
 // loaded, and kept while every parameter and buffer they were made from is the same tensor with

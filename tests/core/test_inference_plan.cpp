@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/model/conv_vae.h"
 #include "core/model/dcgan.h"
+#include "core/model/few_output_conv.h"
 #include "core/model/gan_model.h"
 #include "core/model/subpixel_conv.h"
 #include "core/model/vae_model.h"
@@ -241,4 +242,35 @@ TEST(NativeModel, OnCudaDecodesWhatItDecodesOnTheCpu) {
     EXPECT_TRUE(torch::allclose(on_cuda, on_cpu, 0.0, 4e-3))
         << name << ": " << (on_cuda - on_cpu).abs().max().item<float>();
   }
+}
+
+TEST(FewOutputConv, EqualsConv2dForEveryChannelCountAndOddSizes) {
+  torch::manual_seed(0);
+  torch::NoGradGuard no_grad;
+  for (int64_t cout : {1, 2, 3, 4})
+    for (auto [h, w] : {std::pair<int64_t, int64_t>{7, 9}, {1, 1}, {5, 2}, {3, 70}})
+      for (int threads : {1, 2}) {
+        ThreadCount scope(threads);
+        const auto x = torch::randn({2, 5, h, w});
+        const auto weight = torch::randn({cout, 5, 3, 3});
+        const auto bias = torch::randn({cout});
+        ASSERT_TRUE(is_few_output_conv3x3(weight, {1, 1}, {1, 1}, {1, 1}, 1));
+        const auto expected = torch::conv2d(x, weight, bias, 1, 1);
+        const auto actual = few_output_conv3x3(x, weight, bias);
+        ASSERT_EQ(actual.sizes(), expected.sizes());
+        EXPECT_LT(max_difference(actual, expected), 1e-5)
+            << cout << " outputs, " << h << "x" << w << ", " << threads << " threads";
+        const auto unbiased = few_output_conv3x3(x, weight, torch::Tensor());
+        EXPECT_LT(max_difference(unbiased, torch::conv2d(x, weight, {}, 1, 1)), 1e-5);
+      }
+}
+
+TEST(FewOutputConv, OtherShapesAreLeftToLibTorch) {
+  const auto weight = torch::zeros({3, 8, 3, 3});
+  EXPECT_FALSE(is_few_output_conv3x3(torch::zeros({5, 8, 3, 3}), {1, 1}, {1, 1}, {1, 1}, 1));
+  EXPECT_FALSE(is_few_output_conv3x3(torch::zeros({3, 8, 5, 5}), {1, 1}, {1, 1}, {1, 1}, 1));
+  EXPECT_FALSE(is_few_output_conv3x3(weight, {2, 2}, {1, 1}, {1, 1}, 1));
+  EXPECT_FALSE(is_few_output_conv3x3(weight, {1, 1}, {0, 0}, {1, 1}, 1));
+  EXPECT_FALSE(is_few_output_conv3x3(weight, {1, 1}, {1, 1}, {2, 2}, 1));
+  EXPECT_FALSE(is_few_output_conv3x3(weight.to(torch::kFloat64), {1, 1}, {1, 1}, {1, 1}, 1));
 }
