@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "core/model/batch_norm_folding.h"
+#include "core/model/script_graph_kernels.h"
 #include "core/model/script_model.h"
 
 namespace latentlab {
@@ -42,6 +43,7 @@ bool ScriptModel::freeze_for_inference() {
       auto graph = frozen_.get_method(method).graph();
       torch::jit::OptimizeFrozenGraph(graph, /*optimize_numerics=*/true);
       fold_transposed_conv_batch_norm(graph);  // LibTorch folds batch norm into conv2d only
+      use_few_output_conv(graph);
     }
   } catch (const std::exception&) {
     return false;  // e.g. a method that sets an attribute: such a module cannot be frozen

@@ -1,5 +1,6 @@
 // TorchScript modules run frozen (ScriptModel::freeze_for_inference): the frozen copy computes
-// what the loaded module computes, and batch norm is folded into transposed convolutions too.
+// what the loaded module computes, batch norm is folded into transposed convolutions too, and a
+// VAE decoder's last convolution runs our kernel.
 #include <gtest/gtest.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/script.h>
@@ -7,6 +8,7 @@
 
 #include "core/model/batch_norm_folding.h"
 #include "core/model/model_file.h"
+#include "core/model/script_graph_kernels.h"
 #include "core/model/script_model.h"
 #include "tests/core/torchscript_fixtures.h"
 
@@ -75,6 +77,37 @@ TEST_F(TorchScriptFreezeTest, TransposedConvolutionsAbsorbTheirBatchNorms) {
   EXPECT_LE(max_abs_diff(after, before), kParityTolerance);
   EXPECT_LE(max_abs_diff(after, reference("gan_generated")), kParityTolerance);
   EXPECT_EQ(fold_transposed_conv_batch_norm(graph), 0);  // nothing left to fold
+}
+
+// A module with the last layer of a VAE decoder (3x3 convolution, 5 -> 3 channels) and one the
+// kernel does not handle (stride 2), defined in TorchScript here.
+TEST_F(TorchScriptFreezeTest, FewOutputConvolutionsRunOurKernel) {
+  torch::InferenceMode guard;
+  torch::jit::Module module("Last");
+  module.register_parameter("w", torch::randn({3, 5, 3, 3}), false);
+  module.register_parameter("b", torch::randn({3}), false);
+  module.register_parameter("w2", torch::randn({2, 3, 3, 3}), false);
+  module.define(R"(
+def forward(self, x):
+    y = torch.conv2d(x, self.w, self.b, [1, 1], [1, 1], [1, 1], 1)
+    return torch.conv2d(torch.tanh(y), self.w2, None, [2, 2], [1, 1], [1, 1], 1)
+)");
+  module.eval();
+  auto frozen = torch::jit::freeze_module(module, {"forward"});
+  const auto graph = frozen.get_method("forward").graph();
+  const auto count = [&graph](const char* kind) {
+    int n = 0;
+    for (const auto* node : graph->nodes()) n += node->kind() == c10::Symbol::fromQualString(kind);
+    return n;
+  };
+  const auto x = torch::randn({2, 5, 9, 7});
+  const auto before = frozen.forward({x}).toTensor();
+  EXPECT_EQ(use_few_output_conv(graph), 1);
+  EXPECT_EQ(count("latentlab::few_output_conv3x3"), 1);
+  EXPECT_EQ(count("aten::conv2d"), 1);  // the stride-2 one stays LibTorch's
+  const auto after = frozen.forward({x}).toTensor();
+  EXPECT_LE(max_abs_diff(after, before), kParityTolerance);
+  EXPECT_EQ(use_few_output_conv(graph), 0);
 }
 
 }  // namespace
