@@ -44,7 +44,7 @@ struct Joiner {
 void for_each_batch(const Dataset& data, const BatchWorkOptions& options,
                     const std::function<void(int64_t begin, const torch::Tensor& images)>& work) {
   if (options.batch_size < 1 || options.workers < 1 || options.window < 0)
-    throw InputError("batch workers: batch size and workers must be >= 1");
+    throw InputError("batch workers: batch size and workers must be >= 1, the window >= 0");
   const int64_t total = data.size(), size = options.batch_size;
   const int64_t count = (total + size - 1) / size;
   const int64_t window =
